@@ -1,0 +1,105 @@
+"""The `tracker` command group, its global options and its error handling."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from tracker.errors import RuntimeFailure, UserError
+
+
+class ReportedError(click.ClickException):
+    """A UserError or RuntimeFailure shown as one line, with its exit status."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code  # type: ignore[misc]
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _database_failure(exc: Exception) -> ReportedError | None:
+    """SQLAlchemy's connection errors as one readable line (no import of sqlalchemy here)."""
+    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
+            "OperationalError", "InterfaceError"):
+        orig = getattr(exc, "orig", None) or exc
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        return ReportedError(f"database error: {first}", 1)
+    return None
+
+
+class TrackerGroup(click.Group):
+    """Turns the tool's own errors into messages and exit statuses, not tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (UserError, RuntimeFailure) as exc:
+            raise ReportedError(str(exc), exc.exit_code) from None
+        except Exception as exc:
+            reported = _database_failure(exc)
+            if reported is None:
+                raise
+            raise reported from None
+        finally:
+            app = ctx.obj
+            if app is not None and hasattr(app, "close"):
+                app.close()
+
+
+def parse_now(value: str | None) -> datetime:
+    """`--now`: an ISO-8601 moment with an offset (or Z); default the real clock."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 date and time "
+                                 "(e.g. 2017-04-20T09:00+06:00)", param_hint="--now") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"'{value}' has no UTC offset (e.g. 2017-04-20T09:00+06:00 or "
+                                 "...Z)", param_hint="--now")
+    return moment
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db", metavar="URL", envvar="TRACKER_DATABASE_URL",
+              help="Database URL or SQLite file path [env TRACKER_DATABASE_URL; default "
+                   "~/.local/share/tracker/tracker.db].")
+@click.option("--now", "now", metavar="ISO-8601", envvar="TRACKER_NOW",
+              help="Pretend it is this moment (for simulation); default the real clock.")
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), envvar="TRACKER_LANG",
+              default="kk", show_default=True, help="Language of titles and names in output.")
+@click.version_option(package_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
+    """Track the «Қауіпсіз интернет» campaign plan: who has done what, and remind them.
+
+    \b
+    Start with:  tracker init
+    Then:        tracker status
+                 tracker mark 5-11 --region aktobe --note "Хат № 12"
+    """
+    from tracker.app import App
+    from tracker.db import resolve_url
+
+    ctx.obj = App(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)
+
+
+def _register() -> None:
+    from tracker.cli import progress, setup
+
+    for module in (setup, progress):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="tracker")

@@ -1,0 +1,24 @@
+"""Small printing helpers shared by the commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import click
+
+from tracker.timefmt import iso_utc
+
+
+def emit_json(data: Any) -> None:
+    """JSON that scripts can rely on: UTF-8 text, stable key order as built."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

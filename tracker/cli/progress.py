@@ -1,0 +1,282 @@
+"""Reading and recording progress: items, regions, mark, unmark, status, history."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import click
+
+from tracker.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from tracker.app import App
+
+_STATE = click.Choice(["pending", "partial", "done"])
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--region", "region", metavar="R", help="Only items with work in this region.")
+@click.option("--body", "body", metavar="B", help="Only items this body is responsible for.")
+@click.option("--state", type=_STATE, help="Only items in this state (in --region, or overall).")
+@click.pass_obj
+def items(app: App, as_json: bool, region: str | None, body: str | None,
+          state: str | None) -> None:
+    """List the plan's measures with completion form, deadline and responsible bodies.
+
+    \b
+    Example:
+      tracker items --region aktobe --state pending
+      tracker --lang ru items --json
+    """
+    from tracker.selection import check_body, parse_units
+    from tracker.status import load_grid
+    from tracker.views import due_json, item_json
+
+    plan = app.plan()
+    body = check_body(body, plan)
+    units = parse_units([region], plan) if region else None
+    chosen = [i for i in plan.items
+              if (body is None or body in i.responsible)
+              and (units is None or any(u in plan.units_of(i) for u in units))]
+    if state is not None:
+        with app.database().reading() as session:
+            grid = load_grid(session, plan, app.now, units=units)
+        states: dict[int, set[str]] = {}
+        for cell in grid.cells:
+            states.setdefault(cell.item, set()).add(cell.state)
+        chosen = [i for i in chosen if _overall(states.get(i.number, set())) == state]
+    if as_json:
+        emit_json([item_json(plan, i, app.lang) for i in chosen])
+        return
+    for item in chosen:
+        due = due_json(plan, item)
+        when = {"ongoing": "ongoing", "window": f"{due.get('start')}..{due.get('end')}",
+                "date": f"by {due.get('date')}"}[due["kind"]]
+        click.echo(f"{item.number:>3}  {when:<22} {item.form:<19} {', '.join(item.responsible)}")
+        click.echo(f"     {item.title.get(app.lang)}")
+    if not chosen:
+        click.echo("no item matches")
+
+
+def _overall(states: set[str]) -> str:
+    if states and states == {"done"}:
+        return "done"
+    if states & {"done", "partial"}:
+        return "partial"
+    return "pending"
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def regions(app: App, as_json: bool) -> None:
+    """List the regions with their keys and time zones.
+
+    \b
+    Example:
+      tracker regions --json
+    """
+    from zoneinfo import ZoneInfo
+
+    from tracker.views import region_json
+
+    plan = app.plan()
+    if as_json:
+        emit_json(region_json(plan))
+        return
+    for region in plan.regions:
+        offset = datetime.combine(plan.window_start, datetime.min.time(),
+                                  ZoneInfo(region.timezone)).strftime("%z")
+        click.echo(f"{region.key:<18} {region.timezone:<15} UTC{offset[:3]}  "
+                   f"{region.name.get(app.lang)}")
+
+
+def _actor(by: str | None) -> str:
+    if by:
+        return by
+    try:
+        return os.environ.get("TRACKER_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _parse_on(value: str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    try:
+        if "T" in value or " " in value:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError
+            return moment
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD) or a moment with an "
+                                 "offset", param_hint="--on") from None
+
+
+def _change(app: App, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
+            body: str | None, note: str, by: str | None, on: str | None) -> None:
+    from tracker.marking import apply
+    from tracker.selection import select
+
+    plan = app.plan()
+    selection = select(plan, item_args, region, body)
+    moment = _parse_on(on)
+    with app.database().writing() as session:
+        result = apply(session, plan, selection, action, actor=_actor(by), note=note,
+                       now=app.now, on=moment)
+    verb = "marked done" if action == "mark" else "marked not done"
+    already = "already done" if action == "mark" else "already not done"
+    units = sorted({u for _, u, _ in result.changed})
+    changed_items = sorted({i for i, _, _ in result.changed})
+    if result.changed:
+        click.echo(f"{verb}: {len(result.changed)} assignment(s) of item(s) "
+                   f"{_ranges(changed_items)} in {len(units)} unit(s)")
+    else:
+        click.echo(f"nothing changed: the {result.matched} selected assignment(s) were {already}")
+        return
+    if result.unchanged:
+        click.echo(f"{already}: {result.unchanged}")
+
+
+def _ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+_ITEMS = click.argument("item_args", metavar="ITEM...", nargs=-1, required=True)
+_REGION = click.option("--region", "-r", "region", multiple=True, metavar="R",
+                       help="Region key (repeat or comma-separate), 'all' or 'national'.")
+_BODY = click.option("--body", "-b", "body", metavar="B", help="Only this responsible body.")
+_NOTE = click.option("--note", "-n", "note", default="", help="Why, or the reference document.")
+_BY = click.option("--by", "by", metavar="NAME",
+                   help="Who records it [default: $TRACKER_USER or the login name].")
+
+
+@click.command()
+@_ITEMS
+@_REGION
+@_BODY
+@_NOTE
+@_BY
+@click.option("--on", "on", metavar="DATE", help="When the work was done (default: now).")
+@click.pass_obj
+def mark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
+         note: str, by: str | None, on: str | None) -> None:
+    """Record items as done for regions (all their bodies, or one with --body).
+
+    ITEM is a number, a range (5-11) or a list (1,3,5-7).  One transaction per command: either
+    everything is recorded or nothing is.
+
+    \b
+    Example:
+      tracker mark 5-11 --region aktobe --body education --note "Хат № 12, 14.04"
+      tracker mark 26 --region national --by "А. Сейтқали"
+    """
+    _change(app, "mark", item_args, region, body, note, by, on)
+
+
+@click.command()
+@_ITEMS
+@_REGION
+@_BODY
+@_NOTE
+@_BY
+@click.pass_obj
+def unmark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
+           note: str, by: str | None) -> None:
+    """Undo a mark: record items as not done (kept in history with your note).
+
+    \b
+    Example:
+      tracker unmark 7 --region aktobe --note "marked by mistake"
+    """
+    _change(app, "unmark", item_args, region, body, note, by, None)
+
+
+@click.command()
+@click.option("--region", "region", metavar="R", help="Show one region item by item.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def status(app: App, region: str | None, as_json: bool) -> None:
+    """Show the item × region grid with completion per region and per item.
+
+    \b
+    Example:
+      tracker status
+      tracker status --region aktobe
+      tracker status --json
+    """
+    from tracker.cli.gridtext import render_grid, render_unit
+    from tracker.selection import parse_units
+    from tracker.status import load_grid
+    from tracker.views import status_json
+
+    plan = app.plan()
+    units = list(parse_units([region], plan)) if region else None
+    if units is not None and len(units) != 1:
+        from tracker.errors import UserError
+
+        raise UserError("--region takes one region here")
+    with app.database().reading() as session:
+        grid = load_grid(session, plan, app.now, units=units)
+    if as_json:
+        emit_json(status_json(grid))
+    elif units:
+        click.echo(render_unit(plan, grid, units[0], app.lang))
+    else:
+        click.echo(render_grid(plan, grid, app.lang))
+
+
+@click.command()
+@click.argument("item", required=False, type=int)
+@click.option("--region", "region", metavar="R", help="Only this region (or national).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def history(app: App, item: int | None, region: str | None, limit: int | None,
+            as_json: bool) -> None:
+    """Show who marked or unmarked what, when, and their notes (oldest first).
+
+    \b
+    Example:
+      tracker history 5 --region aktobe
+    """
+    from tracker.errors import UserError
+    from tracker.history import load_history
+    from tracker.selection import parse_units
+    from tracker.timefmt import local
+    from tracker.views import history_json
+
+    plan = app.plan()
+    if item is not None and item not in plan.items_by_number:
+        raise UserError(f"unknown item {item} (the plan has items "
+                        f"{min(plan.items_by_number)}-{max(plan.items_by_number)})")
+    units = list(parse_units([region], plan)) if region else None
+    with app.database().reading() as session:
+        entries = load_history(session, item=item, units=units, limit=limit)
+    if as_json:
+        emit_json(history_json(entries))
+        return
+    for e in entries:
+        line = (f"{local(e.at, plan.unit_timezone(e.unit))}  {e.action:<6}  item {e.item:<3} "
+                f"{e.unit:<16} {e.body:<17} by {e.by}")
+        click.echo(line + (f"  — {e.note}" if e.note else ""))
+    if not entries:
+        click.echo("no changes recorded yet")
+
+
+COMMANDS = [items, regions, mark, unmark, status, history]

@@ -1,0 +1,109 @@
+"""The plan as JSON, stored in the database so that reading commands need no YAML.
+
+`plan_to_dict` and `plan_from_dict` are exact inverses (a test round-trips the bundled plan).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any, Literal, cast
+
+from tracker.plan.model import (
+    Approval,
+    Body,
+    Calendar,
+    DigestPolicy,
+    Due,
+    Holiday,
+    Item,
+    Milestone,
+    Plan,
+    Region,
+    ReminderPolicy,
+    Section,
+    Text,
+)
+
+FORMAT_VERSION = 1
+
+
+def _text(t: Text) -> dict[str, str]:
+    return {"kk": t.kk, "ru": t.ru, "en": t.en}
+
+
+def _untext(d: dict[str, str]) -> Text:
+    return Text(d["kk"], d["ru"], d["en"])
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "key": plan.key,
+        "title": _text(plan.title),
+        "organisers": _text(plan.organisers),
+        "approved": {"number": plan.approved.number, "date": plan.approved.date.isoformat(),
+                     "by": _text(plan.approved.by)},
+        "timezone": plan.timezone,
+        "milestones": {m.key: {"date": m.date.isoformat(), "name": _text(m.name)}
+                       for m in plan.milestones.values()},
+        "calendar": {
+            "weekend": sorted(plan.calendar.weekend),
+            "holidays": [{"date": h.date.isoformat(), "name": _text(h.name)}
+                         for h in plan.calendar.holidays],
+            "working_days": sorted(d.isoformat() for d in plan.calendar.working_days),
+        },
+        "reminders": {
+            "send_time": plan.reminders.send_time.strftime("%H:%M"),
+            "stages": {k: list(v) for k, v in plan.reminders.stages.items()},
+            "overdue_days": plan.reminders.overdue_days,
+            "digest": {"time": plan.reminders.digest.time.strftime("%H:%M"),
+                       "timezone": plan.reminders.digest.timezone},
+        },
+        "regions": [{"key": r.key, "name": _text(r.name), "timezone": r.timezone}
+                    for r in plan.regions],
+        "bodies": [{"key": b.key, "name": _text(b.name), "level": b.level,
+                    "by_agreement": b.by_agreement} for b in plan.bodies.values()],
+        "completion_forms": {k: _text(v) for k, v in plan.forms.items()},
+        "sections": [{"key": s.key, "number": s.number, "title": _text(s.title)}
+                     for s in plan.sections],
+        "items": [{"number": i.number, "section": i.section, "title": _text(i.title),
+                   "form": i.form, "due": {"kind": i.due.kind, "milestone": i.due.milestone},
+                   "responsible": list(i.responsible)} for i in plan.items],
+        "source": plan.source,
+    }
+
+
+def plan_from_dict(d: dict[str, Any]) -> Plan:
+    rem = d["reminders"]
+    return Plan(
+        key=d["key"],
+        title=_untext(d["title"]),
+        organisers=_untext(d["organisers"]),
+        approved=Approval(d["approved"]["number"], date.fromisoformat(d["approved"]["date"]),
+                          _untext(d["approved"]["by"])),
+        timezone=d["timezone"],
+        milestones={k: Milestone(k, date.fromisoformat(v["date"]), _untext(v["name"]))
+                    for k, v in d["milestones"].items()},
+        calendar=Calendar(
+            frozenset(d["calendar"]["weekend"]),
+            tuple(Holiday(date.fromisoformat(h["date"]), _untext(h["name"]))
+                  for h in d["calendar"]["holidays"]),
+            frozenset(date.fromisoformat(x) for x in d["calendar"]["working_days"]),
+        ),
+        reminders=ReminderPolicy(
+            time.fromisoformat(rem["send_time"]),
+            {k: tuple(v) for k, v in rem["stages"].items()},
+            rem["overdue_days"],
+            DigestPolicy(time.fromisoformat(rem["digest"]["time"]), rem["digest"]["timezone"]),
+        ),
+        regions=tuple(Region(r["key"], _untext(r["name"]), r["timezone"]) for r in d["regions"]),
+        bodies={b["key"]: Body(b["key"], _untext(b["name"]),
+                               cast(Literal["regional", "national"], b["level"]),
+                               b["by_agreement"]) for b in d["bodies"]},
+        forms={k: _untext(v) for k, v in d["completion_forms"].items()},
+        sections=tuple(Section(s["key"], s["number"], _untext(s["title"])) for s in d["sections"]),
+        items=tuple(Item(i["number"], i["section"], _untext(i["title"]), i["form"],
+                         Due(i["due"]["kind"], i["due"]["milestone"]), tuple(i["responsible"]))
+                    for i in d["items"]),
+        source=d.get("source", "plan.yaml"),
+    )

@@ -1,0 +1,276 @@
+"""Build a validated `Plan` from plan.yaml.
+
+Checks everything a person could get wrong when editing the file for next year's campaign and
+stops at the first problem with file, line and field named.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Literal, cast
+
+from tracker.plan.fields import Fields, parse_date
+from tracker.plan.model import (
+    REQUIRED_MILESTONES,
+    Approval,
+    Body,
+    Calendar,
+    DigestPolicy,
+    Due,
+    Holiday,
+    Item,
+    Milestone,
+    Plan,
+    Region,
+    ReminderPolicy,
+    Section,
+    Text,
+)
+from tracker.yamlsource import LineList, load_yaml
+
+WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
+            "saturday": 6, "sunday": 7}
+DEFAULT_STAGES = {"window_end": (3, 1, 0), "regional_report": (7, 3, 1, 0),
+                  "final_report": (5, 2, 1, 0)}
+
+
+def load_plan(path: Path, label: str | None = None) -> Plan:
+    """Read and validate a plan file; raises PlanError naming file, line and field."""
+    source = label or path.name
+    root = Fields(source, load_yaml(path, source), "")
+    return build_plan(root, source)
+
+
+def build_plan(root: Fields, source: str) -> Plan:
+    root.only("campaign", "milestones", "calendar", "reminders", "regions", "bodies",
+              "completion_forms", "sections", "items")
+    campaign = root.sub("campaign", "campaign")
+    campaign.only("key", "title", "organisers", "approved", "timezone")
+    approved = campaign.sub("approved", "campaign.approved")
+    approved.only("number", "date", "by")
+    milestones = _milestones(root.sub("milestones", "milestones"))
+    calendar = _calendar(root.sub("calendar", "calendar"))
+    regions = _regions(root)
+    bodies = _bodies(root)
+    forms = _forms(root.sub("completion_forms", "completion_forms"))
+    sections = _sections(root)
+    items = _items(root, bodies, forms, {s.key for s in sections}, milestones)
+    reminders = _reminders(root, milestones)
+    return Plan(
+        key=campaign.key("key"),
+        title=campaign.text("title"),
+        organisers=campaign.text("organisers"),
+        approved=Approval(approved.string("number"), approved.date("date"), approved.text("by")),
+        timezone=campaign.timezone("timezone"),
+        milestones=milestones,
+        calendar=calendar,
+        reminders=reminders,
+        regions=regions,
+        bodies=bodies,
+        forms=forms,
+        sections=sections,
+        items=items,
+        source=source,
+    )
+
+
+def _milestones(fields: Fields) -> dict[str, Milestone]:
+    dates: dict[str, date] = {}
+    aliases: dict[str, tuple[str, int]] = {}
+    names: dict[str, Text] = {}
+    for key in fields.mapping:
+        entry = fields.sub(key, f"milestone {key}")
+        entry.only("date", "same_as", "name")
+        names[key] = entry.text("name")
+        if entry.has("same_as"):
+            aliases[key] = (entry.string("same_as"), entry.line("same_as"))
+        else:
+            dates[key] = entry.date("date")
+    for key, (target, line) in aliases.items():
+        if target not in dates:
+            fields.fail(f"milestone {key}: same_as names unknown milestone '{target}'", line)
+        dates[key] = dates[target]
+    for key in REQUIRED_MILESTONES:
+        if key not in dates:
+            fields.fail(f"missing milestone '{key}'", fields.mapping.line)
+    if dates["window_end"] < dates["window_start"]:
+        fields.fail(f"the window ends ({dates['window_end']}) before it starts "
+                    f"({dates['window_start']})", fields.line("window_end"))
+    if dates["final_report"] < dates["regional_report"]:
+        fields.fail("final_report comes before regional_report", fields.line("final_report"))
+    return {key: Milestone(key, dates[key], names[key]) for key in fields.mapping}
+
+
+def _calendar(fields: Fields) -> Calendar:
+    fields.only("weekend", "holidays", "working_days")
+    weekend: set[int] = set()
+    days = fields.sequence("weekend")
+    for index, name in enumerate(days):
+        if str(name).lower() not in WEEKDAYS:
+            fields.fail(f"unknown weekday '{name}'", days.line_of(index))
+        weekend.add(WEEKDAYS[str(name).lower()])
+    holidays: list[Holiday] = []
+    listed = fields.sequence("holidays") if fields.has("holidays") else LineList()
+    for index, raw in enumerate(listed):
+        entry = Fields(fields.source, raw, f"calendar holiday {index + 1}", listed.line_of(index))
+        entry.only("date", "name")
+        holidays.append(Holiday(entry.date("date"), entry.text("name")))
+    working: set[date] = set()
+    extra = fields.sequence("working_days") if fields.has("working_days") else LineList()
+    for index, raw in enumerate(extra):
+        line = extra.line_of(index)
+        working.add(parse_date(raw, lambda msg, line=line: fields.fail(msg, line)))
+    return Calendar(frozenset(weekend), tuple(holidays), frozenset(working))
+
+
+def _keyed_list(root: Fields, name: str, label: str) -> list[tuple[str, Fields]]:
+    """Entries of a list of mappings with unique `key` fields."""
+    entries = root.sequence(name)
+    seen: dict[str, int] = {}
+    result = []
+    for index, raw in enumerate(entries):
+        line = entries.line_of(index)
+        entry = Fields(root.source, raw, f"{label} {index + 1}", line)
+        key = entry.key("key")
+        entry.where = f"{label} {key}"
+        if key in seen:
+            entry.fail(f"{label} '{key}' listed twice (first at line {seen[key]})", line)
+        seen[key] = line
+        result.append((key, entry))
+    if not result:
+        root.fail(f"'{name}' lists nothing", root.line(name))
+    return result
+
+
+def _regions(root: Fields) -> tuple[Region, ...]:
+    regions = []
+    for key, entry in _keyed_list(root, "regions", "region"):
+        entry.only("key", "name", "timezone")
+        if key == "national":
+            entry.fail("'national' is reserved for national bodies", entry.mapping.line)
+        regions.append(Region(key, entry.text("name"), entry.timezone("timezone")))
+    return tuple(regions)
+
+
+def _bodies(root: Fields) -> dict[str, Body]:
+    bodies = {}
+    for key, entry in _keyed_list(root, "bodies", "body"):
+        entry.only("key", "name", "level", "by_agreement")
+        level = entry.string("level")
+        if level not in ("regional", "national"):
+            entry.fail(f"level must be regional or national, got '{level}'", entry.line("level"))
+        bodies[key] = Body(key, entry.text("name"), cast(Literal["regional", "national"], level),
+                           entry.boolean("by_agreement", False))
+    return bodies
+
+
+def _forms(fields: Fields) -> dict[str, Text]:
+    forms = {}
+    for key in fields.mapping:
+        holder = Fields(fields.source, fields.mapping, f"completion form {key}")
+        forms[key] = holder.text(key)
+    return forms
+
+
+def _sections(root: Fields) -> tuple[Section, ...]:
+    sections = []
+    for key, entry in _keyed_list(root, "sections", "section"):
+        entry.only("key", "number", "title")
+        number = entry.integer("number", 1) if entry.has("number") else None
+        sections.append(Section(key, number, entry.text("title")))
+    return tuple(sections)
+
+
+def _items(root: Fields, bodies: dict[str, Body], forms: dict[str, Text], sections: set[str],
+           milestones: dict[str, Milestone]) -> tuple[Item, ...]:
+    entries = root.sequence("items")
+    seen: dict[int, int] = {}
+    items = []
+    for index, raw in enumerate(entries):
+        line = entries.line_of(index)
+        entry = Fields(root.source, raw, f"item at position {index + 1}", line)
+        number = entry.integer("number", 1)
+        entry.where = f"item {number}"
+        if number in seen:
+            entry.fail(f"duplicate item number {number} (first at line {seen[number]})",
+                       entry.line("number"))
+        seen[number] = entry.line("number")
+        entry.only("number", "section", "title", "form", "due", "responsible")
+        section = entry.string("section")
+        if section not in sections:
+            entry.fail(f"unknown section '{section}'", entry.line("section"))
+        title = entry.text("title")
+        form = entry.string("form")
+        if form not in forms:
+            entry.fail(f"unknown completion form '{form}'", entry.line("form"))
+        items.append(Item(number, section, title, form, _due(entry, milestones),
+                          _responsible(entry, bodies)))
+    if not items:
+        root.fail("'items' lists nothing", root.line("items"))
+    return tuple(sorted(items, key=lambda item: item.number))
+
+
+def _due(entry: Fields, milestones: dict[str, Milestone]) -> Due:
+    due = entry.string("due")
+    if due in ("ongoing", "window"):
+        return Due(cast(Literal["ongoing", "window"], due))
+    if due not in milestones:
+        entry.fail(f"unknown deadline '{due}' (use ongoing, window or a milestone: "
+                   f"{', '.join(milestones)})", entry.line("due"))
+    return Due("date", due)
+
+
+def _responsible(entry: Fields, bodies: dict[str, Body]) -> tuple[str, ...]:
+    listed = entry.sequence("responsible")
+    result: list[str] = []
+    for index, raw in enumerate(listed):
+        body = str(raw)
+        if body not in bodies:
+            entry.fail(f"unknown body '{body}'", listed.line_of(index))
+        if body in result:
+            entry.fail(f"body '{body}' listed twice", listed.line_of(index))
+        result.append(body)
+    if not result:
+        entry.fail("no responsible body", entry.line("responsible"))
+    return tuple(result)
+
+
+def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy:
+    default_digest = DigestPolicy(time(18, 0), "Asia/Almaty")
+    if not root.has("reminders"):
+        return ReminderPolicy(time(9, 0), dict(DEFAULT_STAGES), 5, default_digest)
+    fields = root.sub("reminders", "reminders")
+    fields.only("send_time", "stages", "overdue_days", "digest")
+    send_time = fields.clock_time("send_time") if fields.has("send_time") else time(9, 0)
+    stages: dict[str, tuple[int, ...]] = dict(DEFAULT_STAGES)
+    if fields.has("stages"):
+        listed = fields.sub("stages", "reminders.stages")
+        stages = {}
+        for key in listed.mapping:
+            if key not in milestones:
+                listed.fail(f"unknown milestone '{key}'", listed.line(key))
+            days = listed.sequence(key)
+            values: list[int] = []
+            for index, raw in enumerate(days):
+                if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                    listed.fail(f"'{key}': days before must be whole numbers >= 0, got {raw!r}",
+                                days.line_of(index))
+                values.append(raw)
+            stages[key] = tuple(sorted(set(values), reverse=True))
+    overdue = fields.integer("overdue_days", 0) if fields.has("overdue_days") else 5
+    digest = default_digest
+    if fields.has("digest"):
+        sub = fields.sub("digest", "reminders.digest")
+        sub.only("time", "timezone")
+        digest = DigestPolicy(sub.clock_time("time"), sub.timezone("timezone"))
+    return ReminderPolicy(send_time, stages, overdue, digest)
+
+
+def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:
+    """Validate a plan given as text (used by tests and by `plan check -`)."""
+    from tracker.yamlsource import load_yaml_text
+
+    return build_plan(Fields(source, load_yaml_text(text, source), ""), source)
+
+

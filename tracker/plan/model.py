@@ -1,0 +1,223 @@
+"""The campaign plan as typed, immutable data.
+
+Everything downstream (status, reminders, reports) works from a `Plan`; it is built once from
+plan.yaml by `tracker.plan.loader` and stored as JSON in the database by `tracker plan load`, so
+commands that only read status never parse YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cached_property
+from typing import Literal
+
+Lang = Literal["kk", "ru", "en"]
+LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
+NATIONAL = "national"
+"""The unit of national bodies (the committee, the parents' association)."""
+
+REQUIRED_MILESTONES = (
+    "window_start", "window_end", "opening_day", "regional_report", "final_report")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One phrase in Kazakh, Russian and English."""
+
+    kk: str
+    ru: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The phrase in `lang`, falling back to Kazakh (the plan's own language)."""
+        value = getattr(self, lang, "") if lang in LANGS else ""
+        return str(value or self.kk)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    date: date
+    name: Text
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    name: Text
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Body:
+    key: str
+    name: Text
+    level: Literal["regional", "national"]
+    by_agreement: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: int | None
+    title: Text
+
+
+@dataclass(frozen=True)
+class Due:
+    """When an item is due: `ongoing`, the campaign `window`, or a milestone's `date`."""
+
+    kind: Literal["ongoing", "window", "date"]
+    milestone: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    section: str
+    title: Text
+    form: str
+    due: Due
+    responsible: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Holiday:
+    date: date
+    name: Text
+
+
+@dataclass(frozen=True)
+class Calendar:
+    weekend: frozenset[int]
+    """ISO weekday numbers (1 = Monday ... 7 = Sunday) that are days off."""
+    holidays: tuple[Holiday, ...]
+    working_days: frozenset[date]
+    """Weekend dates declared working days by a transfer."""
+
+    @cached_property
+    def _holiday_dates(self) -> frozenset[date]:
+        return frozenset(h.date for h in self.holidays)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
+        return day.isoweekday() not in self.weekend and day not in self._holiday_dates
+
+
+@dataclass(frozen=True)
+class DigestPolicy:
+    time: time
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    send_time: time
+    stages: dict[str, tuple[int, ...]]
+    """Milestone key -> days before it that a reminder goes out (largest first)."""
+    overdue_days: int
+    digest: DigestPolicy
+
+
+@dataclass(frozen=True)
+class Approval:
+    number: str
+    date: date
+    by: Text
+
+
+@dataclass(frozen=True)
+class Plan:
+    key: str
+    title: Text
+    organisers: Text
+    approved: Approval
+    timezone: str
+    milestones: dict[str, Milestone]
+    calendar: Calendar
+    reminders: ReminderPolicy
+    regions: tuple[Region, ...]
+    bodies: dict[str, Body]
+    forms: dict[str, Text]
+    sections: tuple[Section, ...]
+    items: tuple[Item, ...]
+    source: str = field(default="plan.yaml", compare=False)
+
+    @property
+    def window_start(self) -> date:
+        return self.milestones["window_start"].date
+
+    @property
+    def window_end(self) -> date:
+        return self.milestones["window_end"].date
+
+    @cached_property
+    def regions_by_key(self) -> dict[str, Region]:
+        return {r.key: r for r in self.regions}
+
+    @cached_property
+    def items_by_number(self) -> dict[int, Item]:
+        return {i.number: i for i in self.items}
+
+    @cached_property
+    def sections_by_key(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+    @property
+    def unit_keys(self) -> tuple[str, ...]:
+        """Every unit that can hold assignments: the regions, then `national`."""
+        return (*(r.key for r in self.regions), NATIONAL)
+
+    def unit_timezone(self, unit: str) -> str:
+        """The IANA zone a unit's deadlines are read in (national: the campaign's)."""
+        region = self.regions_by_key.get(unit)
+        return region.timezone if region else self.timezone
+
+    def unit_name(self, unit: str, lang: str) -> str:
+        region = self.regions_by_key.get(unit)
+        if region:
+            return region.name.get(lang)
+        return {"kk": "Республикалық деңгей", "ru": "Республиканский уровень"}.get(lang, "National")
+
+    def units_of(self, item: Item) -> tuple[str, ...]:
+        """Units where an item has assignments, in display order."""
+        levels = {self.bodies[b].level for b in item.responsible}
+        units: list[str] = []
+        if "regional" in levels:
+            units.extend(r.key for r in self.regions)
+        if "national" in levels:
+            units.append(NATIONAL)
+        return tuple(units)
+
+    def bodies_in(self, item: Item, unit: str) -> tuple[str, ...]:
+        """The item's bodies acting in `unit` (regional in regions, national nationally)."""
+        level = "national" if unit == NATIONAL else "regional"
+        return tuple(b for b in item.responsible if self.bodies[b].level == level)
+
+    def required_bodies(self, item: Item, unit: str) -> tuple[str, ...]:
+        """Bodies whose completion makes the cell done.
+
+        Bodies "by agreement" are partners outside the ministry's command, so their work is
+        welcome but not required, unless they are the only body the cell has.
+        """
+        bodies = self.bodies_in(item, unit)
+        required = tuple(b for b in bodies if not self.bodies[b].by_agreement)
+        return required or bodies
+
+    def assignments(self) -> list[tuple[int, str, str]]:
+        """Every (item, unit, body) the plan asks for, in plan order."""
+        result: list[tuple[int, str, str]] = []
+        for item in self.items:
+            for unit in self.units_of(item):
+                result.extend((item.number, unit, body) for body in self.bodies_in(item, unit))
+        return result
+
+    def due_date(self, item: Item) -> date | None:
+        """The date an item's deadline falls on (window: its end), None when ongoing."""
+        if item.due.kind == "window":
+            return self.window_end
+        if item.due.kind == "date" and item.due.milestone:
+            return self.milestones[item.due.milestone].date
+        return None
