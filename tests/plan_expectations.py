@@ -2,7 +2,7 @@
 
 # number: (section_number_or_None, completion_form, due, responsible bodies in document order)
 EXPECTED_ITEMS: dict[int, tuple[int | None, str, str, tuple[str, ...]]] = {
-    # Heading without a number: «Баланы оның денсаулығына зиян келтіретін ... қоғамның назарын аудару»
+    # Heading without a number: «Баланы оның денсаулығына зиян келтіретін ...»
     1: (None, "mes_info", "ongoing", ("education",)),
     2: (None, "mes_info", "ongoing", ("education", "internal_policy")),
     3: (None, "mes_info", "ongoing", ("education", "internal_policy", "internal_affairs")),

@@ -41,5 +41,5 @@ def load_history(session: Session, item: int | None = None, units: list[str] | N
     query = query.order_by(e.c.at.desc(), e.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    rows = session.execute(query).tuples().all()
+    rows = session.execute(query).all()
     return [HistoryEntry(*row) for row in reversed(rows)]

@@ -67,7 +67,7 @@ def assignment_rows(session: Session, units: Iterable[str] | None = None,
         query = query.where(a.c.unit_key.in_(list(units)))
     if items is not None:
         query = query.where(a.c.item_number.in_(list(items)))
-    return session.execute(query).tuples().all()
+    return session.execute(query).all()
 
 
 def build_grid(plan: Plan, rows: Iterable[tuple[int, str, str, bool, str, datetime | None]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,22 @@ def _database_failure(exc: Exception) -> ReportedError | None:
 
 class TrackerGroup(click.Group):
     """Turns the tool's own errors into messages and exit statuses, not tracebacks."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Like click's, but a usage error is one line, as every other error here."""
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = f"{exc.ctx.command_path}: " if exc.ctx else ""
+            click.echo(f"error: {where}{exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

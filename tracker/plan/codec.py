@@ -69,7 +69,6 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "items": [{"number": i.number, "section": i.section, "title": _text(i.title),
                    "form": i.form, "due": {"kind": i.due.kind, "milestone": i.due.milestone},
                    "responsible": list(i.responsible)} for i in plan.items],
-        "source": plan.source,
     }
 
 
@@ -105,5 +104,5 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         items=tuple(Item(i["number"], i["section"], _untext(i["title"]), i["form"],
                          Due(i["due"]["kind"], i["due"]["milestone"]), tuple(i["responsible"]))
                     for i in d["items"]),
-        source=d.get("source", "plan.yaml"),
+        source="database",
     )
