@@ -1,0 +1,241 @@
+"""Turning an ``OutgoingMail`` into a MIME message and into wire bytes.
+
+Design notes (the *why*):
+
+* The caller supplies the Message-ID. A reminder that is retried after a
+  DEFERRED result keeps the same Message-ID, so recipients' mail systems (and
+  we, when investigating an UNCERTAIN send) can recognise duplicates.
+* Output is deterministic: the same ``OutgoingMail`` always gives the same
+  bytes (the multipart boundary is derived from the Message-ID, not random).
+* Output is 7-bit clean (RFC 2047 headers, base64 or quoted-printable bodies),
+  so it never depends on the server offering 8BITMIME or SMTPUTF8.
+* Headers are encoded by ``notifications.headers`` and stored pre-folded, as
+  the stdlib parser itself stores them; see that module for why.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.policy
+import functools
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from notifications.errors import HeaderInjectionError, MessageError
+from notifications.headers import (
+    Mailbox,
+    clean_subject,
+    encode_mailboxes,
+    encode_unstructured,
+    parse_mailbox,
+    reject_control_characters,
+    validate_header_name,
+    validate_message_id,
+)
+
+__all__ = [
+    "HeaderInjectionError",
+    "OutgoingMail",
+    "PreparedMail",
+    "build_message",
+    "message_bytes",
+    "prepare",
+]
+
+
+class _WirePolicy(email.policy.EmailPolicy):
+    """``email.policy.SMTP`` (CRLF, RFC 5322 folding) that memoises MIME headers.
+
+    While generating, the stdlib re-parses each part's Content-Type header
+    several times (content type, maintype, subtype, boundary), and that parse
+    was the largest remaining cost of ``message_bytes``. Parsed header objects
+    are immutable, so caching them by (header factory, name, raw value) is
+    safe. The generator clones the policy for every part, hence the factory
+    (shared by all clones) rather than the policy as the cache key. Only the
+    Content-* headers, whose values repeat across messages, are cached.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if name.lower() in _CACHED_HEADERS and not hasattr(value, "name"):
+            return _parse_cached(self.header_factory, name, value)
+        return super().header_fetch_parse(name, value)  # type: ignore[no-any-return]
+
+
+_CACHED_HEADERS = frozenset({"content-type", "content-transfer-encoding"})
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(factory: Callable[[str, str], str], name: str, value: str) -> str:
+    # Same as EmailPolicy.header_fetch_parse: unfold, then build the header object.
+    return factory(name, _LINE_BREAK.sub("", value))
+
+
+#: Policy for everything we generate: RFC-compliant folding and CRLF endings.
+WIRE_POLICY = _WirePolicy(linesep="\r\n")
+
+# Headers that build_message owns; letting extra_headers set them would create
+# duplicates that receivers resolve inconsistently.
+_RESERVED_HEADERS = frozenset(
+    {
+        "bcc",
+        "cc",
+        "content-transfer-encoding",
+        "content-type",
+        "date",
+        "from",
+        "message-id",
+        "mime-version",
+        "reply-to",
+        "sender",
+        "subject",
+        "to",
+    }
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutgoingMail:
+    """Everything needed to build one e-mail; addresses may carry display names.
+
+    ``sender``, ``recipients`` and ``reply_to`` accept ``addr@example.kz`` or
+    ``Display Name <addr@example.kz>``. ``date`` must be timezone-aware so the
+    Date header states the real instant (a naive datetime is ambiguous).
+    """
+
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    text: str
+    html: str | None = None
+    reply_to: str | None = None
+    extra_headers: tuple[tuple[str, str], ...] = ()
+    date: datetime
+
+
+@dataclass(frozen=True)
+class PreparedMail:
+    """Wire bytes plus SMTP envelope: what actually goes to the server.
+
+    Useful to store before sending (an UNCERTAIN result can then be
+    investigated with the exact bytes) and to send without rebuilding.
+    ``sender`` and ``recipients`` are bare ASCII addresses.
+    """
+
+    message_id: str
+    sender: str
+    recipients: tuple[str, ...]
+    data: bytes
+
+
+def build_message(mail: OutgoingMail) -> EmailMessage:
+    """Build the MIME message: text only, or multipart/alternative text + HTML.
+
+    Raises ``HeaderInjectionError`` when an address, the Message-ID or an extra
+    header contains CR/LF; line breaks in the subject are replaced by a space.
+    Raises ``InvalidAddressError``/``MessageError`` for other invalid input.
+    """
+    sender = parse_mailbox(mail.sender, "sender")
+    recipients = _parse_recipients(mail.recipients)
+    reply_to = parse_mailbox(mail.reply_to, "reply_to") if mail.reply_to is not None else None
+    message_id = validate_message_id(mail.message_id)
+    subject = clean_subject(mail.subject)
+    if mail.date.tzinfo is None or mail.date.utcoffset() is None:
+        raise MessageError("date must be timezone-aware")
+
+    msg = EmailMessage(policy=WIRE_POLICY)
+    # set_raw stores a header exactly as the parser would after reading it from
+    # the wire: the generator emits it verbatim, while msg[...] still decodes.
+    msg.set_raw("Message-ID", message_id)
+    msg.set_raw("Date", format_datetime(mail.date))
+    msg.set_raw("From", encode_mailboxes("From", [sender]))
+    msg.set_raw("To", encode_mailboxes("To", recipients))
+    if reply_to is not None:
+        msg.set_raw("Reply-To", encode_mailboxes("Reply-To", [reply_to]))
+    msg.set_raw("Subject", encode_unstructured("Subject", subject))
+    for name, value in mail.extra_headers:
+        _add_extra_header(msg, name, value)
+    msg.set_raw("MIME-Version", "1.0")
+
+    if mail.html is None:
+        _set_text_body(msg, mail.text, "plain")
+    else:
+        boundary = "=_" + hashlib.sha256(message_id.encode("ascii")).hexdigest()[:40]
+        msg.set_raw("Content-Type", f'multipart/alternative;\n boundary="{boundary}"')
+        text_part = EmailMessage(policy=WIRE_POLICY)
+        _set_text_body(text_part, mail.text, "plain")
+        html_part = EmailMessage(policy=WIRE_POLICY)
+        _set_text_body(html_part, mail.html, "html")
+        msg.set_payload([text_part, html_part])
+    return msg
+
+
+def message_bytes(msg: EmailMessage) -> bytes:
+    """Serialise *msg* exactly as it goes on the wire (CRLF line endings)."""
+    return msg.as_bytes(policy=WIRE_POLICY)
+
+
+def prepare(mail: OutgoingMail) -> PreparedMail:
+    """Build the message and its envelope (bare addresses, IDNA domains)."""
+    data = message_bytes(build_message(mail))
+    return PreparedMail(
+        message_id=mail.message_id,
+        sender=parse_mailbox(mail.sender, "sender").addr_spec,
+        recipients=tuple(mailbox.addr_spec for mailbox in _parse_recipients(mail.recipients)),
+        data=data,
+    )
+
+
+def _parse_recipients(recipients: tuple[str, ...]) -> list[Mailbox]:
+    if isinstance(recipients, str):
+        # A bare string would be iterated character by character.
+        raise MessageError("recipients must be a tuple of addresses, not a string")
+    if not recipients:
+        raise MessageError("a mail needs at least one recipient")
+    return [
+        parse_mailbox(value, f"recipient #{number}")
+        for number, value in enumerate(recipients, start=1)
+    ]
+
+
+def _add_extra_header(msg: EmailMessage, name: str, value: str) -> None:
+    validate_header_name(name)
+    if name.lower() in _RESERVED_HEADERS:
+        raise MessageError(f"extra header {name!r} is set by build_message itself")
+    reject_control_characters(value, f"header {name}")
+    msg.set_raw(name, encode_unstructured(name, value))
+
+
+def _set_text_body(part: EmailMessage, text: str, subtype: str) -> None:
+    """Attach *text* as a UTF-8 body with a 7-bit transfer encoding.
+
+    Pure ASCII uses quoted-printable (still readable in raw form); anything
+    else base64, which is about half the size of quoted-printable for Cyrillic.
+    Either way line breaks are CRLF, the canonical form of text (RFC 2046
+    4.1.1), so both decode to the same text. Neither encoding can produce a
+    line starting with ``--=_``, so the boundary never collides with content.
+    """
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not normalized.endswith("\n"):
+        normalized += "\n"
+    try:
+        data = normalized.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MessageError(f"text/{subtype} body is not valid Unicode (lone surrogate)") from None
+    if data.isascii():
+        encoding = "quoted-printable"
+        # Line breaks stay literal (the generator writes them as CRLF).
+        payload = binascii.b2a_qp(data, istext=True).decode("ascii")
+    else:
+        encoding = "base64"
+        payload = base64.encodebytes(data.replace(b"\n", b"\r\n")).decode("ascii")
+    part.set_raw("Content-Type", f'text/{subtype}; charset="utf-8"')
+    part.set_raw("Content-Transfer-Encoding", encoding)
+    part.set_payload(payload)

@@ -1,0 +1,484 @@
+"""Delivering mail over one reusable SMTP connection, with honest outcomes.
+
+The point of this module is the ``Outcome`` of each send, because the caller
+decides on retries from it:
+
+* ``SENT`` -- the server answered 2xx to the end of DATA.
+* ``DEFERRED`` -- the message certainly did not get through and may be
+  retried: connection refused or dropped, a timeout *before* the body was
+  sent, or any 4xx reply (including a 4xx after the body).
+* ``FAILED`` -- a 5xx reply: the server permanently refused this message.
+* ``UNCERTAIN`` -- the body was handed to the server but no final reply
+  arrived (timeout or disconnect). The server may well have queued it, so the
+  caller must NOT resend automatically (that is how recipients get
+  duplicates); a human decides.
+
+Problems that concern the whole configuration rather than one message are
+raised, not returned: ``SmtpSecurityError`` (TLS cannot be had, certificate
+not trusted, or the server demands STARTTLS with a 530) and ``SmtpAuthError``
+(credentials rejected, no usable AUTH, or a 530 "authentication required").
+The caller stops the run on them, so no message spends a delivery attempt.
+
+The transaction is done step by step (MAIL, one RCPT per recipient, DATA,
+body) so that each failure is attributed to its step. A message goes to all
+its recipients or to none. After any failure the connection is dropped and a
+new one is opened by the next send; if a *reused* connection turns out to be
+dead at MAIL (disconnect, or a 421 from a server that limits messages per
+connection), the message is retried once on a fresh connection, which is
+safe because nothing of it had been sent.
+
+How aiosmtplib (5.x) behaves, read from its source, and what follows:
+
+* ``SMTP.data()`` sends DATA, waits for 354, writes the body and waits for the
+  final reply inside one call, raising the same ``SMTPReadTimeoutError`` for a
+  timeout in either wait. It cannot tell "no 354" from "no final reply", so we
+  do the DATA step ourselves: ``execute_command(b"DATA")`` for the 354, then
+  ``SMTP.protocol.write()`` and ``SMTP.protocol.read_response()`` for the body
+  and the final reply. These are public methods of aiosmtplib's
+  ``SMTPProtocol``, not part of its documented API; the tests (hang before
+  354 vs. hang after the body) will catch a change in a future release.
+  (We bypass aiosmtplib's per-command lock there; our own lock guarantees a
+  single transaction at a time.) "Body sent" means handed to the socket: a
+  failure after that point is reported as UNCERTAIN even if, in fact, the
+  bytes never left this machine -- the safe side.
+* ``execute_command`` closes the connection itself on a read timeout or a
+  disconnect, and on a 421 reply.
+* ``mail()``/``rcpt()`` raise ``SMTPSenderRefused``/``SMTPRecipientRefused``
+  (both ``SMTPResponseException`` with ``.code``) for any non-250/251 reply.
+* ``connect()`` raises ``SMTPConnectError`` (refused, unreachable, TLS
+  handshake failure wrapped with the ``ssl`` error as ``__cause__``),
+  ``SMTPConnectTimeoutError``, or ``SMTPConnectResponseError`` for a non-220
+  greeting. ``starttls()`` lets ``ssl.SSLError`` (e.g. certificate
+  verification) escape unwrapped and raises plain ``SMTPException`` if the
+  server does not advertise STARTTLS. ``login()`` raises
+  ``SMTPAuthenticationError`` (``.code``) once every advertised mechanism failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import ssl
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from types import TracebackType
+
+import aiosmtplib
+
+from notifications.errors import MessageError, SmtpAuthError, SmtpSecurityError
+from notifications.headers import validate_addr_spec
+from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.settings import SmtpSettings
+
+__all__ = ["Outcome", "SendResult", "SmtpConnection", "SmtpSettings"]
+
+logger = logging.getLogger("notifications.smtp")
+
+_LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+class Outcome(Enum):
+    """What happened to one message; see the module docstring."""
+
+    SENT = "sent"
+    DEFERRED = "deferred"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """Outcome, the SMTP reply code if there was one, and a human-readable detail."""
+
+    outcome: Outcome
+    code: int | None
+    detail: str
+
+
+class _StepFailed(Exception):
+    """Internal: a step failed with *result*; the connection must be dropped.
+
+    ``stale`` marks failures that a dead *reused* connection produces before
+    anything of the message was sent (disconnect or 421 at MAIL FROM); those
+    are retried once on a fresh connection.
+    """
+
+    def __init__(self, result: SendResult, *, stale: bool = False) -> None:
+        super().__init__(result.detail)
+        self.result = result
+        self.stale = stale
+
+
+class SmtpConnection:
+    """One SMTP connection, opened lazily and reused for many messages.
+
+    Use as ``async with SmtpConnection(settings) as smtp: await smtp.send(mail)``.
+    The connection is opened on the first send and reopened on the next send
+    after any error, so one bad message never poisons the following ones.
+    Sends are serialised: SMTP allows one transaction at a time per connection.
+    """
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self._settings = settings
+        self._smtp: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()
+        self.connections_opened = 0
+        """How many connections were opened (and authenticated) so far."""
+
+    async def __aenter__(self) -> SmtpConnection:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc is not None and not isinstance(exc, Exception):
+            self._discard()  # cancelled or interrupted: no polite QUIT
+        else:
+            await self.close()
+
+    @property
+    def is_connected(self) -> bool:
+        """True while a connection is open (it may still turn out to be dead)."""
+        return self._smtp is not None and self._smtp.is_connected
+
+    async def close(self) -> None:
+        """Say QUIT (best effort, short timeout) and close the connection."""
+        async with self._lock:
+            smtp = self._smtp
+            if smtp is None:
+                return
+            try:
+                if smtp.is_connected:
+                    await smtp.quit(timeout=min(self._settings.timeout, 5.0))
+            except (aiosmtplib.SMTPException, OSError):
+                pass
+            finally:
+                self._discard()
+
+    async def send(self, mail: OutgoingMail | PreparedMail) -> SendResult:
+        """Build (unless already a ``PreparedMail``) and send one mail.
+
+        Returns the ``SendResult``; see ``Outcome`` for what each outcome
+        allows the caller to do. Invalid mail raises ``MessageError`` before
+        anything is sent; ``SmtpSecurityError``/``SmtpAuthError`` mean "stop
+        the run". If the calling task is cancelled mid-send, the outcome is
+        unknown: treat it like UNCERTAIN.
+        """
+        prepared = mail if isinstance(mail, PreparedMail) else prepare(mail)
+        return await self._send(
+            prepared.sender, prepared.recipients, prepared.data, prepared.message_id
+        )
+
+    async def send_bytes(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        data: bytes,
+        *,
+        before_body: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        """Send pre-built message bytes with the given envelope.
+
+        *sender* and *recipients* are bare addresses. Line endings are
+        normalised to CRLF and leading dots are escaped here. A message goes to
+        all its recipients or to none: any refused RCPT aborts the transaction
+        (4xx: DEFERRED, 5xx: FAILED).
+        """
+        return await self._send(sender, recipients, data, None, before_body)
+
+    async def _send(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        data: bytes,
+        message_id: str | None,
+        before_body: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        if isinstance(recipients, str):
+            raise MessageError("recipients must be a sequence of addresses, not a string")
+        if not recipients:
+            raise MessageError("a mail needs at least one recipient")
+        envelope_from = validate_addr_spec(sender, "sender")
+        envelope_to = [validate_addr_spec(rcpt, "recipient") for rcpt in recipients]
+        payload, size = _data_payload(data)
+        label = message_id or "message"
+
+        async with self._lock:
+            for attempt in (1, 2):
+                reused = self.is_connected
+                try:
+                    smtp = await self._connection()
+                    result = await self._transaction(
+                        smtp, envelope_from, envelope_to, payload, size, before_body
+                    )
+                except _StepFailed as failure:
+                    self._discard()
+                    if failure.stale and reused and attempt == 1:
+                        logger.info("reused SMTP connection was dead (%s); reconnecting", failure)
+                        continue
+                    result = failure.result
+                except BaseException:
+                    self._discard()
+                    raise
+                self._log_result(label, envelope_to, result)
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _connection(self) -> aiosmtplib.SMTP:
+        """Return the open connection, or open, secure and authenticate a new one."""
+        if self._smtp is not None and self._smtp.is_connected:
+            return self._smtp
+        self._discard()
+        settings = self._settings
+        smtp = aiosmtplib.SMTP(
+            hostname=settings.host,
+            port=settings.port,
+            timeout=settings.timeout,
+            use_tls=settings.security == "tls",
+            start_tls=False,  # we do STARTTLS ourselves, to make it mandatory
+            tls_context=settings.tls_context,
+            local_hostname=settings.local_hostname,
+        )
+        where = f"{settings.host}:{settings.port}"
+        try:
+            await smtp.connect()
+            await self._hello(smtp)
+            if settings.security == "starttls":
+                await self._starttls(smtp)
+            if settings.username is not None:
+                await self._login(smtp)
+        except (SmtpSecurityError, SmtpAuthError, _StepFailed):
+            _abort(smtp)
+            raise
+        except ssl.SSLError as exc:
+            _abort(smtp)
+            raise SmtpSecurityError(f"TLS with {where} failed: {exc}") from exc
+        except aiosmtplib.SMTPConnectError as exc:
+            _abort(smtp)
+            if isinstance(exc.__cause__, ssl.SSLError):
+                raise SmtpSecurityError(f"TLS with {where} failed: {exc.__cause__}") from exc
+            raise _StepFailed(self._result(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            _abort(smtp)
+            raise _StepFailed(self._result(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
+        except BaseException:
+            _abort(smtp)
+            raise
+        self._smtp = smtp
+        self.connections_opened += 1
+        logger.debug("SMTP connection %d to %s ready", self.connections_opened, where)
+        return smtp
+
+    async def _hello(self, smtp: aiosmtplib.SMTP) -> None:
+        try:
+            await smtp.ehlo()
+        except aiosmtplib.SMTPHeloError as exc:
+            if 400 <= exc.code < 500 or not smtp.is_connected:
+                raise
+            if self._settings.security == "starttls":
+                raise SmtpSecurityError(
+                    "server refused EHLO, so it cannot offer the required STARTTLS"
+                ) from exc
+            await smtp.helo()
+
+    async def _starttls(self, smtp: aiosmtplib.SMTP) -> None:
+        if not smtp.supports_extension("starttls"):
+            raise SmtpSecurityError(
+                f"{self._settings.host} does not offer STARTTLS, which is required "
+                "(TRACKER_SMTP_SECURITY=starttls); refusing to send in clear text"
+            )
+        try:
+            await smtp.starttls()
+        except aiosmtplib.SMTPResponseException as exc:
+            if 400 <= exc.code < 500:
+                raise
+            raise SmtpSecurityError(f"server refused STARTTLS: {exc.code} {exc.message}") from exc
+        # RFC 3207: forget what we learnt before TLS and ask again (AUTH, SIZE).
+        await smtp.ehlo()
+
+    async def _login(self, smtp: aiosmtplib.SMTP) -> None:
+        settings = self._settings
+        assert settings.username is not None and settings.password is not None
+        if not smtp.supports_extension("auth"):
+            raise SmtpAuthError(
+                f"{settings.host} does not offer AUTH (on this connection), "
+                "but a username is configured"
+            )
+        if settings.security == "none":
+            logger.warning("logging in to %s without TLS (security=none)", settings.host)
+        try:
+            await smtp.login(settings.username, settings.password)
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            if 400 <= exc.code < 500:
+                raise  # temporary (e.g. 454): DEFERRED, not a configuration error
+            raise SmtpAuthError(
+                f"{settings.host} rejected the credentials of user {settings.username!r}: "
+                f"{exc.code} {self._redact(exc.message)}"
+            ) from None
+        except (
+            aiosmtplib.SMTPServerDisconnected,
+            aiosmtplib.SMTPTimeoutError,
+            aiosmtplib.SMTPResponseException,
+        ):
+            raise  # transport trouble: DEFERRED
+        except aiosmtplib.SMTPException as exc:
+            # e.g. "No suitable authentication method found."
+            raise SmtpAuthError(f"cannot log in to {settings.host}: {exc}") from None
+
+    async def _transaction(
+        self,
+        smtp: aiosmtplib.SMTP,
+        sender: str,
+        recipients: list[str],
+        payload: bytes,
+        size: int,
+        before_body: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        """MAIL, RCPT..., DATA, body: each step's failure maps to its own outcome.
+
+        ``before_body`` runs after the server's 354 and before the first byte of the body:
+        the caller's last chance to record "the message may now reach the server" (or to
+        abort by raising, which drops the connection so nothing is delivered).
+        """
+        options: list[str] = []
+        if smtp.supports_extension("size"):
+            options.append(f"SIZE={size}")
+        if not payload.isascii() and smtp.supports_extension("8bitmime"):
+            options.append("BODY=8BITMIME")
+
+        try:
+            await smtp.mail(sender, options=options)
+        except aiosmtplib.SMTPResponseException as exc:
+            self._raise_if_run_level(exc.code, exc.message)
+            failure = self._reply_result(exc.code, exc.message, "MAIL FROM")
+            raise _StepFailed(failure, stale=exc.code == 421) from exc
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            failure = self._result(Outcome.DEFERRED, exc, "MAIL FROM")
+            raise _StepFailed(failure, stale=True) from exc
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise _StepFailed(self._result(Outcome.DEFERRED, exc, "MAIL FROM")) from exc
+
+        for recipient in recipients:
+            try:
+                await smtp.rcpt(recipient)
+            except aiosmtplib.SMTPResponseException as exc:
+                self._raise_if_run_level(exc.code, exc.message)
+                failure = self._reply_result(exc.code, exc.message, f"RCPT TO:<{recipient}>")
+                raise _StepFailed(failure) from exc
+            except (aiosmtplib.SMTPException, OSError) as exc:
+                raise _StepFailed(self._result(Outcome.DEFERRED, exc, "RCPT TO")) from exc
+
+        try:
+            go_ahead = await smtp.execute_command(b"DATA")
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            failure = self._result(Outcome.DEFERRED, exc, "DATA (before the body)")
+            raise _StepFailed(failure) from exc
+        if go_ahead.code != 354:
+            raise _StepFailed(self._reply_result(go_ahead.code, go_ahead.message, "DATA"))
+
+        if before_body is not None:
+            await before_body()
+        protocol = smtp.protocol
+        try:
+            if protocol is None:
+                raise aiosmtplib.SMTPServerDisconnected("connection lost after 354")
+            protocol.write(payload)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            failure = self._result(Outcome.DEFERRED, exc, "DATA (writing the body)")
+            raise _StepFailed(failure) from exc
+
+        # From here on the server may hold the complete message.
+        try:
+            reply = await protocol.read_response(timeout=self._settings.timeout)
+        except Exception as exc:  # timeout, disconnect, garbage: all mean "unknown"
+            raise _StepFailed(
+                self._result(Outcome.UNCERTAIN, exc, "end of DATA (body was sent)")
+            ) from exc
+        if 200 <= reply.code < 300:
+            return SendResult(Outcome.SENT, reply.code, self._redact(reply.message))
+        if 400 <= reply.code < 600:
+            raise _StepFailed(self._reply_result(reply.code, reply.message, "end of DATA"))
+        raise _StepFailed(
+            SendResult(
+                Outcome.UNCERTAIN,
+                reply.code,
+                f"end of DATA (body was sent): unexpected reply {reply.code} "
+                f"{self._redact(reply.message)}",
+            )
+        )
+
+    def _raise_if_run_level(self, code: int, message: str) -> None:
+        """530 means "not like this" for every message, not "not this message".
+
+        RFC 4954 (authentication required) and RFC 3207 (must STARTTLS first)
+        both use 530. Reporting each mail as FAILED would wrongly mark them
+        permanently undeliverable, so stop the run with a configuration error.
+        """
+        if code != 530:
+            return
+        text = f"{self._settings.host} refused the mail: {code} {self._redact(message)}"
+        if "STARTTLS" in message.upper():
+            raise SmtpSecurityError(f"{text} (set TRACKER_SMTP_SECURITY=starttls)")
+        raise SmtpAuthError(f"{text} (are TRACKER_SMTP_USERNAME/PASSWORD set?)")
+
+    def _reply_result(self, code: int, message: str, stage: str) -> SendResult:
+        """Map an SMTP reply: 5xx is permanent, everything else retryable."""
+        outcome = Outcome.FAILED if 500 <= code < 600 else Outcome.DEFERRED
+        return SendResult(outcome, code, f"{stage}: {code} {self._redact(message)}")
+
+    def _result(self, outcome: Outcome, exc: BaseException, stage: str) -> SendResult:
+        """Describe an exception; *outcome* is decided by the caller, by stage."""
+        if isinstance(exc, aiosmtplib.SMTPResponseException):
+            return SendResult(outcome, exc.code, f"{stage}: {exc.code} {self._redact(exc.message)}")
+        kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
+        return SendResult(outcome, None, f"{stage}: {kind}: {self._redact(str(exc))}")
+
+    def _redact(self, text: str) -> str:
+        """Never let the password reach a detail string or a log line."""
+        password = self._settings.password
+        if password:
+            text = text.replace(password, "***")
+        return text
+
+    def _discard(self) -> None:
+        """Drop the connection without QUIT (after errors the state is unknown)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            _abort(smtp)
+
+    @staticmethod
+    def _log_result(label: str, recipients: list[str], result: SendResult) -> None:
+        level = logging.INFO if result.outcome is Outcome.SENT else logging.WARNING
+        logger.log(
+            level, "%s to %s: %s (%s)", label, ", ".join(recipients),
+            result.outcome.value, result.detail,
+        )
+
+
+def _abort(smtp: aiosmtplib.SMTP) -> None:
+    """Close *smtp* at once, without QUIT and without a graceful TLS shutdown.
+
+    A graceful TLS close needs more turns of the event loop; if the loop ends
+    first (the run stops on an SmtpAuthError, say) the socket stays open.
+    """
+    if isinstance(smtp.transport, asyncio.WriteTransport):
+        smtp.transport.abort()
+    smtp.close()
+
+
+def _data_payload(data: bytes) -> tuple[bytes, int]:
+    """Return the DATA payload and the message size for the SIZE parameter.
+
+    The payload has CRLF line endings, dot-stuffing (RFC 5321 4.5.2) and the
+    final ".CRLF"; the size (RFC 1870) counts neither of the latter two.
+    """
+    data = _LINE_ENDINGS.sub(b"\r\n", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return _LEADING_DOT.sub(b"..", data) + b".\r\n", len(data)
