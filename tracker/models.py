@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -137,6 +138,100 @@ class Event(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
 
 
+
+class Contact(SQLModel, table=True):
+    """A person or mailbox that receives reminders (agency) or the digest (manager)."""
+
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(sa_column=Column(String(16), nullable=False))
+    unit_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    body_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    email: str = Field(sa_column=Column(String(320), nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str = Field(sa_column=Column(String(8), nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Outbox(SQLModel, table=True):
+    """The ledger of mail: one row per (campaign, deadline, stage, recipient), never two.
+
+    The row is the source of truth for whether a mail went out; the scheduler only decides when
+    to look.  The message is rendered when the row is recorded, so a retry sends the same bytes
+    with the same Message-ID.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(sa_column=Column(String(512), unique=True, nullable=False))
+    campaign: str = Field(sa_column=Column(String(64), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    deadline: str = Field(sa_column=Column(String(64), nullable=False))
+    stage: str = Field(sa_column=Column(String(64), nullable=False))
+    recipient: str = Field(sa_column=Column(String(320), nullable=False))
+    recipient_name: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str = Field(sa_column=Column(String(8), nullable=False))
+    unit_key: str = Field(sa_column=Column(String(64), nullable=False))
+    body_keys: str = Field(sa_column=Column(Text, nullable=False))
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    send_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    late: bool = Field(default=False, nullable=False)
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    attempts: int = Field(default=0, nullable=False)
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    finished_at: datetime | None = Field(default=None,
+                                         sa_column=Column(UTCDateTime, nullable=True))
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    message_id: str = Field(sa_column=Column(String(255), nullable=False))
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    message: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+
+class RegionReport(SQLModel, table=True):
+    """A region's results report, the 25 April form: counts, media coverage, other."""
+
+    __tablename__ = "region_report"
+
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), primary_key=True))
+    school_assemblies: int = Field(default=0, nullable=False)
+    class_hours: int = Field(default=0, nullable=False)
+    contests: int = Field(default=0, nullable=False)
+    meetings: int = Field(default=0, nullable=False)
+    debates: int = Field(default=0, nullable=False)
+    parent_meetings: int = Field(default=0, nullable=False)
+    children_reached: int = Field(default=0, nullable=False)
+    other: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    received_at: datetime | None = Field(default=None,
+                                         sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MediaCoverage(SQLModel, table=True):
+    """One entry of a region's «Освещение в СМИ» column: outlet, date, optional link."""
+
+    __tablename__ = "media_coverage"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), nullable=False,
+                                           index=True))
+    outlet: str = Field(sa_column=Column(Text, nullable=False))
+    published_on: date = Field(nullable=False)
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 def _table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
 
@@ -147,3 +242,8 @@ BODY = _table(Body)
 ITEM = _table(Item)
 ASSIGNMENT = _table(Assignment)
 EVENT = _table(Event)
+CONTACT = _table(Contact)
+SETTING = _table(Setting)
+OUTBOX = _table(Outbox)
+REGION_REPORT = _table(RegionReport)
+MEDIA_COVERAGE = _table(MediaCoverage)

@@ -33,6 +33,7 @@ WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 
             "saturday": 6, "sunday": 7}
 DEFAULT_STAGES = {"window_end": (3, 1, 0), "regional_report": (7, 3, 1, 0),
                   "final_report": (5, 2, 1, 0)}
+DEFAULT_OVERDUE_AFTER: tuple[str, ...] = ("regional_report", "final_report")
 
 
 def load_plan(path: Path, label: str | None = None) -> Plan:
@@ -239,9 +240,10 @@ def _responsible(entry: Fields, bodies: dict[str, Body]) -> tuple[str, ...]:
 def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy:
     default_digest = DigestPolicy(time(18, 0), "Asia/Almaty")
     if not root.has("reminders"):
-        return ReminderPolicy(time(9, 0), dict(DEFAULT_STAGES), 5, default_digest)
+        return ReminderPolicy(time(9, 0), dict(DEFAULT_STAGES), 5, DEFAULT_OVERDUE_AFTER,
+                              default_digest)
     fields = root.sub("reminders", "reminders")
-    fields.only("send_time", "stages", "overdue_days", "digest")
+    fields.only("send_time", "stages", "overdue_days", "overdue_after", "digest")
     send_time = fields.clock_time("send_time") if fields.has("send_time") else time(9, 0)
     stages: dict[str, tuple[int, ...]] = dict(DEFAULT_STAGES)
     if fields.has("stages"):
@@ -259,12 +261,20 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
                 values.append(raw)
             stages[key] = tuple(sorted(set(values), reverse=True))
     overdue = fields.integer("overdue_days", 0) if fields.has("overdue_days") else 5
+    overdue_after = DEFAULT_OVERDUE_AFTER
+    if fields.has("overdue_after"):
+        listed_after = fields.sequence("overdue_after")
+        for index, raw in enumerate(listed_after):
+            if str(raw) not in milestones:
+                fields.fail(f"overdue_after: unknown milestone '{raw}'",
+                            listed_after.line_of(index))
+        overdue_after = tuple(str(raw) for raw in listed_after)
     digest = default_digest
     if fields.has("digest"):
         sub = fields.sub("digest", "reminders.digest")
         sub.only("time", "timezone")
         digest = DigestPolicy(sub.clock_time("time"), sub.timezone("timezone"))
-    return ReminderPolicy(send_time, stages, overdue, digest)
+    return ReminderPolicy(send_time, stages, overdue, overdue_after, digest)
 
 
 def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:

@@ -118,6 +118,8 @@ class ReminderPolicy:
     stages: dict[str, tuple[int, ...]]
     """Milestone key -> days before it that a reminder goes out (largest first)."""
     overdue_days: int
+    overdue_after: tuple[str, ...]
+    """Deadlines followed by overdue reminders (the window's end is not: the report covers it)."""
     digest: DigestPolicy
 
 

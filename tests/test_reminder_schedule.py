@@ -1,0 +1,109 @@
+"""When reminders go out: stages, working days, time zones, grouping and catch-up."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.conftest import REPO, Tracker
+from tracker.plan.loader import load_plan
+from tracker.plan.model import Plan
+from tracker.reminders.schedule import campaign_closes, stages_for
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_plan(REPO / "plan.yaml")
+
+
+def _days(plan: Plan, deadline: str) -> list[tuple[str, str]]:
+    return [(s.day.isoformat(), s.name) for s in stages_for(plan, deadline)]
+
+
+def test_stages_move_off_weekends_and_holidays(plan: Plan) -> None:
+    # 25 April 2017 is a Tuesday: the 3-day stage (Saturday 22nd) moves back to Friday 21st;
+    # overdue follow-ups skip the weekend and 1 May.
+    assert _days(plan, "regional_report") == [
+        ("2017-04-18", "7d_before"), ("2017-04-21", "4d_before"), ("2017-04-24", "1d_before"),
+        ("2017-04-25", "0d_before"), ("2017-04-26", "overdue_1"), ("2017-04-27", "overdue_2"),
+        ("2017-04-28", "overdue_3"), ("2017-05-02", "overdue_4"), ("2017-05-03", "overdue_5")]
+    # 30 April is a Sunday: the 2-, 1- and 0-day stages all land on Friday 28th, as one;
+    # after it, 1 May and 8-9 May are holidays.
+    assert _days(plan, "final_report") == [
+        ("2017-04-25", "5d_before"), ("2017-04-28", "2d_before"), ("2017-05-02", "overdue_1"),
+        ("2017-05-03", "overdue_2"), ("2017-05-04", "overdue_3"), ("2017-05-05", "overdue_4"),
+        ("2017-05-10", "overdue_5")]
+    assert _days(plan, "window_end") == [
+        ("2017-04-18", "3d_before"), ("2017-04-20", "1d_before"), ("2017-04-21", "0d_before")]
+    closes = campaign_closes(plan)
+    assert closes.astimezone(ZoneInfo("Asia/Almaty")).date() >= date(2017, 5, 11)
+
+
+@pytest.fixture
+def campaign(sqlite_tracker: Tracker) -> Tracker:
+    sqlite_tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    return sqlite_tracker
+
+
+def test_simulate_april_reminds_every_body_at_nine_local_on_working_days(
+        campaign: Tracker, plan: Plan) -> None:
+    mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
+    keys = [(m["to"], m["deadline"], m["stage"]) for m in mails]
+    assert len(keys) == len(set(keys)), "one mail per recipient and stage"
+    per_day = [(m["to"], m["local"][:10]) for m in mails]
+    assert len(per_day) == len(set(per_day)), "one mail per recipient and day"
+    for mail in mails:
+        local = datetime.fromisoformat(mail["local"])
+        assert local.strftime("%H:%M") == "09:00"
+        zone = plan.unit_timezone(mail["unit"])
+        assert local.utcoffset() == datetime.fromisoformat(mail["send_at"].replace(
+            "Z", "+00:00")).astimezone(ZoneInfo(zone)).utcoffset()
+        assert plan.calendar.is_working_day(local.date()), mail
+    aktobe = [m for m in mails if m["to"] == "edu@aktobe.example"]
+    assert aktobe[0]["send_at"] == "2017-04-18T04:00:00Z"  # 09:00 at UTC+5 in 2017
+    assert aktobe[0]["local"] == "2017-04-18T09:00+05:00"
+    astana = [m for m in mails if m["to"] == "edu@astana.example"]
+    assert astana[0]["send_at"] == "2017-04-18T03:00:00Z"  # 09:00 at UTC+6
+    # every region's bodies hear before 25 April; the committee before 30 April
+    before_report = {(m["unit"], m["body"]) for m in mails if m["local"] < "2017-04-26"}
+    for region in plan.regions:
+        for body in ("education", "internal_policy", "internal_affairs", "ngo"):
+            assert (region.key, body) in before_report
+    committee = [m for m in mails if m["body"] == "committee"]
+    assert committee and committee[0]["local"] < "2017-04-30"
+    assert {m["deadline"] for m in committee} == {"final_report"}
+    assert committee[0]["items"] == [25, 26]
+
+
+def test_done_work_is_not_reminded(campaign: Tracker) -> None:
+    campaign.ok("mark", "1-26", "--region", "aktobe")
+    mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
+    aktobe = [m for m in mails if m["unit"] == "aktobe"]
+    assert aktobe == []  # `mark` without --body marks every body, the NGO's part too
+    campaign.ok("unmark", "8", "--region", "aktobe", "--body", "ngo")
+    mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
+    ngo = [m for m in mails if m["to"] == "ngo@aktobe.example"]
+    assert ngo and all(m["items"] == [8] for m in ngo)
+
+
+def test_preview_catches_up_with_the_latest_stage_only(campaign: Tracker) -> None:
+    preview = campaign.json("remind", "preview", now="2017-04-24T10:00:00+05:00")
+    aktobe = [m for m in preview["send"] if m["to"] == "edu@aktobe.example"]
+    assert [(m["deadline"], m["stage"], m["late"]) for m in aktobe] == [
+        ("regional_report", "1d_before", False)]
+    overtaken = sorted((m["deadline"], m["stage"]) for m in preview["skip"]
+                       if m["to"] == "edu@aktobe.example")
+    assert overtaken == [("window_end", "0d_before"), ("window_end", "1d_before"),
+                         ("window_end", "3d_before")]
+    late = campaign.json("remind", "preview", now="2017-04-24T13:30:00+05:00")
+    assert all(m["late"] for m in late["send"] if m["to"] == "edu@aktobe.example")
+
+
+def test_nothing_is_due_outside_the_campaign(campaign: Tracker) -> None:
+    early = campaign.json("remind", "preview", now="2017-04-01T09:00:00+06:00")
+    assert early["send"] == [] and early["skip"] == [] and not early["closed"]
+    today = campaign.json("remind", "preview", now="2026-11-28T09:00:00+05:00")
+    assert today["closed"] and today["send"] == []
+    assert campaign.json("simulate", "--from", "2026-01-01", "--to", "2026-12-31") == []

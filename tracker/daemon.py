@@ -1,0 +1,109 @@
+"""`tracker run`: the daemon.  APScheduler only wakes it; the outbox decides what is sent.
+
+A periodic tick records what is due and delivers it.  Several daemons may run on one
+PostgreSQL database (or one SQLite file): the outbox's unique keys and claims keep each mail
+to one delivery.  SIGTERM lets the message in flight finish, then the daemon exits cleanly.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tracker.app import App
+from tracker.errors import RuntimeFailure
+
+log = logging.getLogger("tracker.daemon")
+
+
+class CampaignClock:
+    """Time as the daemon sees it: real time, or `--now` moving forward (`--speed` times)."""
+
+    def __init__(self, start: datetime | None, speed: float = 1.0) -> None:
+        self.start = start
+        self.speed = speed
+        self._t0 = time.monotonic()
+
+    def __call__(self) -> datetime:
+        if self.start is None:
+            return datetime.now(UTC)
+        elapsed = (time.monotonic() - self._t0) * self.speed
+        return self.start + timedelta(seconds=elapsed)
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                                                   "%(message)s")
+    # APScheduler narrates every run and every overlap; only its errors matter here.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+
+
+def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
+             settings: Any, workers: int) -> None:
+    """One tick: record what is due, deliver; a database hiccup waits for the next tick."""
+    from tracker.remind import send_now
+
+    app.forget_plan()  # staff may have re-loaded the plan
+    tick, summary = send_now(app, clock, workers=workers, stop=stop, settings=settings)
+    if tick.closed:
+        log.info("the campaign has closed: nothing more is sent")
+        return
+    counts = dict(summary.counts)
+    if tick.recorded or counts or summary.requeued or summary.recovered_uncertain:
+        log.info("tick at %s: recorded %d (%d skipped as overtaken); delivered %s; "
+                 "requeued %d from stopped processes, %d uncertain",
+                 clock().isoformat(timespec="seconds"), tick.recorded, len(tick.to_skip),
+                 counts or "nothing", summary.requeued, summary.recovered_uncertain)
+
+
+def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
+               clock: CampaignClock) -> int:
+    """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
+    from tracker.remind import smtp_settings
+
+    configure_logging()
+    settings = smtp_settings()
+    stop = threading.Event()
+    fatal: list[str] = []
+
+    def job() -> None:
+        try:
+            run_tick(app, clock, stop, settings, workers)
+        except RuntimeFailure as exc:
+            log.error("%s", exc)
+            fatal.append(str(exc))
+            stop.set()
+        except Exception:  # keep the daemon alive; the next tick tries again
+            log.exception("tick failed; trying again at the next tick")
+
+    def request_stop(signum: int, _frame: Any) -> None:
+        log.info("received %s: finishing the message in flight, then stopping",
+                 signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    if once:
+        job()
+        return 1 if fatal else 0
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(job, IntervalTrigger(seconds=tick_seconds), id="tick",
+                      next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+    scheduler.start()
+    from tracker.db import describe
+
+    log.info("running: a tick every %s s on %s", tick_seconds, describe(app.db_url))
+    while not stop.wait(0.5):
+        pass
+    scheduler.shutdown(wait=True)
+    log.info("stopped")
+    return 1 if fatal else 0
