@@ -1,0 +1,306 @@
+"""`tracker report`: the regions' results report (the 25 April form): enter, receive, import,
+show and export it.  Each command parses, calls one function of tracker.reports, and prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tracker.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from tracker.app import App
+    from tracker.reports.store import Received
+
+_COUNT = click.IntRange(min=0)
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group("report")
+def report_group() -> None:
+    """The regions' results report, due 25 April: «Итоги информационной кампании».
+
+    \b
+    Example:
+      tracker report set aktobe --class-hours 120 --children-reached 5400
+      tracker report submit aktobe
+      tracker report import report.xlsx
+      tracker report show
+      tracker report export report.xlsx
+    """
+
+
+@report_group.command("set")
+@click.argument("region")
+@click.option("--school-assemblies", type=_COUNT, help="Кол-во общешкольных линеек.")
+@click.option("--class-hours", type=_COUNT, help="Кол-во классных часов.")
+@click.option("--contests", type=_COUNT, help="Кол-во конкурсов (плакатов, буклетов, ...).")
+@click.option("--meetings", type=_COUNT, help="Кол-во встреч.")
+@click.option("--debates", type=_COUNT, help="Кол-во дебатов.")
+@click.option("--parent-meetings", type=_COUNT, help="Кол-во родительских собраний.")
+@click.option("--children-reached", type=_COUNT, help="Охват детей.")
+@click.option("--other", help="Другие: anything else the region reports, as free text.")
+@click.pass_obj
+def report_set(app: App, region: str, school_assemblies: int | None, class_hours: int | None,
+               contests: int | None, meetings: int | None, debates: int | None,
+               parent_meetings: int | None, children_reached: int | None,
+               other: str | None) -> None:
+    """Enter figures of a region's report; the columns not given stay as they are.
+
+    REGION is a key (aktobe) or the region's Russian or Kazakh name.  Entering figures does
+    not count as receiving the report: run `tracker report submit REGION` for that.
+
+    \b
+    Example:
+      tracker report set aktobe --school-assemblies 310 --class-hours 1250 --meetings 87
+      tracker report set astana --other "Круглый стол с родителями, 18.04"
+    """
+    from tracker.errors import UserError
+    from tracker.reports.regions import require_region
+    from tracker.reports.store import set_fields
+
+    plan = app.plan()
+    unit = require_region(region, plan)
+    given: dict[str, int | str | None] = {
+        "school_assemblies": school_assemblies, "class_hours": class_hours,
+        "contests": contests, "meetings": meetings, "debates": debates,
+        "parent_meetings": parent_meetings, "children_reached": children_reached,
+        "other": other}
+    values = {k: v for k, v in given.items() if v is not None}
+    if not values:
+        raise UserError("nothing to set: give at least one of --school-assemblies, "
+                        "--class-hours, --contests, --meetings, --debates, --parent-meetings, "
+                        "--children-reached, --other")
+    with app.database().writing() as session:
+        set_fields(session, unit, values, app.now)
+    shown = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}"
+                      for k, v in values.items())
+    click.echo(f"{unit}: set {shown}")
+
+
+@report_group.command("submit")
+@click.argument("region")
+@click.option("--again", is_flag=True,
+              help="Receive it anew at the current time (the first time is kept otherwise).")
+@click.pass_obj
+def report_submit(app: App, region: str, again: bool) -> None:
+    """Record a region's report as received now (--now); after 25 April there, it is late.
+
+    The deadline is the end of 25 April in the region's own time zone (Aktobe was UTC+5 in
+    2017, Astana UTC+6).  Submitting again keeps the first time unless --again.
+
+    \b
+    Example:
+      tracker report submit aktobe
+      tracker --now 2017-04-25T18:00+05:00 report submit aktobe --again
+    """
+    from tracker.reports.regions import require_region
+    from tracker.reports.store import submit
+
+    plan = app.plan()
+    unit = require_region(region, plan)
+    with app.database().writing() as session:
+        outcome = submit(session, plan, unit, app.now, again=again)
+    click.echo(_received_line(app, outcome))
+
+
+def _received_line(app: App, outcome: Received) -> str:
+    from tracker.timefmt import local
+
+    plan = app.plan()
+    when = local(outcome.received_at, plan.unit_timezone(outcome.unit))
+    due = plan.milestones["regional_report"].date.isoformat()
+    verdict = f"late (due by the end of {due} there)" if outcome.late else "on time"
+    if outcome.changed:
+        return f"{outcome.unit}: received {when}, {verdict}"
+    return (f"{outcome.unit}: already received {when}, {verdict}; kept "
+            "(use --again to receive it anew)")
+
+
+@report_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def report_show(app: App, as_json: bool) -> None:
+    """Show every region's report, the national totals, and who is missing or late.
+
+    Region names follow --lang; `·` marks a region with nothing entered yet.
+
+    \b
+    Example:
+      tracker --lang ru report show
+      tracker report show --json
+    """
+    from tracker.reports.store import load_reports
+    from tracker.reports.views import render_report, report_json
+
+    plan = app.plan()
+    with app.database().reading() as session:
+        results = load_reports(session, plan)
+    if as_json:
+        emit_json(report_json(results))
+    else:
+        click.echo(render_report(plan, results, app.lang))
+
+
+@report_group.command("import")
+@click.argument("file", type=_FILE)
+@click.option("--again", is_flag=True,
+              help="Count regions already received as received anew now.")
+@click.pass_obj
+def report_import(app: App, file: Path, again: bool) -> None:
+    """Import a filled-in form (.xlsx or .csv) and receive its regions' reports.
+
+    One row per region, the region named in Russian («Актюбинская область»), Kazakh or by key;
+    headers are the form's Russian ones or the keys.  Media coverage: entries separated by `;`
+    or line breaks, each `Outlet, DD.MM.YYYY` (or YYYY-MM-DD), optionally `, https://...`.  A
+    totals row is ignored.  The file's regions are replaced as a whole (media lists included);
+    other regions are untouched.  All or nothing: one bad cell rejects the file.
+
+    \b
+    Example:
+      tracker report import report.xlsx
+      tracker --now 2017-04-24T17:00+06:00 report import astana.csv
+    """
+    from tracker.errors import UserError
+    from tracker.reports.importer import read_reports
+    from tracker.reports.store import replace_reports
+
+    plan = app.plan()
+    imported = read_reports(file, plan, str(file))
+    if not imported.reports:
+        raise UserError(f"{file}: no region row has any figures")
+    with app.database().writing() as session:
+        outcomes = replace_reports(session, plan, imported.reports, app.now, again=again)
+    click.echo(f"{file}: imported {len(outcomes)} region(s): "
+               + ", ".join(o.unit for o in outcomes))
+    kept = [o.unit for o in outcomes if not o.changed]
+    late = [o.unit for o in outcomes if o.late]
+    if kept:
+        click.echo(f"received earlier, first time kept: {', '.join(kept)}")
+    if late:
+        click.echo(f"late: {', '.join(late)}")
+    if imported.blank:
+        click.echo(f"listed without figures, not imported: {', '.join(imported.blank)}")
+
+
+@report_group.command("export")
+@click.argument("file", type=_FILE)
+@click.option("--delimiter", type=click.Choice([";", ","]), default=";", show_default=True,
+              help="CSV only: the field separator (`;` suits Excel in Russian and Kazakh).")
+@click.pass_obj
+def report_export(app: App, file: Path, delimiter: str) -> None:
+    """Write the form as the ministry knows it: .xlsx (with its title) or .csv.
+
+    Russian headers and region names, one row per region in plan order, an «Итого» row.
+    `tracker report import` reads either file back.
+
+    \b
+    Example:
+      tracker report export itogi.xlsx
+      tracker report export itogi.csv --delimiter ,
+    """
+    from tracker.reports.exporter import export_report
+    from tracker.reports.store import load_reports
+
+    plan = app.plan()
+    with app.database().reading() as session:
+        results = load_reports(session, plan)
+    export_report(file, plan, results, delimiter)
+    received = sum(r.received for r in results)
+    click.echo(f"wrote {file}: {len(results)} regions, {received} report(s) received")
+
+
+@report_group.group("media")
+def media_group() -> None:
+    """A region's «Освещение в СМИ»: outlets and dates of publications.
+
+    \b
+    Example:
+      tracker report media add aktobe --outlet "Ақтөбе" --date 2017-04-12
+      tracker report media list aktobe
+    """
+
+
+@media_group.command("add")
+@click.argument("region")
+@click.option("--outlet", required=True, help="Name of the newspaper, channel or site.")
+@click.option("--date", "day", required=True, metavar="YYYY-MM-DD",
+              help="Date of publication.")
+@click.option("--url", help="Link to the publication (http or https).")
+@click.pass_obj
+def media_add(app: App, region: str, outlet: str, day: str, url: str | None) -> None:
+    """Add a publication to a region's media coverage; prints its id.
+
+    \b
+    Example:
+      tracker report media add aktobe --outlet "Ақтөбе" --date 2017-04-12 \\
+          --url https://aktobegazeti.kz/2017/04/12/qauipsiz-internet
+    """
+    from tracker.errors import UserError
+    from tracker.reports.fields import CellError, MediaEntry, check_outlet, check_url, parse_date
+    from tracker.reports.regions import require_region
+    from tracker.reports.store import add_media
+
+    plan = app.plan()
+    unit = require_region(region, plan)
+    try:
+        entry = MediaEntry(check_outlet(outlet), parse_date(day),
+                           check_url(url) if url is not None else None)
+    except CellError as exc:
+        raise UserError(f"media add: {exc}") from None
+    with app.database().writing() as session:
+        ident = add_media(session, unit, entry, app.now)
+    click.echo(f"{unit}: added media entry {ident}: {entry.outlet}, "
+               f"{entry.published_on.isoformat()}" + (f", {entry.url}" if entry.url else ""))
+
+
+@media_group.command("list")
+@click.argument("region", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def media_list(app: App, region: str | None, as_json: bool) -> None:
+    """List media coverage entries with their ids, of one region or of all.
+
+    \b
+    Example:
+      tracker report media list aktobe --json
+    """
+    from tracker.reports.regions import require_region
+    from tracker.reports.store import list_media
+    from tracker.reports.views import media_list_json, render_media
+
+    plan = app.plan()
+    unit = require_region(region, plan) if region is not None else None
+    with app.database().reading() as session:
+        listing = list_media(session, plan, unit)
+    if as_json:
+        emit_json(media_list_json(listing))
+    else:
+        click.echo(render_media(plan, listing, app.lang))
+
+
+@media_group.command("remove")
+@click.argument("ident", metavar="ID", type=int)
+@click.pass_obj
+def media_remove(app: App, ident: int) -> None:
+    """Remove a media coverage entry by its id (see `tracker report media list`).
+
+    \b
+    Example:
+      tracker report media remove 7
+    """
+    from tracker.errors import UserError
+    from tracker.reports.store import remove_media
+
+    with app.database().writing() as session:
+        removed = remove_media(session, ident, app.now)
+        if removed is None:
+            raise UserError(f"no media entry with id {ident} "
+                            "(see `tracker report media list`)")
+    click.echo(f"{removed.unit}: removed media entry {ident}: {removed.entry.outlet}, "
+               f"{removed.entry.published_on.isoformat()}")
+
+
+COMMANDS = [report_group]

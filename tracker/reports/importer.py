@@ -1,0 +1,240 @@
+"""Reading filled-in 25 April forms (.csv or .xlsx) into region reports, all or nothing.
+
+The whole file is read and checked before anything is stored, so one bad row rejects the file
+with a single line that names the file, the row (as the spreadsheet numbers it) and the column:
+the clerk fixes that cell and imports again, and the database never holds half a file.
+
+Layout accepted: any title rows (the form's «Отчет до ...» lines), then a header row holding
+the region column and the form's columns (Russian headers or the keys), then one row per
+region.  Blank rows, rows whose region is left without figures, and a totals row («Итого»,
+«Всего», «Барлығы») are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from tracker.errors import UserError
+from tracker.plan.model import Plan
+from tracker.reports.fields import (
+    COUNT_FIELDS,
+    FIELDS,
+    HEADERS,
+    REGION_HEADER,
+    REGION_KEY,
+    TOTAL_WORDS,
+    CellError,
+    cell_text,
+    column_of,
+    parse_count,
+    parse_media,
+)
+from tracker.reports.regions import find_region, name_key
+from tracker.reports.results import RegionResult
+
+T = TypeVar("T")
+Row = tuple[int, list[object]]
+"""A spreadsheet row: its number as the spreadsheet shows it (from 1), and its cells."""
+
+_HEADER_SCAN = 30
+"""How many rows may precede the header (title lines, notes) before the file is refused."""
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    """What a file holds: reports to store, and regions listed without any figures."""
+
+    source: str
+    reports: tuple[RegionResult, ...]
+    blank: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Column:
+    index: int
+    key: str | None
+    title: str
+    """How the column is named in messages: its header as written, or its letter."""
+
+
+def read_reports(path: Path, plan: Plan, source: str | None = None) -> ImportedFile:
+    """Read and check a whole form file; a UserError naming row and column if any cell is bad."""
+    name = source or str(path)
+    return parse_rows(read_rows(path, name), plan, name)
+
+
+def read_rows(path: Path, source: str) -> list[Row]:
+    """The file's rows by its extension: .csv (UTF-8, `,` or `;`) or .xlsx."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".xlsm"):
+        hint = " (save it as .xlsx)" if suffix == ".xls" else ""
+        raise UserError(f"{source}: not a .csv or .xlsx file{hint}")
+    if not path.is_file():
+        raise UserError(f"{source}: file not found")
+    return _read_csv(path, source) if suffix == ".csv" else _read_xlsx(path, source)
+
+
+def _read_csv(path: Path, source: str) -> list[Row]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{source}: not UTF-8 text at byte {exc.start} "
+                        "(save it as «CSV UTF-8»)") from None
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    candidates: list[tuple[int, int, list[Row]]] = []
+    for preference, delimiter in enumerate((",", ";")):
+        try:
+            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as exc:
+            raise UserError(f"{source}: cannot read as CSV: {exc}") from None
+        rows: list[Row] = [(n, list(cells)) for n, cells in enumerate(records, start=1)]
+        candidates.append((_header_score(rows), -preference, rows))
+    # The delimiter is the one under which the header row reads as the form's columns.
+    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+
+
+def _header_score(rows: Sequence[Row]) -> int:
+    return max((sum(column_of(cell_text(c)) is not None for c in cells)
+                for _, cells in rows[:_HEADER_SCAN]), default=0)
+
+
+def _read_xlsx(path: Path, source: str) -> list[Row]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise UserError(f"{source}: cannot read it as an Excel .xlsx workbook") from None
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        return [(n, list(cells)) for n, cells in enumerate(
+            sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), values_only=True),
+            start=1)]
+    finally:
+        workbook.close()
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letters for a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _fail(source: str, row: int, column: _Column | None, message: str) -> UserError:
+    where = f"{source}: row {row}"
+    if column is not None:
+        where += f", column {column.title}"
+    return UserError(f"{where}: {message}")
+
+
+def _find_header(rows: Sequence[Row], source: str) -> int:
+    for position, (_, cells) in enumerate(rows[:_HEADER_SCAN]):
+        if any(column_of(cell_text(c)) == REGION_KEY for c in cells):
+            return position
+    raise UserError(f"{source}: no header row with a «{REGION_HEADER}» (or '{REGION_KEY}') "
+                    "column in its first rows")
+
+
+def _columns(number: int, cells: Sequence[object], source: str) -> list[_Column]:
+    columns: list[_Column] = []
+    seen: dict[str, _Column] = {}
+    for index, value in enumerate(cells):
+        text = " ".join(cell_text(value).split())
+        if not text:
+            columns.append(_Column(index, None, f"{column_letter(index)} (no header)"))
+            continue
+        column = _Column(index, column_of(text), f"«{text}»")
+        if column.key is None:
+            raise _fail(source, number, column,
+                        f"unknown column (expected the form's headers or the keys "
+                        f"{REGION_KEY}, {', '.join(FIELDS)})")
+        if column.key in seen:
+            raise _fail(source, number, column,
+                        f"the same column as {seen[column.key].title} "
+                        f"(column {column_letter(seen[column.key].index)})")
+        seen[column.key] = column
+        columns.append(column)
+    missing = [key for key in FIELDS if key not in seen]
+    if missing:
+        raise _fail(source, number, None, "missing column(s) " +
+                    ", ".join(f"«{HEADERS[k]}»" for k in missing))
+    return columns
+
+
+def _is_total(region: str) -> bool:
+    return name_key(region).rstrip(":.").strip() in TOTAL_WORDS
+
+
+def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
+    """Check every row against the form and the plan; the first problem is the error."""
+    header_at = _find_header(rows, source)
+    header_number, header_cells = rows[header_at]
+    columns = _columns(header_number, header_cells, source)
+    region_column = next(c for c in columns if c.key == REGION_KEY)
+    reports: list[RegionResult] = []
+    blank: list[str] = []
+    first_row: dict[str, int] = {}
+    for number, cells in rows[header_at + 1:]:
+        values = {c.key: (cells[c.index] if c.index < len(cells) else None)
+                  for c in columns if c.key is not None}
+        extra = [(c, cells[c.index]) for c in columns
+                 if c.key is None and c.index < len(cells) and cell_text(cells[c.index])]
+        extra += [(_Column(i, None, f"{column_letter(i)} (no header)"), v)
+                  for i, v in enumerate(cells) if i >= len(columns) and cell_text(v)]
+        data = {k: v for k, v in values.items() if k != REGION_KEY}
+        region_text = cell_text(values[REGION_KEY])
+        has_data = any(cell_text(v) for v in data.values())
+        if not region_text and not has_data and not extra:
+            continue
+        if region_text and _is_total(region_text):
+            continue
+        if not region_text:
+            raise _fail(source, number, region_column, "no region named in a row with figures")
+        unit = find_region(region_text, plan)
+        if unit is None:
+            raise _fail(source, number, region_column,
+                        f"'{region_text}' is not a region of the plan")
+        if unit in first_row:
+            raise _fail(source, number, region_column,
+                        f"'{region_text}' appears twice (also row {first_row[unit]})")
+        first_row[unit] = number
+        if extra:
+            column, value = extra[0]
+            raise _fail(source, number, column,
+                        f"'{cell_text(value)}' stands under no column of the form")
+        if not has_data:
+            blank.append(unit)
+            continue
+        reports.append(_report(unit, number, data, columns, source))
+    order = {r.key: n for n, r in enumerate(plan.regions)}
+    return ImportedFile(source, tuple(sorted(reports, key=lambda r: order[r.unit])),
+                        tuple(sorted(blank, key=order.__getitem__)))
+
+
+def _report(unit: str, number: int, data: dict[str, object],
+            columns: Iterable[_Column], source: str) -> RegionResult:
+    by_key = {c.key: c for c in columns if c.key is not None}
+
+    def read(key: str, parse: Callable[[object], T]) -> T:
+        try:
+            return parse(data[key])
+        except CellError as exc:
+            raise _fail(source, number, by_key[key], str(exc)) from None
+
+    counts = {key: read(key, parse_count) for key in COUNT_FIELDS}
+    media = read("media_coverage", parse_media)
+    return RegionResult(unit, **counts, media_coverage=media, other=cell_text(data["other"]),
+                        received_at=None, late=False, entered=True)

@@ -1,0 +1,190 @@
+"""Stored results reports: reading them for every view, and the few writes that change them.
+
+One `region_report` row per region that has recorded anything, and its «Освещение в СМИ»
+entries in `media_coverage`.  A region without a row simply has an empty form.  The functions
+take a session the caller opened (one transaction per command) and never commit themselves.
+Receiving is a compare-and-set (`WHERE received_at IS NULL`), so a repeated or concurrent
+submission keeps the first time the report arrived.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tracker.models import MEDIA_COVERAGE, REGION_REPORT
+from tracker.plan.model import Plan
+from tracker.reports.deadline import is_late
+from tracker.reports.fields import COUNT_FIELDS, MediaEntry
+from tracker.reports.results import RegionResult, Totals, totals
+
+__all__ = [
+    "MediaListing", "Received", "RegionResult", "Totals", "add_media", "list_media",
+    "load_reports", "missing_reports", "remove_media", "replace_reports", "set_fields",
+    "submit", "totals",
+]
+
+WRITABLE = frozenset((*COUNT_FIELDS, "other"))
+"""Columns `set_fields` may change (media coverage has its own functions)."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a submission did: when the report counts as received, and whether that is now."""
+
+    unit: str
+    received_at: datetime
+    changed: bool
+    late: bool
+
+
+@dataclass(frozen=True)
+class MediaListing:
+    unit: str
+    entry: MediaEntry
+
+
+def load_reports(session: Session, plan: Plan) -> list[RegionResult]:
+    """Every region's report in plan order, an empty one where nothing was recorded."""
+    r, m = REGION_REPORT, MEDIA_COVERAGE
+    rows = {row.unit_key: row for row in session.execute(select(r)).all()}
+    media: dict[str, list[MediaEntry]] = defaultdict(list)
+    for entry in session.execute(select(m).order_by(m.c.published_on, m.c.id)).all():
+        media[entry.unit_key].append(
+            MediaEntry(entry.outlet, entry.published_on, entry.url, entry.id))
+    results: list[RegionResult] = []
+    for region in plan.regions:
+        row = rows.get(region.key)
+        entries = tuple(media.get(region.key, ()))
+        if row is None:
+            results.append(RegionResult(region.key, media_coverage=entries,
+                                        entered=bool(entries)))
+            continue
+        results.append(RegionResult(
+            region.key,
+            **{name: getattr(row, name) for name in COUNT_FIELDS},
+            media_coverage=entries,
+            other=row.other,
+            received_at=row.received_at,
+            late=is_late(plan, region.key, row.received_at),
+            entered=True))
+    return results
+
+
+def missing_reports(session: Session, plan: Plan) -> list[str]:
+    """Region keys, in plan order, whose results report has not been received yet."""
+    r = REGION_REPORT
+    received = set(session.execute(
+        select(r.c.unit_key).where(r.c.received_at.is_not(None))).scalars())
+    return [region.key for region in plan.regions if region.key not in received]
+
+
+def _ensure_row(session: Session, unit: str, now: datetime) -> None:
+    """The region's row, created empty if missing; safe when two commands race to create it."""
+    dialect = session.get_bind().dialect.name
+    values = {"unit_key": unit, "other": "", "updated_at": now,
+              **dict.fromkeys(COUNT_FIELDS, 0)}
+    statement: Any
+    if dialect == "postgresql":
+        statement = postgresql.insert(REGION_REPORT).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        statement = sqlite.insert(REGION_REPORT).values(**values).on_conflict_do_nothing()
+    else:
+        if session.execute(select(REGION_REPORT.c.unit_key)
+                           .where(REGION_REPORT.c.unit_key == unit)).first():
+            return
+        statement = insert(REGION_REPORT).values(**values)
+    session.execute(statement)
+
+
+def set_fields(session: Session, unit: str, values: Mapping[str, int | str],
+               now: datetime) -> None:
+    """Change the given columns of a region's report and leave the others as they are."""
+    unknown = set(values) - WRITABLE
+    if unknown:
+        raise ValueError(f"not a writable report column: {', '.join(sorted(unknown))}")
+    _ensure_row(session, unit, now)
+    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
+                    .values(**values, updated_at=now))
+
+
+def submit(session: Session, plan: Plan, unit: str, now: datetime,
+           again: bool = False) -> Received:
+    """Record the report as received now, unless it already was (then keep that time, which
+    is what the late flag is judged by) or `again` asks to receive it anew."""
+    r = REGION_REPORT
+    _ensure_row(session, unit, now)
+    statement = update(r).where(r.c.unit_key == unit)
+    if not again:
+        statement = statement.where(r.c.received_at.is_(None))
+    changed = session.execute(statement.values(received_at=now, updated_at=now)
+                              .returning(r.c.unit_key)).first() is not None
+    received_at: datetime = session.execute(
+        select(r.c.received_at).where(r.c.unit_key == unit)).scalar_one()
+    return Received(unit, received_at, changed, is_late(plan, unit, received_at))
+
+
+def add_media(session: Session, unit: str, entry: MediaEntry, now: datetime) -> int:
+    """Add one media coverage entry to a region's report; its id, for `media remove`."""
+    _ensure_row(session, unit, now)
+    m = MEDIA_COVERAGE
+    ident: int = session.execute(
+        insert(m).values(unit_key=unit, outlet=entry.outlet, published_on=entry.published_on,
+                         url=entry.url).returning(m.c.id)).scalar_one()
+    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
+                    .values(updated_at=now))
+    return ident
+
+
+def list_media(session: Session, plan: Plan, unit: str | None = None) -> list[MediaListing]:
+    """Media coverage entries, regions in plan order, each region's by date."""
+    m = MEDIA_COVERAGE
+    query = select(m).order_by(m.c.published_on, m.c.id)
+    if unit is not None:
+        query = query.where(m.c.unit_key == unit)
+    order = {key: n for n, key in enumerate(plan.unit_keys)}
+    rows = sorted(session.execute(query).all(), key=lambda row: order.get(row.unit_key, 999))
+    return [MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, row.id))
+            for row in rows]
+
+
+def remove_media(session: Session, ident: int, now: datetime) -> MediaListing | None:
+    """Delete one media coverage entry by id; None when there is no such entry."""
+    m = MEDIA_COVERAGE
+    row = session.execute(delete(m).where(m.c.id == ident)
+                          .returning(m.c.unit_key, m.c.outlet, m.c.published_on,
+                                     m.c.url)).first()
+    if row is None:
+        return None
+    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == row.unit_key)
+                    .values(updated_at=now))
+    return MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, ident))
+
+
+def replace_reports(session: Session, plan: Plan, reports: Sequence[RegionResult],
+                    now: datetime, again: bool = False) -> list[Received]:
+    """Replace the given regions' reports (counts, other, media list) and receive them.
+
+    Used by the import: the file is the region's report as a whole, so what it leaves out
+    (a media entry removed since) goes too.  Regions not in `reports` are untouched.
+    """
+    m = MEDIA_COVERAGE
+    outcomes: list[Received] = []
+    for report in reports:
+        set_fields(session, report.unit,
+                   {**{name: report.count(name) for name in COUNT_FIELDS},
+                    "other": report.other}, now)
+        session.execute(delete(m).where(m.c.unit_key == report.unit))
+        if report.media_coverage:
+            session.execute(insert(m), [
+                {"unit_key": report.unit, "outlet": e.outlet, "published_on": e.published_on,
+                 "url": e.url} for e in report.media_coverage])
+        outcomes.append(submit(session, plan, report.unit, now, again=again))
+    return outcomes

@@ -1,0 +1,114 @@
+"""The results reports for readers: JSON for scripts, a table for a terminal.
+
+The JSON has a fixed shape (every region in plan order, zeros where nothing was recorded) so
+scripts and the digest can rely on it; the table is for the committee's staff at a glance, in
+the language chosen with --lang, with the regions still missing and those that were late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tracker.plan.model import Plan
+from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS, MediaEntry
+from tracker.reports.results import RegionResult, totals
+from tracker.reports.store import MediaListing
+from tracker.timefmt import iso_utc, local
+
+_WORDS: dict[str, dict[str, str]] = {
+    "kk": {"region": "Өңір", "received": "Келді", "total": "Барлығы",
+           "missing": "Есеп келмеген", "late": "Кешіктірілген", "none": "жоқ",
+           "all_in": "Барлық өңірлердің есептері келді", "late_mark": "кеш",
+           "no_media": "БАҚ жарияланымдары жоқ"},
+    "ru": {"region": "Регион", "received": "Получен", "total": "Итого",
+           "missing": "Отчет не получен", "late": "С опозданием", "none": "нет",
+           "all_in": "Отчеты всех регионов получены", "late_mark": "поздно",
+           "no_media": "Публикаций в СМИ нет"},
+    "en": {"region": "Region", "received": "Received", "total": "Total",
+           "missing": "Not received", "late": "Late", "none": "none",
+           "all_in": "Every region's report is in", "late_mark": "late",
+           "no_media": "No media coverage recorded"},
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    return _WORDS.get(lang, _WORDS["kk"])
+
+
+def media_json(entry: MediaEntry) -> dict[str, Any]:
+    return {"outlet": entry.outlet, "date": entry.published_on.isoformat(), "url": entry.url}
+
+
+def region_json(result: RegionResult) -> dict[str, Any]:
+    return {"unit": result.unit, "received_at": iso_utc(result.received_at),
+            "late": result.late,
+            **{name: result.count(name) for name in COUNT_FIELDS},
+            "media_coverage": [media_json(e) for e in result.media_coverage],
+            "other": result.other}
+
+
+def report_json(results: Sequence[RegionResult]) -> dict[str, Any]:
+    """`report show --json`: the regions in plan order and the national totals."""
+    total = totals(results)
+    return {"regions": [region_json(r) for r in results],
+            "totals": {**{name: total.count(name) for name in COUNT_FIELDS},
+                       "media_coverage": total.media_coverage}}
+
+
+def media_list_json(listing: Sequence[MediaListing]) -> list[dict[str, Any]]:
+    return [{"id": item.entry.id, "unit": item.unit, **media_json(item.entry)}
+            for item in listing]
+
+
+def render_media(plan: Plan, listing: Sequence[MediaListing], lang: str) -> str:
+    if not listing:
+        return words(lang)["no_media"]
+    lines = []
+    for item in listing:
+        entry = item.entry
+        line = (f"{entry.id:>5}  {item.unit:<17} {entry.published_on.isoformat()}  "
+                f"{entry.outlet}")
+        lines.append(line + (f"  {entry.url}" if entry.url else ""))
+    return "\n".join(lines)
+
+
+def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str:
+    """A table: one line per region, the totals, then who is missing and who was late."""
+    w = words(lang)
+    labels = SHORT_LABELS.get(lang, SHORT_LABELS["kk"])
+    keys = [*COUNT_FIELDS, "media_coverage"]
+    names = {r.unit: plan.unit_name(r.unit, lang) for r in results}
+    total = totals(results)
+    body: list[tuple[str, list[str], str]] = []
+    for r in results:
+        cells = [str(r.count(k)) for k in COUNT_FIELDS] + [str(len(r.media_coverage))]
+        if not r.entered:
+            cells = ["·"] * len(keys)
+        received = ""
+        if r.received_at is not None:
+            received = local(r.received_at, plan.unit_timezone(r.unit))
+            received += f" {w['late_mark']}" if r.late else ""
+        body.append((names[r.unit], cells, received))
+    total_cells = [str(total.count(k)) for k in COUNT_FIELDS] + [str(total.media_coverage)]
+    name_width = max(len(w["region"]), len(w["total"]), *(len(n) for n in names.values()))
+    widths = [max(len(labels[k]), *(len(cells[i]) for _, cells, _ in body),
+                  len(total_cells[i])) for i, k in enumerate(keys)]
+
+    def line(name: str, cells: Sequence[str], tail: str) -> str:
+        numbers = "  ".join(c.rjust(widths[i]) for i, c in enumerate(cells))
+        return f"{name:<{name_width}}  {numbers}  {tail}".rstrip()
+
+    header = line(w["region"], [labels[k] for k in keys], w["received"])
+    rows = [line(n, c, t) for n, c, t in body]
+    footer = line(w["total"], total_cells, f"{total.received}/{total.regions}")
+    rule = "─" * max(len(text) for text in (header, *rows, footer))
+    lines = [header, rule, *rows, rule, footer, ""]
+    missing = [names[u] for u in total.missing]
+    late = [names[r.unit] for r in results if r.late]
+    if missing:
+        lines.append(f"{w['missing']} ({len(missing)}): {', '.join(missing)}")
+    else:
+        lines.append(w["all_in"])
+    lines.append(f"{w['late']} ({len(late)}): {', '.join(late) if late else w['none']}")
+    return "\n".join(lines)
