@@ -81,7 +81,9 @@ def test_done_work_is_not_reminded(campaign: Tracker) -> None:
     campaign.ok("mark", "1-26", "--region", "aktobe")
     mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
     aktobe = [m for m in mails if m["unit"] == "aktobe"]
-    assert aktobe == []  # `mark` without --body marks every body, the NGO's part too
+    # `mark` without --body marks every body, the NGO's part too; what remains is the
+    # education department's reminder that the results report has not come in
+    assert {(m["body"], tuple(m["items"])) for m in aktobe} == {("education", ())}
     campaign.ok("unmark", "8", "--region", "aktobe", "--body", "ngo")
     mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
     ngo = [m for m in mails if m["to"] == "ngo@aktobe.example"]
@@ -107,3 +109,21 @@ def test_nothing_is_due_outside_the_campaign(campaign: Tracker) -> None:
     today = campaign.json("remind", "preview", now="2026-11-28T09:00:00+05:00")
     assert today["closed"] and today["send"] == []
     assert campaign.json("simulate", "--from", "2026-01-01", "--to", "2026-12-31") == []
+
+
+def test_missing_results_report_keeps_reminding_the_education_department(
+        campaign: Tracker) -> None:
+    campaign.ok("mark", "1-25", "--region", "all")
+    mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
+    regional = [m for m in mails if m["unit"] != "national"]
+    assert {m["body"] for m in regional} == {"education"}
+    # on the 20th only the window's end has a stage: nothing is owed for it, so no mail
+    assert not [m for m in regional if m["local"].startswith("2017-04-20")]
+    assert all(m["items"] == [] for m in regional)
+    committee = [m for m in mails if m["body"] == "committee"]
+    assert committee, "the committee hears that reports are missing"
+    campaign.ok("report", "set", "aktobe", "--class-hours", "12")
+    campaign.ok("report", "submit", "aktobe")
+    mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
+    assert "edu@aktobe.example" not in {m["to"] for m in mails}
+    assert "edu@atyrau.example" in {m["to"] for m in mails}

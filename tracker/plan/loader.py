@@ -241,9 +241,9 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
     default_digest = DigestPolicy(time(18, 0), "Asia/Almaty")
     if not root.has("reminders"):
         return ReminderPolicy(time(9, 0), dict(DEFAULT_STAGES), 5, DEFAULT_OVERDUE_AFTER,
-                              default_digest)
+                              "education", default_digest)
     fields = root.sub("reminders", "reminders")
-    fields.only("send_time", "stages", "overdue_days", "overdue_after", "digest")
+    fields.only("send_time", "stages", "overdue_days", "overdue_after", "report_body", "digest")
     send_time = fields.clock_time("send_time") if fields.has("send_time") else time(9, 0)
     stages: dict[str, tuple[int, ...]] = dict(DEFAULT_STAGES)
     if fields.has("stages"):
@@ -274,7 +274,11 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
         sub = fields.sub("digest", "reminders.digest")
         sub.only("time", "timezone")
         digest = DigestPolicy(sub.clock_time("time"), sub.timezone("timezone"))
-    return ReminderPolicy(send_time, stages, overdue, overdue_after, digest)
+    report_body = fields.string("report_body") if fields.has("report_body") else "education"
+    known_bodies = {str(b.get("key")) for b in root.raw("bodies") if hasattr(b, "get")}
+    if report_body not in known_bodies:
+        fields.fail(f"report_body: unknown body '{report_body}'", fields.line("report_body"))
+    return ReminderPolicy(send_time, stages, overdue, overdue_after, report_body, digest)
 
 
 def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:

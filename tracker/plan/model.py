@@ -119,6 +119,8 @@ class ReminderPolicy:
     """Milestone key -> days before it that a reminder goes out (largest first)."""
     overdue_days: int
     overdue_after: tuple[str, ...]
+    report_body: str
+    """The regional body that sends the results report (the education department)."""
     """Deadlines followed by overdue reminders (the window's end is not: the report covers it)."""
     digest: DigestPolicy
 

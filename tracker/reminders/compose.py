@@ -102,6 +102,7 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
                     for unit, items in mail.behind],
         "missing_reports": [_unit_text(plan, unit) for unit in mail.missing_reports],
         "reply_to": reply_to,
+        "report_missing": _unit_text(plan, mail.report_missing) if mail.report_missing else None,
     }
 
 

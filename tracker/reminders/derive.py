@@ -65,6 +65,8 @@ class DueMail:
     behind: tuple[tuple[str, tuple[int, ...]], ...]
     missing_reports: tuple[str, ...]
     late: bool = False
+    report_missing: str | None = None
+    """The recipient's own region, when its results report has not been received."""
 
     @property
     def items(self) -> list[int]:
@@ -119,14 +121,24 @@ def _outstanding(plan: Plan, recipient: Recipient, deadline: str,
     return sorted(found)
 
 
+def _own_missing_report(plan: Plan, recipient: Recipient, situation: Situation) -> str | None:
+    """The recipient's region when it owes the results report and has not sent it."""
+    for unit, body in recipient.pairs:
+        if body == plan.reminders.report_body and unit in situation.missing_reports:
+            return unit
+    return None
+
+
 def compose_due(plan: Plan, recipient: Recipient, slot: Slot, situation: Situation,
                 now: datetime | None = None) -> DueMail | None:
     """The mail for this slot given the situation, or None when there is nothing to say."""
+    report_missing = _own_missing_report(plan, recipient, situation)
     headline = None
     for stage in slot.stages:
         if _outstanding(plan, recipient, stage.deadline, situation) or (
                 stage.deadline == "final_report" and recipient.escalates
-                and (situation.behind or situation.missing_reports)):
+                and (situation.behind or situation.missing_reports)) or (
+                stage.deadline == "regional_report" and report_missing):
             headline = stage
             break
     if headline is None:
@@ -144,8 +156,10 @@ def compose_due(plan: Plan, recipient: Recipient, slot: Slot, situation: Situati
                        sorted(situation.behind.items(), key=lambda kv: order.get(kv[0], 0)))
         missing = tuple(situation.missing_reports)
     late = now is not None and now - slot.send_at > LATE_AFTER
+    if not any(s.deadline == "regional_report" for s in slot.stages):
+        report_missing = None
     return DueMail(recipient, slot, headline, tuple(sorted(outstanding)), tuple(done), behind,
-                   missing, late)
+                   missing, late, report_missing)
 
 
 @dataclass
