@@ -49,6 +49,7 @@ def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
     from tracker.remind import send_now
 
     app.forget_plan()  # staff may have re-loaded the plan
+    record_due_digest(app, clock(), settings.mail_from)
     tick, summary = send_now(app, clock, workers=workers, stop=stop, settings=settings)
     if tick.closed:
         log.info("the campaign has closed: nothing more is sent")
@@ -59,6 +60,20 @@ def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
                  "requeued %d from stopped processes, %d uncertain",
                  clock().isoformat(timespec="seconds"), tick.recorded, len(tick.to_skip),
                  counts or "nothing", summary.requeued, summary.recovered_uncertain)
+
+
+def record_due_digest(app: App, now: datetime, sender: str) -> int:
+    """Record today's digest for the managers once its hour has come (once per day)."""
+    from tracker.digest.mail import due_slot, period_of, record_digest
+
+    slot = due_slot(app.plan(), now)
+    if slot is None:
+        return 0
+    recorded, _ = record_digest(app, now, sender, period_of(app.plan(), slot))
+    if recorded:
+        log.info("recorded the digest of %s for %d manager(s)", period_of(app.plan(), slot),
+                 recorded)
+    return recorded
 
 
 def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
@@ -96,8 +111,16 @@ def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
     from apscheduler.triggers.interval import IntervalTrigger
 
     scheduler = BackgroundScheduler(timezone=UTC)
+    from apscheduler.triggers.cron import CronTrigger
+
+    digest = app.plan().reminders.digest
     scheduler.add_job(job, IntervalTrigger(seconds=tick_seconds), id="tick",
                       next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
+    # The digest hour also wakes the daemon at once (the tick decides what is due, so an
+    # extra wake-up never sends anything twice).
+    scheduler.add_job(job, CronTrigger(day_of_week="mon-fri", hour=digest.time.hour,
+                                       minute=digest.time.minute, timezone=digest.timezone),
+                      id="digest", max_instances=1, coalesce=True)
     scheduler.start()
     from tracker.db import describe
 

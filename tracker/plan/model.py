@@ -218,6 +218,15 @@ class Plan:
                 result.extend((item.number, unit, body) for body in self.bodies_in(item, unit))
         return result
 
+    def cell_deadline(self, item: Item, unit: str) -> str:
+        """The milestone a cell is due by: national work by the final report, window items by
+        the window's end, everything else regional by the regional report."""
+        if unit == NATIONAL:
+            return "final_report"
+        if item.due.kind == "window":
+            return "window_end"
+        return "regional_report"
+
     def due_date(self, item: Item) -> date | None:
         """The date an item's deadline falls on (window: its end), None when ongoing."""
         if item.due.kind == "window":

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, PreparedMail, prepare
 from notifications.render import MailRenderer
-from tracker.plan.model import NATIONAL, Plan, Text
+from tracker.plan.model import Plan, Text
 from tracker.reminders.derive import DueMail, dedupe_key
 from tracker.resources import bundled
 
@@ -53,12 +53,7 @@ def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
 
 
 def _due_date(plan: Plan, number: int, unit: str) -> date:
-    item = plan.items_by_number[number]
-    if unit == NATIONAL:
-        return plan.milestones["final_report"].date
-    if item.due.kind == "window":
-        return plan.window_end
-    return plan.milestones["regional_report"].date
+    return plan.milestones[plan.cell_deadline(plan.items_by_number[number], unit)].date
 
 
 def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:

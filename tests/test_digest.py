@@ -1,0 +1,153 @@
+"""The managers' digest: its numbers agree with status and reports; it reads in a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, Tracker
+from tests.smtp_server import SmtpTestServer
+
+NOW = "2017-04-26T18:30:00+06:00"
+
+
+@pytest.fixture
+def campaign(tracker: Tracker) -> Tracker:
+    tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    tracker.ok("mark", "1-25", "--region", "aktobe", now="2017-04-20T10:00:00+05:00")
+    tracker.ok("mark", "5-11", "--region", "astana", now="2017-04-21T10:00:00+06:00")
+    tracker.ok("mark", "4", "--region", "mangystau", "--body", "internal_policy",
+               now="2017-04-24T10:00:00+05:00")
+    tracker.ok("report", "set", "aktobe", "--class-hours", "120", "--children-reached", "5400")
+    tracker.ok("report", "submit", "aktobe", now="2017-04-25T17:00:00+05:00")
+    tracker.ok("report", "set", "astana", "--class-hours", "80", "--debates", "3")
+    tracker.ok("report", "submit", "astana", now="2017-04-26T09:00:00+06:00")
+    return tracker
+
+
+def test_digest_numbers_agree_with_status_and_reports(campaign: Tracker) -> None:
+    digest = campaign.json("digest", now=NOW)
+    status = campaign.json("status", now=NOW)
+    report = campaign.json("report", "show", now=NOW)
+    cells = status["cells"]
+    done = sum(c["state"] == "done" for c in cells)
+    assert digest["completion"]["overall"] == round(done / len(cells), 4)
+    for unit in status["units"]:
+        assert digest["completion"]["by_unit"][unit["unit"]] == round(
+            unit["done"] / unit["total"], 4)
+    item5 = [c for c in cells if c["item"] == 5]
+    assert digest["completion"]["by_item"]["5"] == round(
+        sum(c["state"] == "done" for c in item5) / len(item5), 4)
+    assert digest["totals"] == report["totals"]
+    assert digest["totals"]["class_hours"] == 200
+    assert digest["missing_reports"] == [r["unit"] for r in report["regions"]
+                                         if r["received_at"] is None]
+    # overdue: window items after 21 April, the rest of a region's items after 25 April,
+    # each with the required bodies that have not finished (names, not counts)
+    overdue = {(o["item"], o["unit"]): o["bodies"] for o in digest["overdue"]}
+    assert (5, "aktobe") not in overdue and (5, "astana") not in overdue
+    assert overdue[(4, "akmola")] == ["internal_policy"]
+    assert (4, "mangystau") not in overdue
+    assert overdue[(3, "astana")] == ["education", "internal_policy", "internal_affairs"]
+    assert (26, "national") not in overdue  # due 30 April
+    kinds = {c["kind"] for c in digest["changes"]}
+    assert kinds == {"mark", "report"}
+    assert digest["problems"] == {"failed": 0, "uncertain": 0}
+
+
+def test_digest_text_names_regions_and_overdue(campaign: Tracker) -> None:
+    text = campaign.ok("digest", now=NOW, lang="ru").stdout
+    assert "Актюбинская область" in text and "Выполнено в целом" in text
+    assert "Нет отчёта об итогах" in text and "Акмолинская область" in text
+
+
+def test_html_escapes_titles(campaign: Tracker, tmp_path: Path) -> None:
+    plan = (REPO / "plan.yaml").read_text(encoding="utf-8")
+    start = plan.index("  - number: 7\n")
+    ru_line = plan.index("      ru: ", start)
+    edited = plan[:ru_line] + '      ru: "<script>alert(1)</script> фотоконкурс"\n' + \
+        plan[plan.index("\n", ru_line) + 1:]
+    (tmp_path / "plan.yaml").write_text(edited, encoding="utf-8")
+    campaign.ok("plan", "load", str(tmp_path / "plan.yaml"))
+    page = tmp_path / "digest.html"
+    campaign.ok("digest", "--format", "html", "--output", str(page), now=NOW, lang="ru")
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_html_page_shows_the_grid_in_headless_chromium(campaign: Tracker, tmp_path: Path) -> None:
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but chromium is not installed (.ci/run installs it)")
+        pytest.skip("chromium not installed")
+    page = tmp_path / "digest.html"
+    campaign.ok("digest", "--format", "html", "--output", str(page), now=NOW)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tempfile.mkdtemp(dir=tmp_path)}"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    assert 'id="grid"' in dom
+    assert dom.count('class="late"') > 100 and dom.count('class="done"') >= 24
+    assert 'id="overall"' in dom
+    shot = tmp_path / "digest.png"
+    subprocess.run([browser, *flags, "--window-size=390,844", f"--screenshot={shot}",
+                    page.as_uri()], capture_output=True, timeout=120, check=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a phone-sized page, drawn
+
+
+def _env(server: SmtpTestServer) -> dict[str, str]:
+    return {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(server.port),
+            "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
+
+
+def test_send_mails_managers_once_per_day(campaign: Tracker, smtp_server: SmtpTestServer) -> None:
+    first = campaign("digest", "--send", now=NOW, env=_env(smtp_server))
+    assert first.exit_code == 0, first.output
+    assert sorted(m.rcpt_tos[0] for m in smtp_server.messages) == [
+        "chair@bkk.edu.example", "vice-minister.office@edu.example"]
+    mail = next(m for m in smtp_server.messages if m.rcpt_tos[0].startswith("vice"))
+    parsed = mail.parsed()
+    assert parsed.get_content_type() == "multipart/alternative"
+    html = parsed.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert 'id="grid"' in html and "Ход выполнения плана" in html
+    again = campaign("digest", "--send", now="2017-04-26T20:00:00+06:00", env=_env(smtp_server))
+    assert again.exit_code == 0 and "already recorded" in again.stdout
+    assert len(smtp_server.messages) == 2
+    rows: list[dict[str, Any]] = campaign.json("outbox")
+    assert {r["kind"] for r in rows} == {"digest"}
+    # changes since this digest start after it
+    later = campaign.json("digest", now="2017-04-27T18:30:00+06:00")
+    assert later["since"] == "2017-04-26T12:30:00Z" and later["changes"] == []
+
+
+def test_daemon_tick_records_the_digest_at_its_hour(campaign: Tracker,
+                                                    smtp_server: SmtpTestServer) -> None:
+    def digests() -> list[dict[str, Any]]:
+        return [r for r in campaign.json("outbox") if r["kind"] == "digest"]
+
+    def tick(now: str) -> None:
+        result = campaign("run", "--once", now=now, env=_env(smtp_server))
+        assert result.exit_code == 0, result.output
+
+    tick("2017-04-10T17:30:00+06:00")  # the first digest is at 18:00 on the window's first day
+    assert digests() == []
+    tick("2017-04-26T18:01:00+06:00")
+    assert [(r["stage"], r["state"]) for r in digests()] == [("2017-04-26", "sent")] * 2
+    tick("2017-04-26T19:00:00+06:00")  # once per day
+    assert len(digests()) == 2
+    tick("2017-04-30T18:30:00+06:00")  # Sunday: no digest, and Friday's is too old to send
+    assert len(digests()) == 2

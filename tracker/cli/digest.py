@@ -1,0 +1,120 @@
+"""The managers' digest: terminal, HTML page, JSON, or mail."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tracker.cli.output import emit_json
+
+if TYPE_CHECKING:
+    from tracker.app import App
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically: a reader never sees half a page."""
+    from tracker.errors import UserError
+
+    if not path.parent.exists():
+        raise UserError(f"{path}: folder {path.parent} does not exist")
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text",
+              show_default=True, help="How to show it.")
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Write to FILE instead of the terminal.")
+@click.option("--send", is_flag=True,
+              help="Mail it to the managers in contacts (once per day) and deliver.")
+@click.option("--since", metavar="ISO-8601", help="List changes after this moment "
+              "[default: the previous digest sent].")
+@click.pass_obj
+def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
+           since: str | None) -> None:
+    """The status digest for managers: completion, what is late and where, missing reports,
+    results totals, changes since the previous digest, and mail problems.
+
+    \b
+    Example:
+      tracker digest
+      tracker digest --format html --output digest.html
+      tracker digest --send
+    """
+    from tracker.cli.main import parse_now
+    from tracker.digest.data import build_digest, digest_json
+
+    since_moment = parse_now(since) if since else None
+    fmt = "json" if as_json else fmt
+    if send:
+        _send(app)
+        return
+    plan = app.plan()
+    with app.database().reading() as session:
+        data = build_digest(session, plan, app.now, since_moment)
+    if fmt == "json":
+        if output:
+            import json
+
+            _write(output, json.dumps(digest_json(data), ensure_ascii=False, indent=2) + "\n")
+        else:
+            emit_json(digest_json(data))
+        return
+    if fmt == "html":
+        from tracker.digest.render import render_digest
+
+        html = render_digest(data, "both", first=app.lang).html or ""
+        if output:
+            _write(output, html)
+            click.echo(f"wrote {output}")
+        else:
+            click.echo(html)
+        return
+    from tracker.digest.text import render_text
+
+    lang = app.lang if app.lang in ("kk", "ru") else "ru"
+    if output:
+        _write(output, render_text(data, lang))
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(render_text(data, lang, color=sys.stdout.isatty()),
+                   nl=False)
+
+
+def _send(app: App) -> None:
+    import asyncio
+
+    from tracker import outbox
+    from tracker.delivery import deliver
+    from tracker.digest.mail import period_of, record_digest
+    from tracker.remind import smtp_settings
+
+    settings = smtp_settings()
+    period = period_of(app.plan(), app.now)
+    recorded, managers = record_digest(app, app.now, settings.mail_from, period)
+    if not managers:
+        from tracker.errors import RuntimeFailure
+
+        raise RuntimeFailure("no managers in the contacts: add them under `managers:` and run "
+                             "`tracker contacts load`")
+    summary = asyncio.run(deliver(app.database(), settings, outbox.RetryPolicy.from_env(),
+                                  lambda: app.now))
+    if not recorded:
+        click.echo(f"the digest for {period} was already recorded for all {managers} "
+                   "manager(s); nothing new")
+    else:
+        click.echo(f"digest for {period}: recorded {recorded} mail(s)")
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
+    click.echo(f"delivery: {counts or 'nothing to deliver'}")
+
+
+COMMANDS = [digest]

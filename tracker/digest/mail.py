@@ -1,0 +1,88 @@
+"""Sending the digest to managers through the outbox, once per period.
+
+The period is the day in the digest's time zone (Asia/Almaty by default): the outbox key
+`campaign|digest|YYYY-MM-DD|address` makes a second send on the same day a no-op, whoever
+tries it — `tracker digest --send` by hand or any of several daemons.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from notifications.message import OutgoingMail, prepare
+from tracker import outbox
+from tracker.app import App
+from tracker.contacts import stored_contacts
+from tracker.digest.data import LAST_SENT, build_digest
+from tracker.digest.render import render_digest
+from tracker.plan.model import Plan
+from tracker.reminders.compose import message_id
+from tracker.reminders.derive import dedupe_key
+from tracker.settings_store import set_setting
+
+ONE_DAY = timedelta(days=1)
+
+
+def digest_slots(plan: Plan) -> list[datetime]:
+    """Working days from the window's start to the final deadline, at the digest hour."""
+    policy = plan.reminders.digest
+    zone = ZoneInfo(policy.timezone)
+    day, last = plan.window_start, plan.milestones["final_report"].date
+    slots = []
+    while day <= last:
+        if plan.calendar.is_working_day(day):
+            slots.append(datetime.combine(day, policy.time, zone))
+        day += ONE_DAY
+    return slots
+
+
+def due_slot(plan: Plan, now: datetime) -> datetime | None:
+    """The digest that should exist by `now`: the latest slot, if less than a day old.
+
+    An older one was overtaken by events: the next digest will cover its changes.
+    """
+    passed = [s for s in digest_slots(plan) if s <= now]
+    if passed and now - passed[-1] < ONE_DAY:
+        return passed[-1]
+    return None
+
+
+def period_of(plan: Plan, moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(plan.reminders.digest.timezone)).date().isoformat()
+
+
+def record_digest(app: App, now: datetime, sender: str, period: str) -> tuple[int, int]:
+    """Record one digest mail per manager for `period`; returns (recorded, managers)."""
+    plan = app.plan()
+    db = app.database()
+    with db.reading() as session:
+        book = stored_contacts(session)
+        digest = build_digest(session, plan, now)
+        recorded = outbox.recorded_keys(session, plan.key, kind="digest")
+    rows = []
+    rendered_by_lang = {}
+    for manager in book.managers:
+        key = dedupe_key(plan.key, "digest", period, manager.email)
+        if key in recorded:
+            continue
+        if manager.lang not in rendered_by_lang:
+            rendered_by_lang[manager.lang] = render_digest(digest, manager.lang)
+        rendered = rendered_by_lang[manager.lang]
+        prepared = prepare(OutgoingMail(
+            message_id=message_id(key, sender), sender=sender,
+            recipients=(manager.email,), subject=rendered.subject, text=rendered.text,
+            html=rendered.html, reply_to=book.reply_to, date=now,
+            extra_headers=(("X-Tracker-Key", key.replace("|", " ")),)))
+        rows.append(outbox.NewRow(
+            key=key, campaign=plan.key, kind="digest", deadline="digest", stage=period,
+            recipient=manager.email, recipient_name=manager.name, lang=manager.lang,
+            unit="national", bodies=(), items=(), send_at=now, late=False, state="pending",
+            message_id=prepared.message_id, subject=rendered.subject, message=prepared.data))
+    if not rows:
+        return 0, len(book.managers)
+    with db.writing() as session:
+        count = outbox.record(session, rows, now)
+        if count:
+            set_setting(session, LAST_SENT, now.isoformat())
+    return count, len(book.managers)

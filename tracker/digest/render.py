@@ -1,0 +1,122 @@
+"""The digest as template data, and as an HTML page or a mail.
+
+The same context feeds the page (`digest.html`), the mail's text part (`digest.txt`) and its
+subject, so the page a manager opens and the mail they receive say the same thing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from notifications.render import MailRenderer, RenderedMail
+from tracker.digest.data import Digest, deadline_passed
+from tracker.plan.model import Plan, Text
+from tracker.reminders.compose import languages, offset_label
+from tracker.reports.fields import COUNT_FIELDS
+from tracker.resources import bundled
+
+SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·", "late": "!", "none": ""}
+_STATE_WORDS = {"done": ("орындалды", "выполнено"), "partial": ("ішінара", "частично"),
+                "pending": ("күтілуде", "ожидается"), "late": ("мерзімі өтті", "просрочено")}
+
+
+def _pair(text: Text) -> dict[str, str]:
+    return {"kk": text.kk, "ru": text.ru}
+
+
+def _unit(plan: Plan, unit: str) -> dict[str, str]:
+    return {"kk": plan.unit_name(unit, "kk"), "ru": plan.unit_name(unit, "ru")}
+
+
+def _pct(value: float) -> int:
+    return round(100 * value)
+
+
+def _languages(lang: str, first: str) -> list[str]:
+    """kk, ru, or both with the reader's own language first."""
+    both = languages(lang)
+    return sorted(both, key=lambda code: code != first)
+
+
+def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, Any]:
+    plan = digest.plan
+    tz = plan.reminders.digest.timezone
+    local = digest.as_of.astimezone(ZoneInfo(tz))
+    units = [u for u in plan.unit_keys if u in digest.by_unit]
+    summaries = {s.unit: s for s in digest.grid.units}
+    cells = {(c.item, c.unit): c for c in digest.grid.cells}
+    by_item = digest.by_item
+    items = []
+    for item in plan.items:
+        if item.number not in by_item:
+            continue
+        row = []
+        for unit in units:
+            cell = cells.get((item.number, unit))
+            if cell is None:
+                state = "none"
+            elif cell.state != "done" and deadline_passed(plan, item.number, unit, digest.as_of):
+                state = "late"
+            else:
+                state = cell.state
+            tip = "" if cell is None else (
+                f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
+                f"{_STATE_WORDS[state][1]}")
+            row.append({"unit": unit, "state": state, "symbol": SYMBOLS[state], "tip": tip})
+        items.append({"number": item.number, "title": _pair(item.title),
+                      "pct": _pct(by_item[item.number]), "cells": row})
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for overdue in digest.overdue:
+        groups.setdefault(overdue.unit, []).append({
+            "number": overdue.item,
+            "title": _pair(plan.items_by_number[overdue.item].title),
+            "bodies": [_pair(plan.bodies[b].name) for b in overdue.bodies]})
+    return {
+        "langs": _languages(lang, first),
+        "campaign": _pair(plan.title),
+        "as_of_short": local.strftime("%d.%m.%Y"),
+        "as_of_local": f"{local:%d.%m.%Y %H:%M} ({offset_label(tz, local.date())})",
+        "overall_pct": _pct(digest.overall),
+        "units": [{"key": u, "name": _unit(plan, u), "pct": _pct(digest.by_unit[u]),
+                   "done": summaries[u].done, "total": summaries[u].total} for u in units],
+        "items": items,
+        "overdue": [{"name": _unit(plan, unit), "rows": rows} for unit, rows in groups.items()],
+        "missing_reports": [_unit(plan, u) for u in digest.missing_reports],
+        "totals": [{"key": name, "value": digest.totals.count(name)} for name in COUNT_FIELDS]
+        + [{"key": "media_coverage", "value": digest.totals.media_coverage}],
+        "changes": [_change(plan, c, tz) for c in digest.changes[-200:]],
+        "problems": digest.problems,
+        "problem_rows": [{"recipient": r["recipient"], "state": r["state"],
+                          "last_error": r["last_error"]} for r in digest.problem_rows[:50]],
+    }
+
+
+def _change(plan: Plan, change: dict[str, Any], tz: str) -> dict[str, Any]:
+    when = change["at"].astimezone(ZoneInfo(tz)).strftime("%d.%m %H:%M")
+    unit = _unit(plan, change["unit"])
+    if change["kind"] == "report":
+        late = (" (кешігіп)", " (с опозданием)") if change.get("late") else ("", "")
+        text = {"kk": f"{unit['kk']}: есеп келіп түсті{late[0]}",
+                "ru": f"{unit['ru']}: поступил отчёт{late[1]}"}
+    else:
+        body = plan.bodies.get(change["body"])
+        body_name = _pair(body.name) if body else {"kk": change["body"], "ru": change["body"]}
+        verb = {"mark": ("орындалды деп белгіленді", "отмечено выполненным"),
+                "unmark": ("белгі алынды", "отметка снята")}[change["kind"]]
+        note = f" — {change['note']}" if change.get("note") else ""
+        text = {lang: f"{unit[lang]}, {body_name[lang]}: {change['item']} {verb[i]} "
+                      f"({change['by']}){note}" for i, lang in enumerate(("kk", "ru"))}
+    return {"when": when, "text": text}
+
+
+def renderer(template_dir: Path | None = None) -> MailRenderer:
+    return MailRenderer(template_dir or bundled("templates"))
+
+
+def render_digest(digest: Digest, lang: str = "both", first: str = "kk",
+                  template_dir: Path | None = None) -> RenderedMail:
+    """Subject, text and HTML of the digest for a reader of `lang` (kk, ru or both; with both,
+    `first` leads)."""
+    return renderer(template_dir).render("digest", context(digest, lang, first))
