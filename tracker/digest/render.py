@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest, deadline_passed
 from tracker.plan.model import Plan, Text
-from tracker.reminders.compose import languages, offset_label
+from tracker.reminders.compose import languages, offset_label, short_title
 from tracker.reports.fields import COUNT_FIELDS
 from tracker.resources import bundled
 
@@ -76,6 +76,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
     return {
         "langs": _languages(lang, first),
         "campaign": _pair(plan.title),
+        "campaign_short": short_title(plan.title),
         "as_of_short": local.strftime("%d.%m.%Y"),
         "as_of_local": f"{local:%d.%m.%Y %H:%M} ({offset_label(tz, local.date())})",
         "overall_pct": _pct(digest.overall),

@@ -8,6 +8,7 @@ same reminder always has the same id, however often it is retried.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -30,6 +31,15 @@ def message_id(key: str, sender: str) -> str:
     domain = sender.rsplit("@", 1)[-1].rstrip(">").strip() or "tracker.invalid"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
     return f"<{digest}@{domain}>"
+
+
+def short_title(title: Text) -> dict[str, str]:
+    """The campaign's name in quotes («Қауіпсіз интернет»), for subjects; else the title."""
+    result = {}
+    for lang in ("kk", "ru"):
+        found = re.search(r"«[^«»]+»", title.get(lang))
+        result[lang] = found.group(0) if found else title.get(lang)
+    return result
 
 
 def _pair(text: Text) -> dict[str, str]:
@@ -80,6 +90,10 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
         "langs": languages(recipient.lang),
         "name": recipient.name,
         "campaign": _pair(plan.title),
+        "campaign_short": short_title(plan.title),
+        "addressee": {lang: f"{plan.unit_name(recipient.unit, lang)}, "
+                            f"{plan.bodies[recipient.pairs[0][1]].name.get(lang)}"
+                      for lang in ("kk", "ru")},
         "headline": {
             "deadline": headline.deadline,
             "deadline_name": _pair(plan.milestones[headline.deadline].name),
