@@ -108,9 +108,9 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
 
 
 def _register() -> None:
-    from tracker.cli import digest, mail, progress, report, setup
+    from tracker.cli import digest, finalreport, mail, progress, report, setup
 
-    for module in (setup, progress, mail, report, digest):
+    for module in (setup, progress, mail, report, digest, finalreport):
         for command in module.COMMANDS:
             cli.add_command(command)
 
