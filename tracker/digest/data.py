@@ -7,7 +7,8 @@ The numbers come from the same grid as `tracker status` and the same reports as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,9 +72,14 @@ class Digest:
 def deadline_passed(plan: Plan, item_number: int, unit: str, now: datetime) -> bool:
     """True once the end of the cell's due day has passed where the unit is."""
     item = plan.items_by_number[item_number]
-    day = plan.milestones[plan.cell_deadline(item, unit)].date
-    end = datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(plan.unit_timezone(unit)))
-    return now >= end
+    return now >= _deadline_end(plan.milestones[plan.cell_deadline(item, unit)].date,
+                                plan.unit_timezone(unit))
+
+
+@lru_cache(maxsize=4096)
+def _deadline_end(day: date, timezone: str) -> datetime:
+    """Midnight after `day` in `timezone`: few distinct values, asked for once per cell."""
+    return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone))
 
 
 def default_since(session: Session, plan: Plan) -> datetime:

@@ -75,6 +75,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def plan_from_dict(d: dict[str, Any]) -> Plan:
+    """The stored plan; fields added in later versions take their defaults, so a database
+    written by an older tracker keeps working until `tracker init` re-syncs it."""
     rem = d["reminders"]
     return Plan(
         key=d["key"],
@@ -95,8 +97,8 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
             time.fromisoformat(rem["send_time"]),
             {k: tuple(v) for k, v in rem["stages"].items()},
             rem["overdue_days"],
-            tuple(rem["overdue_after"]),
-            rem["report_body"],
+            tuple(rem.get("overdue_after", ("regional_report", "final_report"))),
+            rem.get("report_body", "education"),
             DigestPolicy(time.fromisoformat(rem["digest"]["time"]), rem["digest"]["timezone"]),
         ),
         regions=tuple(Region(r["key"], _untext(r["name"]), r["timezone"]) for r in d["regions"]),

@@ -166,6 +166,14 @@ class Plan:
         return {i.number: i for i in self.items}
 
     @cached_property
+    def window_item_numbers(self) -> frozenset[int]:
+        return frozenset(i.number for i in self.items if i.due.kind == "window")
+
+    @cached_property
+    def bodies_with_window_items(self) -> frozenset[str]:
+        return frozenset(b for i in self.items if i.due.kind == "window" for b in i.responsible)
+
+    @cached_property
     def sections_by_key(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
 

@@ -53,6 +53,9 @@ class Situation:
     """region -> items whose cell is not done (for the committee's escalation)."""
     missing_reports: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.missing_set = frozenset(self.missing_reports)
+
 
 @dataclass(frozen=True)
 class DueMail:
@@ -92,21 +95,31 @@ def situation_from_rows(plan: Plan, rows: Iterable[tuple[int, str, str, bool, st
     return Situation(dict(pending), dict(done), dict(behind), list(missing_reports))
 
 
-def slots_for(plan: Plan, recipient: Recipient) -> list[Slot]:
+SlotCache = dict[tuple[tuple[str, ...], str], list[Slot]]
+
+
+def slots_for(plan: Plan, recipient: Recipient, cache: SlotCache | None = None) -> list[Slot]:
+    """The recipient's slots; recipients with the same deadlines and zone share them."""
+    deadlines = recipient.deadlines(plan)
+    key = (deadlines, recipient.timezone)
+    if cache is not None and key in cache:
+        return cache[key]
     by_day: dict[date, list[Stage]] = defaultdict(list)
-    for deadline in recipient.deadlines(plan):
+    for deadline in deadlines:
         for stage in stages_for(plan, deadline):
             by_day[stage.day].append(stage)
     slots = []
     for day, stages in sorted(by_day.items()):
         stages.sort(key=lambda s: plan.milestones[s.deadline].date)
         slots.append(Slot(day, send_moment(plan, day, recipient.timezone), tuple(stages)))
+    if cache is not None:
+        cache[key] = slots
     return slots
 
 
 def _outstanding(plan: Plan, recipient: Recipient, deadline: str,
                  situation: Situation) -> list[tuple[int, str, str]]:
-    window_items = {i.number for i in plan.items if i.due.kind == "window"}
+    window_items = plan.window_item_numbers
     found = []
     for unit, body in recipient.pairs:
         national = unit == NATIONAL
@@ -124,7 +137,7 @@ def _outstanding(plan: Plan, recipient: Recipient, deadline: str,
 def _own_missing_report(plan: Plan, recipient: Recipient, situation: Situation) -> str | None:
     """The recipient's region when it owes the results report and has not sent it."""
     for unit, body in recipient.pairs:
-        if body == plan.reminders.report_body and unit in situation.missing_reports:
+        if body == plan.reminders.report_body and unit in situation.missing_set:
             return unit
     return None
 
@@ -183,8 +196,9 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
     result = TickPlan(closed=now >= campaign_closes(plan))
     if result.closed:
         return result
+    cache: SlotCache = {}
     for recipient in recipients:
-        due = [s for s in slots_for(plan, recipient) if s.send_at <= now]
+        due = [s for s in slots_for(plan, recipient, cache) if s.send_at <= now]
         if not due:
             continue
         latest, earlier = due[-1], due[:-1]
@@ -206,8 +220,9 @@ def simulate(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
     """Every mail that would go out in [start, end) if nothing else changed, in time order."""
     close = campaign_closes(plan)
     mails = []
+    cache: SlotCache = {}
     for recipient in recipients:
-        for slot in slots_for(plan, recipient):
+        for slot in slots_for(plan, recipient, cache):
             if start <= slot.send_at < end and slot.send_at < close:
                 mail = compose_due(plan, recipient, slot, situation)
                 if mail is not None:

@@ -36,7 +36,7 @@ class Recipient:
                 keys.add("final_report")
                 continue
             keys.add("regional_report")
-            if any(item.due.kind == "window" and body in item.responsible for item in plan.items):
+            if body in plan.bodies_with_window_items:
                 keys.add("window_end")
         return tuple(sorted(keys, key=lambda k: plan.milestones[k].date))
 
