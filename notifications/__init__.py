@@ -14,6 +14,7 @@ from notifications.errors import (
     SmtpConfigError,
     SmtpError,
     SmtpSecurityError,
+    SmtpUnavailableError,
 )
 from notifications.message import (
     OutgoingMail,
@@ -43,6 +44,7 @@ __all__ = [
     "SmtpError",
     "SmtpSecurityError",
     "SmtpSettings",
+    "SmtpUnavailableError",
     "build_message",
     "message_bytes",
     "prepare",

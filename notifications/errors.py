@@ -61,3 +61,16 @@ class SmtpSecurityError(SmtpError):
 
 class SmtpAuthError(SmtpError):
     """The server rejected our credentials (or offers no way to log in)."""
+
+
+class SmtpUnavailableError(NotificationError):
+    """``SmtpConnection.connect()`` could not reach the server right now.
+
+    Only raised by ``connect()`` (a health check or an early, explicit
+    connect); ``send()`` reports the same situation as a DEFERRED result.
+    """
+
+    def __init__(self, detail: str, code: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code

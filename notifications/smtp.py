@@ -67,7 +67,12 @@ from types import TracebackType
 
 import aiosmtplib
 
-from notifications.errors import MessageError, SmtpAuthError, SmtpSecurityError
+from notifications.errors import (
+    MessageError,
+    SmtpAuthError,
+    SmtpSecurityError,
+    SmtpUnavailableError,
+)
 from notifications.headers import validate_addr_spec
 from notifications.message import OutgoingMail, PreparedMail, prepare
 from notifications.settings import SmtpSettings
@@ -77,7 +82,6 @@ __all__ = ["Outcome", "SendResult", "SmtpConnection", "SmtpSettings"]
 logger = logging.getLogger("notifications.smtp")
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
-_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 class Outcome(Enum):
@@ -153,13 +157,35 @@ class SmtpConnection:
             smtp = self._smtp
             if smtp is None:
                 return
+            transport = smtp.transport
             try:
                 if smtp.is_connected:
                     await smtp.quit(timeout=min(self._settings.timeout, 5.0))
             except (aiosmtplib.SMTPException, OSError):
                 pass
             finally:
+                # quit() only starts a graceful close, which over TLS needs more
+                # turns of the loop than a caller about to end it may give.
+                # After QUIT nothing is left to say: close the socket now.
+                if isinstance(transport, asyncio.WriteTransport):
+                    transport.abort()
                 self._discard()
+
+    async def connect(self) -> None:
+        """Open, secure and authenticate the connection now; send nothing.
+
+        For health checks, or to fail fast before a run. Raises
+        ``SmtpSecurityError``/``SmtpAuthError`` exactly as ``send()`` would,
+        and ``SmtpUnavailableError`` when the server cannot be reached or
+        refuses the session for now (what ``send()`` reports as DEFERRED).
+        An already open connection is kept as it is.
+        """
+        async with self._lock:
+            try:
+                await self._connection()
+            except _StepFailed as failure:
+                self._discard()
+                raise SmtpUnavailableError(failure.result.detail, failure.result.code) from None
 
     async def send(self, mail: OutgoingMail | PreparedMail) -> SendResult:
         """Build (unless already a ``PreparedMail``) and send one mail.
@@ -477,8 +503,16 @@ def _data_payload(data: bytes) -> tuple[bytes, int]:
 
     The payload has CRLF line endings, dot-stuffing (RFC 5321 4.5.2) and the
     final ".CRLF"; the size (RFC 1870) counts neither of the latter two.
+    bytes.replace runs in C: on a 50 kB message it is many times faster than a regex
+    substitution, and this runs once per message on the delivery path.
     """
-    data = _LINE_ENDINGS.sub(b"\r\n", data)
+    if b"\r" in data.replace(b"\r\n", b""):  # a bare CR: normalise the slow, general way
+        data = _LINE_ENDINGS.sub(b"\r\n", data)
+    elif b"\n" in data.replace(b"\r\n", b""):  # bare LFs only
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
-    return _LEADING_DOT.sub(b"..", data) + b".\r\n", len(data)
+    stuffed = data.replace(b"\r\n.", b"\r\n..")
+    if stuffed.startswith(b"."):
+        stuffed = b"." + stuffed
+    return stuffed + b".\r\n", len(data)

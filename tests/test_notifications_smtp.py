@@ -23,6 +23,7 @@ from notifications import (
     SmtpConnection,
     SmtpSecurityError,
     SmtpSettings,
+    SmtpUnavailableError,
     prepare,
 )
 from tests.smtp_server import Mode, SmtpTestServer
@@ -446,3 +447,43 @@ def test_close_says_quit(smtp_server: SmtpTestServer) -> None:
         return during, connection.is_connected
 
     assert asyncio.run(run()) == (True, False)
+
+
+def test_connect_checks_the_server_without_sending(
+    smtp_server_factory: ServerFactory,
+) -> None:
+    server = smtp_server_factory(require_starttls=True, auth=("tracker", PASSWORD))
+    settings = settings_for(
+        server,
+        security="starttls",
+        tls_context=server.client_tls_context,
+        username="tracker",
+        password=PASSWORD,
+    )
+
+    async def run() -> SendResult:
+        async with SmtpConnection(settings) as connection:
+            await connection.connect()
+            assert connection.is_connected
+            return await connection.send(mail(1))  # reuses the checked connection
+
+    assert asyncio.run(run()).outcome is Outcome.SENT
+    assert server.connections == 1
+
+    server.set_mode(Mode.REFUSE)
+
+    async def refused() -> None:
+        async with SmtpConnection(settings) as connection:
+            await connection.connect()
+
+    with pytest.raises(SmtpUnavailableError) as info:
+        asyncio.run(refused())
+    assert info.value.code is None and "connect to" in info.value.detail
+
+    server.set_mode(Mode.ACCEPT)
+    wrong = settings_for(
+        server, security="starttls", tls_context=server.client_tls_context,
+        username="tracker", password="wrong",
+    )
+    with pytest.raises(SmtpAuthError):
+        asyncio.run(SmtpConnection(wrong).connect())
