@@ -8,6 +8,7 @@ same reminder always has the same id, however often it is retried.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, PreparedMail, prepare
-from notifications.render import MailRenderer
+from notifications.render import MailRenderer, RenderedMail
 from tracker.plan.model import Plan, Text
 from tracker.reminders.derive import DueMail, dedupe_key
 from tracker.resources import bundled
@@ -88,7 +89,6 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
     scheduled = mail.slot.send_at.astimezone(ZoneInfo(tz)).strftime("%d.%m.%Y %H:%M")
     return {
         "langs": languages(recipient.lang),
-        "name": recipient.name,
         "campaign": _pair(plan.title),
         "campaign_short": short_title(plan.title),
         "addressee": {lang: f"{plan.unit_name(recipient.unit, lang)}, "
@@ -134,11 +134,21 @@ class Composer:
         self.sender = sender
         self.reply_to = reply_to
         self.renderer = MailRenderer(template_dir or bundled("templates"))
+        self._rendered: dict[str, RenderedMail] = {}
+
+    def render(self, mail: DueMail) -> RenderedMail:
+        """Render once per distinct content: several addresses of one body get the same text."""
+        data = context(self.plan, mail, self.reply_to)
+        key = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            rendered = self._rendered[key] = self.renderer.render("reminder", data)
+        return rendered
 
     def compose(self, mail: DueMail, now: datetime) -> ComposedMail:
         key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage,
                          mail.recipient.email)
-        rendered = self.renderer.render("reminder", context(self.plan, mail, self.reply_to))
+        rendered = self.render(mail)
         outgoing = OutgoingMail(
             message_id=message_id(key, self.sender),
             sender=self.sender,

@@ -1,0 +1,146 @@
+"""Mail fan-out: a campaign whose reminders come to N mails, delivered to a local SMTP sink.
+
+    python bench/fanout.py [--mails 5000] [--workers 4]
+
+End to end is one `tracker remind send` (derive what is due, render, record in the outbox,
+deliver, record each outcome) against a sink on 127.0.0.1: Postfix's `smtp-sink` when it is
+installed (Debian package `postfix`), else an aiosmtpd sink in its own process.  In the same run:
+the transport's floor — the same number of aiosmtplib workers sending the same messages as
+pre-built bytes to the same sink — and, where `smtp-source` is installed, Postfix's own client
+rate with the same message size.  Goal: end to end at least half of the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import REPO, TRACKER, generated_contacts, have, machine
+
+MOMENT = "2017-04-18T10:30:00+06:00"  # every regional body's first reminder is due
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_sink(port: int) -> tuple[subprocess.Popen[bytes], str]:
+    sink = have("smtp-sink")
+    if sink:
+        privileges = ["-u", "nobody"] if os.geteuid() == 0 else []  # it refuses root
+        proc = subprocess.Popen([sink, *privileges, f"127.0.0.1:{port}", "1000"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kind = "Postfix smtp-sink"
+    else:
+        code = ("import asyncio,sys\nfrom aiosmtpd.controller import Controller\n"
+                "class H:\n async def handle_DATA(self,s,e,env): return '250 OK'\n"
+                "c=Controller(H(),hostname='127.0.0.1',port=int(sys.argv[1]));c.start()\n"
+                "import time\nwhile True: time.sleep(3600)\n")
+        proc = subprocess.Popen([sys.executable, "-c", code, str(port)])
+        kind = "aiosmtpd sink (separate process)"
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc, kind
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit("the sink did not start")
+
+
+async def floor(port: int, messages: list[tuple[str, bytes]], workers: int) -> float:
+    """Seconds for `workers` reused aiosmtplib connections to send pre-built messages."""
+    sys.path.insert(0, str(REPO))
+    from notifications.settings import SmtpSettings
+    from notifications.smtp import SmtpConnection
+
+    settings = SmtpSettings(host="127.0.0.1", port=port, security="none",
+                            mail_from="noreply@bkk.edu.example")
+    queue = list(messages)
+
+    async def worker() -> None:
+        async with SmtpConnection(settings) as connection:
+            while queue:
+                recipient, data = queue.pop()
+                await connection.send_bytes("noreply@bkk.edu.example", [recipient], data)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mails", type=int, default=5000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tracker-fanout-"))
+    db_file = work / "fanout.db"
+    db = f"sqlite:///{db_file}"
+    per_pair = math.ceil(args.mails / 64)  # 16 regions x 4 regional bodies
+    contacts = generated_contacts(REPO / "plan.yaml", work / "contacts.yaml", per_pair)
+    subprocess.run([*TRACKER, "--db", db, "init"], check=True, capture_output=True)
+    subprocess.run([*TRACKER, "--db", db, "contacts", "load", str(contacts)], check=True,
+                   capture_output=True)
+    port = free_port()
+    sink, kind = start_sink(port)
+    try:
+        env = {**os.environ, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
+               "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
+        start = time.perf_counter()
+        result = subprocess.run([*TRACKER, "--db", db, "--now", MOMENT, "remind", "send",
+                                 "--json", "--workers", str(args.workers)], env=env,
+                                capture_output=True, text=True)
+        end_to_end = time.perf_counter() - start
+        if result.returncode:
+            raise SystemExit(result.stderr)
+        with sqlite3.connect(db_file) as conn:
+            rows = conn.execute("SELECT recipient, message FROM outbox WHERE state = 'sent'"
+                                ).fetchall()
+        sent = len(rows)
+        size = sum(len(m) for _, m in rows) // max(sent, 1)
+        floor_seconds = asyncio.run(floor(port, [(r, bytes(m)) for r, m in rows], args.workers))
+    finally:
+        sink.terminate()
+        sink.wait()
+    e2e_rate = sent / end_to_end
+    floor_rate = sent / floor_seconds
+    print(f"machine: {machine()}")
+    print(f"sink: {kind} on 127.0.0.1; {sent} mails of {size:,} bytes on average; "
+          f"{args.workers} workers")
+    print(f"  end to end (`tracker remind send`, whole process): {end_to_end:6.2f} s "
+          f"{e2e_rate:8.0f} mails/s")
+    print(f"  floor: aiosmtplib, pre-built bytes:                {floor_seconds:6.2f} s "
+          f"{floor_rate:8.0f} mails/s")
+    print(f"  ratio end to end / floor: {e2e_rate / floor_rate:.2f}  (goal >= 0.5)")
+    source = have("smtp-source")
+    if source:
+        port2 = free_port()
+        sink2, _ = start_sink(port2)
+        try:
+            start = time.perf_counter()
+            subprocess.run([source, "-s", str(args.workers), "-m", str(sent), "-l", str(size),
+                            "-f", "noreply@bkk.edu.example", "-t", "edu@bench.example",
+                            f"127.0.0.1:{port2}"], check=True, capture_output=True)
+            source_seconds = time.perf_counter() - start
+        finally:
+            sink2.terminate()
+            sink2.wait()
+        source_rate = sent / source_seconds
+        print(f"  Postfix smtp-source, same size and sessions:       {source_seconds:6.2f} s "
+              f"{source_rate:8.0f} mails/s")
+        print(f"  ratio floor / smtp-source: {floor_rate / source_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
