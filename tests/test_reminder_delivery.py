@@ -279,3 +279,15 @@ def test_committee_hears_which_regions_are_behind(campaign: Tracker,
     assert "Іс-шаралары әлі орындалмаған өңірлер" in text
     assert "Маңғыстау облысы: 4" in text and "Мангистауская область: 4" in text
     assert "Ақтөбе облысы:" not in text
+
+
+def test_421_service_unavailable_defers_everything_then_delivers(
+        campaign: Tracker, server: SmtpTestServer) -> None:
+    server.set_mode(Mode.DEFER, code=421, text="too busy")
+    first = _send(campaign, server, ASTANA_MORNING)
+    assert first["sent"] == 0 and first["deferred"] >= 1 and first["failed"] == 0
+    assert all(r["state"] == "pending" for r in _outbox(campaign))
+    server.reset()
+    later = _send(campaign, server, "2017-04-18T11:00:00+06:00")
+    assert later["sent"] == first["recorded"] + later["recorded"]
+    assert max(_ids(server).values()) == 1
