@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,8 @@ if TYPE_CHECKING:
 
 def _write(path: Path, text: str) -> None:
     """Write atomically: a reader never sees half a page."""
+    import tempfile
+
     from tracker.errors import UserError
 
     if not path.parent.exists():

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from typing import Any
 
 import click
-
-from tracker.timefmt import iso_utc
 
 
 def emit_json(data: Any) -> None:
@@ -18,6 +15,8 @@ def emit_json(data: Any) -> None:
     Indented for a person at a terminal; compact when piped, because the indenting encoder is
     pure Python and ten times slower on a big grid.
     """
+    import json
+
     pretty = sys.stdout.isatty()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None,
                           separators=None if pretty else (",", ":"), default=_default))
@@ -25,6 +24,8 @@ def emit_json(data: Any) -> None:
 
 def _default(value: Any) -> Any:
     if isinstance(value, datetime):
+        from tracker.timefmt import iso_utc
+
         return iso_utc(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -98,6 +97,8 @@ def regions(app: App, as_json: bool) -> None:
 def _actor(by: str | None) -> str:
     if by:
         return by
+    import getpass
+
     try:
         return os.environ.get("TRACKER_USER") or getpass.getuser()
     except (KeyError, OSError):
