@@ -9,12 +9,15 @@ twice in one mapping is an error rather than silently overwritten.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tracker.errors import PlanError
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
@@ -62,7 +65,12 @@ def load_yaml(path: Path, label: str | None = None) -> Any:
 
 
 def load_yaml_text(text: str, source: str) -> Any:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # checks every character at once: a control character fails here
+    except yaml.reader.ReaderError as exc:
+        where = text.count("\n", 0, exc.position) + 1
+        raise PlanError(source, where, f"character {chr(exc.character)!r} is not allowed "
+                        "in YAML") from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -105,4 +113,9 @@ def _convert(loader: _Loader, node: yaml.Node, source: str) -> Any:
             sequence.append(_convert(loader, child, source))
             sequence.item_lines.append(child.start_mark.line + 1)
         return sequence
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, str) and ("\x00" in value or _SURROGATE.search(value)):
+        # Escapes like "\x00" or "\ud800" make text no database can store: say where it is.
+        raise PlanError(source, line, "a NUL character or a lone surrogate escape (\\ud800-"
+                        "\\udfff) is not allowed in text")
+    return value

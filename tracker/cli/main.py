@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,17 @@ class ReportedError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(f"error: {one_line(self.format_message())}", err=True)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def one_line(message: str) -> str:
+    """The message as one terminal line: a CR from a Windows file or a line break in a file name
+    that the message quotes is shown escaped (\\r), instead of breaking or overwriting it."""
+    return _CONTROL.sub(lambda found: repr(found.group())[1:-1], message)
 
 
 def _database_failure(exc: Exception) -> ReportedError | None:
@@ -43,7 +54,7 @@ class TrackerGroup(click.Group):
             return super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = f"{exc.ctx.command_path}: " if exc.ctx else ""
-            click.echo(f"error: {where}{exc.format_message()}", err=True)
+            click.echo(f"error: {one_line(where + exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -51,6 +62,16 @@ class TrackerGroup(click.Group):
         except click.Abort:
             click.echo("aborted", err=True)
             sys.exit(1)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse arguments that are not UTF-8 (a cp1251 terminal, say) before they reach the
+        database, which cannot store them: Python hands such bytes over as lone surrogates."""
+        for arg in args:
+            if _SURROGATE.search(arg):
+                shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+                raise click.UsageError(f"argument '{shown}' is not UTF-8 text: set the terminal "
+                                       "to UTF-8", ctx)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -108,9 +129,9 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
 
 
 def _register() -> None:
-    from tracker.cli import digest, finalreport, mail, progress, report, setup
+    from tracker.cli import digest, doctor, finalreport, mail, progress, report, setup
 
-    for module in (setup, progress, mail, report, digest, finalreport):
+    for module in (setup, progress, mail, report, digest, finalreport, doctor):
         for command in module.COMMANDS:
             cli.add_command(command)
 

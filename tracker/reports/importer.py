@@ -87,6 +87,10 @@ def _read_csv(path: Path, source: str) -> list[Row]:
                         "(save it as «CSV UTF-8»)") from None
     except OSError as exc:
         raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    if "\x00" in text:  # UTF-16 without a BOM reads as "UTF-8" full of NULs; no database takes them
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise UserError(f"{source}: line {line}: NUL characters (is it UTF-16? save it as "
+                        "«CSV UTF-8»)")
     candidates: list[tuple[int, int, list[Row]]] = []
     for preference, delimiter in enumerate((",", ";")):
         try:
@@ -112,7 +116,8 @@ def _read_xlsx(path: Path, source: str) -> list[Row]:
 
     try:
         workbook = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            SyntaxError):  # SyntaxError: damaged XML inside (ElementTree's and lxml's errors)
         raise UserError(f"{source}: cannot read it as an Excel .xlsx workbook") from None
     try:
         sheet = workbook.active or workbook.worksheets[0]

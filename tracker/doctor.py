@@ -1,0 +1,281 @@
+"""`tracker doctor`: can reminders go out, and does anything need a person?
+
+Each check answers one question staff would otherwise find out the hard way (a reminder that never
+left, a mail server that refuses the password on the first deadline day).  Checks never change
+anything: the mail server is contacted, secured and logged in to, then left with QUIT before any
+MAIL command, so no message can be sent.  A check that depends on an earlier one that failed says
+so instead of failing a second time with a more confusing message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+
+from tracker.errors import RuntimeFailure, UserError
+
+Status = Literal["ok", "problem", "skipped"]
+
+PROBE_TIMEOUT = 10.0
+"""Seconds to wait for the mail server: a doctor that hangs for the full send timeout helps
+nobody, and a server this slow to greet deserves a line anyway."""
+
+OVERDUE_AFTER = timedelta(hours=1)
+"""Pending mail due longer ago than this means no daemon is delivering (ticks are minutes)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the report: which area, ok or not, and what a person should know."""
+
+    area: str
+    status: Status
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status:<8} {self.area}: {self.detail}"
+
+
+@dataclass
+class Report:
+    """The findings in the order they were checked: the order a person fixes them in."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+
+    def add(self, area: str, status: Status, detail: str) -> None:
+        self.findings.append(Finding(area, status, detail))
+
+    @property
+    def healthy(self) -> bool:
+        """Skipped checks do not count: the problem that made them skip already does."""
+        return all(f.status != "problem" for f in self.findings)
+
+
+def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
+            smtp: bool = True) -> Report:
+    """Run every check in order; never raises for anything a person could fix."""
+    report = Report()
+    settings = _check_configuration(report, environ)
+    policy = _check_policy(report, environ)
+    db = _check_database(report, db_url)
+    if db is not None:
+        try:
+            _check_contacts(report, db)
+            _check_outbox(report, db, now, policy)
+        finally:
+            db.dispose()
+    else:
+        report.add("contacts", "skipped", "the database cannot be used (see above)")
+        report.add("outbox", "skipped", "the database cannot be used (see above)")
+    if not smtp:
+        report.add("mail server", "skipped", "not contacted (--no-smtp)")
+    elif settings is None:
+        report.add("mail server", "skipped", "the mail configuration is incomplete (see above)")
+    else:
+        _check_mail_server(report, settings)
+    return report
+
+
+def _check_configuration(report: Report, environ: Mapping[str, str]) -> Any:
+    """The SMTP settings exactly as `tracker run` reads them, so a typo shows before a tick."""
+    from notifications.errors import SmtpConfigError
+    from notifications.settings import SmtpSettings
+
+    try:
+        settings = SmtpSettings.from_env(environ)
+    except SmtpConfigError as exc:
+        # SmtpConfigError never carries the password (notifications.settings promises it).
+        report.add("configuration", "problem", str(exc))
+        return None
+    login = f"user {settings.username}" if settings.username else "no login"
+    detail = (f"SMTP {settings.host}:{settings.port} ({settings.security}), {login}, "
+              f"from {settings.mail_from}")
+    if settings.security == "none":
+        report.add("configuration", "ok", detail + "; TLS is off (TRACKER_SMTP_SECURITY=none): "
+                   "only for a relay on a trusted network")
+    else:
+        report.add("configuration", "ok", detail)
+    return settings
+
+
+def _check_policy(report: Report, environ: Mapping[str, str]) -> Any:
+    """The retry variables: a bad one would stop every delivery run with a usage error."""
+    from tracker.outbox import RetryPolicy
+
+    try:
+        policy = RetryPolicy.from_env(environ)
+    except UserError as exc:
+        report.add("retries", "problem", str(exc))
+        return RetryPolicy()
+    report.add("retries", "ok", f"up to {policy.max_attempts} attempts, backoff from "
+               f"{policy.base:g} s to {policy.cap:g} s")
+    return policy
+
+
+def _check_database(report: Report, db_url: str) -> Any:
+    """Reachable and at HEAD_REVISION; never creates a missing SQLite file (create=False)."""
+    from tracker.db import Database, describe
+    from tracker.schema import HEAD_REVISION, current_revision
+
+    where = describe(db_url)
+    try:
+        db = Database(db_url, create=False)
+    except (UserError, RuntimeFailure) as exc:
+        report.add("database", "problem", str(exc))
+        return None
+    try:
+        revision = current_revision(db)
+    except RuntimeFailure as exc:
+        db.dispose()
+        report.add("database", "problem", str(exc))
+        return None
+    if revision is None:
+        db.dispose()
+        report.add("database", "problem", f"{where} is not set up: run `tracker init`")
+        return None
+    if revision != HEAD_REVISION:
+        db.dispose()
+        newer = revision > HEAD_REVISION
+        advice = ("a newer tracker has upgraded it: upgrade tracker" if newer
+                  else "run `tracker init` to upgrade it")
+        report.add("database", "problem", f"{where}: schema at revision {revision}, this "
+                   f"tracker needs {HEAD_REVISION}: {advice}")
+        return None
+    report.add("database", "ok", f"{where} reachable, schema current (revision {revision})")
+    return db
+
+
+def _check_contacts(report: Report, db: Any) -> None:
+    """Nobody to remind means reminders silently never go: gaps are found here, not in May."""
+    from tracker.app import App
+    from tracker.contacts import contact_gaps, stored_contacts
+
+    app = App(db_url=db.url, now=datetime.now().astimezone(), _db=db)
+    try:
+        plan = app.plan()
+    except RuntimeFailure as exc:
+        report.add("contacts", "problem", str(exc))
+        return
+    with db.reading() as session:
+        book = stored_contacts(session)
+    if not book.agencies:
+        report.add("contacts", "problem", "no contacts are loaded, so nobody is reminded: run "
+                   "`tracker contacts load contacts.yaml`")
+        return
+    gaps = contact_gaps(plan, book)
+    if gaps:
+        sample = ", ".join(f"{g.unit}/{g.body}" for g in gaps[:3])
+        more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
+        report.add("contacts", "problem", f"{len(gaps)} (region, body) pair(s) have nobody to "
+                   f"remind ({sample}{more}): see `tracker contacts gaps`")
+    else:
+        report.add("contacts", "ok", f"{len(book.agencies)} agency contact(s) cover every "
+                   "required assignment")
+    if not book.managers:
+        report.add("managers", "problem", "no managers in the contacts: the daily digest goes "
+                   "to nobody")
+    else:
+        report.add("managers", "ok", f"{len(book.managers)} manager(s) receive the digest")
+
+
+def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
+    """What needs a person: refused or uncertain mail, senders that died, no sender at all."""
+    from tracker import outbox
+    from tracker.models import OUTBOX
+
+    with db.reading() as session:
+        counts = outbox.counts(session)
+        open_rows = session.execute(
+            select(OUTBOX.c.state, OUTBOX.c.claimed_by, OUTBOX.c.claimed_at)
+            .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
+        overdue = session.execute(
+            select(func.count()).select_from(OUTBOX).where(
+                OUTBOX.c.state == "pending", OUTBOX.c.next_attempt_at < now - OVERDUE_AFTER)
+        ).scalar_one()
+    total = sum(counts.values())
+    found = False
+    failed, uncertain = counts.get("failed", 0), counts.get("uncertain", 0)
+    if failed:
+        found = True
+        report.add("outbox", "problem", f"{failed} failed mail(s): the server refused them or "
+                   "retries ran out; see `tracker outbox --state failed`, then fix the address "
+                   "and `tracker outbox retry ID`")
+    if uncertain:
+        found = True
+        report.add("outbox", "problem", f"{uncertain} uncertain mail(s) may or may not have "
+                   "arrived: check with the recipients, then `tracker outbox resolve ID --as "
+                   "sent|failed` (see `tracker outbox --state uncertain`)")
+    host = socket.gethostname()
+    lease = timedelta(seconds=policy.lease)
+    stuck, held = [], []
+    for state, owner, at in open_rows:
+        if outbox._claim_is_dead(owner, at, host, now, policy):
+            stuck.append(state)
+        elif at is not None and now - at > lease:
+            held.append(state)
+    if stuck:
+        found = True
+        claimed, transmitting = stuck.count("claimed"), stuck.count("transmitting")
+        report.add("outbox", "problem", f"{claimed} claimed and {transmitting} transmitting "
+                   "row(s) belong to a sender that stopped; the next `tracker run` tick or "
+                   "`tracker remind send` requeues the claimed ones and marks the others "
+                   "uncertain")
+    if held:
+        # The owner's process id exists, yet the claim outlived the lease: a hung sender, or
+        # (in containers, where every daemon is pid 1) a restarted daemon wearing the dead
+        # one's id, which recovery cannot tell apart.  Only a person can decide.
+        found = True
+        report.add("outbox", "problem", f"{len(held)} row(s) claimed more than "
+                   f"{policy.lease:g} s ago by a process id that still exists: a hung sender, "
+                   "or a restarted daemon with the same host name and process id; stop it and "
+                   "run `tracker remind send`")
+    if overdue:
+        found = True
+        report.add("outbox", "problem", f"{overdue} pending mail(s) were due more than "
+                   f"{int(OVERDUE_AFTER.total_seconds() // 3600)} hour(s) ago: is `tracker run` "
+                   "running?")
+    if not found:
+        report.add("outbox", "ok", f"{total} row(s), none failed, uncertain or stuck"
+                   + (f"; {len(open_rows)} being sent now" if open_rows else ""))
+
+
+def _check_mail_server(report: Report, settings: Any) -> None:
+    """Connect, STARTTLS when required, log in, QUIT: the password is tried, no MAIL is sent."""
+    from notifications.errors import SmtpAuthError, SmtpSecurityError
+    from notifications.smtp import SmtpConnection, _StepFailed
+
+    probe_settings = dataclasses.replace(settings, timeout=min(settings.timeout, PROBE_TIMEOUT))
+    where = f"{settings.host}:{settings.port}"
+
+    async def probe() -> None:
+        # SmtpConnection opens, secures and authenticates on demand; close() says QUIT.  Going
+        # through it (not a second SMTP client) means doctor tests exactly what delivery does.
+        connection = SmtpConnection(probe_settings)
+        try:
+            await connection._connection()
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except SmtpSecurityError as exc:
+        report.add("mail server", "problem", f"{where}: {exc}")
+        return
+    except SmtpAuthError as exc:
+        report.add("mail server", "problem", f"{where}: {exc}")
+        return
+    except _StepFailed as exc:
+        report.add("mail server", "problem", f"{where} unreachable or refusing: "
+                   f"{exc.result.detail}")
+        return
+    steps = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS"}[settings.security]
+    login = "login accepted" if settings.username else "no login configured"
+    report.add("mail server", "ok", f"{where} answered, {steps}, {login} (nothing sent)")
