@@ -82,8 +82,8 @@ def test_json_codec_round_trips(plan: Plan) -> None:
     assert plan_from_dict(plan_to_dict(plan)) == plan  # `source` is not compared
 
 
-def test_items_json_matches_the_document(sqlite_tracker: Tracker) -> None:
-    items = sqlite_tracker.json("items")
+def test_items_json_matches_the_document(tracker: Tracker) -> None:
+    items = tracker.json("items")
     assert len(items) == 26
     by_number = {i["number"]: i for i in items}
     assert by_number[5] == {
@@ -108,8 +108,8 @@ def test_items_json_matches_the_document(sqlite_tracker: Tracker) -> None:
         assert by_number[number]["title"]["kk"].startswith(EXPECTED_TITLE_STARTS[number])
 
 
-def test_regions_json(sqlite_tracker: Tracker) -> None:
-    regions = sqlite_tracker.json("regions")
+def test_regions_json(tracker: Tracker) -> None:
+    regions = tracker.json("regions")
     assert [r["key"] for r in regions] == list(EXPECTED_REGIONS)
     assert {r["key"]: r["timezone"] for r in regions} == EXPECTED_REGIONS
     aktobe = next(r for r in regions if r["key"] == "aktobe")
@@ -117,9 +117,9 @@ def test_regions_json(sqlite_tracker: Tracker) -> None:
     assert aktobe["name"]["ru"] == "Актюбинская область"
 
 
-def test_lang_changes_titles(sqlite_tracker: Tracker) -> None:
-    kk = sqlite_tracker.ok("items").stdout
-    ru = sqlite_tracker.ok("items", lang="ru").stdout
+def test_lang_changes_titles(tracker: Tracker) -> None:
+    kk = tracker.ok("items").stdout
+    ru = tracker.ok("items", lang="ru").stdout
     assert "Ата-аналар мен оқушылар үшін" in kk
     assert "Ата-аналар мен оқушылар үшін" not in ru
 

@@ -42,9 +42,9 @@ def test_stages_move_off_weekends_and_holidays(plan: Plan) -> None:
 
 
 @pytest.fixture
-def campaign(sqlite_tracker: Tracker) -> Tracker:
-    sqlite_tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
-    return sqlite_tracker
+def campaign(tracker: Tracker) -> Tracker:
+    tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    return tracker
 
 
 def test_simulate_april_reminds_every_body_at_nine_local_on_working_days(

@@ -14,6 +14,7 @@ import json
 import os
 import random
 import socket
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,9 +66,13 @@ class RetryPolicy:
         return timedelta(seconds=raw * (rng or random).uniform(0.8, 1.2))
 
 
+_PROCESS_TOKEN = uuid.uuid4().hex[:8]
+
+
 def worker_identity() -> str:
-    """host:pid, so a restarted process can tell its dead predecessors' claims from others'."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """host:pid:token, so a restarted process can tell its dead predecessors' claims from
+    others' — even in a container, where every restart is pid 1 again (the token differs)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS_TOKEN}"
 
 
 @dataclass(frozen=True)
@@ -227,10 +232,13 @@ def recover(db: Database, now: datetime, policy: RetryPolicy) -> tuple[int, int]
 
 def _claim_is_dead(owner: str | None, at: datetime | None, host: str, now: datetime,
                    policy: RetryPolicy) -> bool:
-    if owner and owner.rsplit(":", 1)[0] == host:
-        pid = int(owner.rsplit(":", 1)[1])
+    parts = (owner or "").rsplit(":", 2)
+    if len(parts) == 3 and parts[0] == host and parts[1].isdigit():
+        if owner == worker_identity():
+            return False  # this very process
+        pid = int(parts[1])
         if pid == os.getpid():
-            return False
+            return True  # our pid, another token: a predecessor that had our pid
         return not _alive(pid)
     return at is None or now - at > timedelta(seconds=policy.lease)
 
