@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,20 +12,6 @@ from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
     from tracker.app import App
-
-
-def _write(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a page."""
-    import tempfile
-
-    from tracker.errors import UserError
-
-    if not path.parent.exists():
-        raise UserError(f"{path}: folder {path.parent} does not exist")
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
 
 
 @click.command()
@@ -53,6 +38,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
     """
     from tracker.cli.main import parse_now
     from tracker.digest.data import build_digest, digest_json
+    from tracker.files import write_text_atomically
 
     since_moment = parse_now(since) if since else None
     fmt = "json" if as_json else fmt
@@ -66,7 +52,8 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
         if output:
             import json
 
-            _write(output, json.dumps(digest_json(data), ensure_ascii=False, indent=2) + "\n")
+            text = json.dumps(digest_json(data), ensure_ascii=False, indent=2)
+            write_text_atomically(output, text + "\n")
         else:
             emit_json(digest_json(data))
         return
@@ -75,7 +62,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
 
         html = render_digest(data, "both", first=app.lang).html or ""
         if output:
-            _write(output, html)
+            write_text_atomically(output, html)
             click.echo(f"wrote {output}")
         else:
             click.echo(html)
@@ -84,7 +71,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
 
     lang = app.lang if app.lang in ("kk", "ru") else "ru"
     if output:
-        _write(output, render_text(data, lang))
+        write_text_atomically(output, render_text(data, lang))
         click.echo(f"wrote {output}")
     else:
         click.echo(render_text(data, lang, color=sys.stdout.isatty()),

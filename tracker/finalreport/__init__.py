@@ -7,12 +7,11 @@ half-written file where the committee's staff expect last night's draft.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from tracker.errors import UserError
+from tracker.files import write_atomically
 from tracker.finalreport.model import Document
 
 SUFFIXES = (".docx", ".md")
@@ -42,18 +41,4 @@ def write_report(path: Path, document: Document) -> None:
     """Write `document` to `path` (.docx or .md): to a temporary file beside it, then rename."""
     check_target(path)
     write = _writer(path.suffix.lower())
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".tracker-", suffix=path.suffix,
-                                             dir=path.parent)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
-    os.close(handle)
-    try:
-        write(document, Path(temporary))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_atomically(path, lambda target: write(document, target))

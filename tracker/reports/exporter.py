@@ -10,14 +10,13 @@ re-import does not mark them as received), and media entries are written `Outlet
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from tracker.errors import UserError
+from tracker.files import write_atomically
 from tracker.plan.model import Plan
 from tracker.reports.deadline import MILESTONE
 from tracker.reports.fields import (
@@ -79,29 +78,7 @@ def export_report(path: Path, plan: Plan, results: Sequence[RegionResult],
             write_csv(target, plan, results, delimiter)
     else:
         raise UserError(f"{path}: export writes .xlsx or .csv files")
-    _write_atomically(path, writer)
-
-
-def _write_atomically(path: Path, writer: Callable[[Path], None]) -> None:
-    """Write next to the target and rename, so an interrupted export leaves no broken file."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise UserError(f"{path}: directory {directory} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".tracker-", suffix=path.suffix,
-                                             dir=directory)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
-    os.close(handle)
-    try:
-        writer(Path(temporary))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    write_atomically(path, writer)
 
 
 def write_csv(path: Path, plan: Plan, results: Sequence[RegionResult],
