@@ -100,3 +100,13 @@ def test_missing_plan_file_is_bad_input(tmp_path: Path) -> None:
     result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(tmp_path / "no.yaml"))
     assert result.exit_code == 2
     assert "file not found" in result.stderr
+
+
+def test_item_number_too_large_for_the_database(tmp_path: Path) -> None:
+    """Found by hypothesis: an item number past 32 bits reached the database and crashed it."""
+    text, line = _replace_in_item(12, "number: 12", "number: 9999999999")
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:{line}: " in result.stderr and "must be at most 10,000" in result.stderr

@@ -294,3 +294,15 @@ def test_unreadable_files_are_refused(tracker: Tracker, tmp_path: Path, name: st
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert dump_database(tracker.url) == before
+
+
+def test_a_count_too_large_for_the_database_is_refused(tracker: Tracker, tmp_path: Path) -> None:
+    """Found by hypothesis: 2,147,483,648 overflowed PostgreSQL's integer column."""
+    before = dump_database(tracker.url)
+    result = tracker("report", "set", "aktobe", "--class-hours", "2147483648")
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    from tracker.reports.fields import CellError, parse_count
+
+    with pytest.raises(CellError, match="too large"):
+        parse_count(2147483648.0)
+    assert dump_database(tracker.url) == before

@@ -232,13 +232,13 @@ def recover(db: Database, now: datetime, policy: RetryPolicy) -> tuple[int, int]
 
 def _claim_is_dead(owner: str | None, at: datetime | None, host: str, now: datetime,
                    policy: RetryPolicy) -> bool:
-    parts = (owner or "").rsplit(":", 2)
-    if len(parts) == 3 and parts[0] == host and parts[1].isdigit():
-        if owner == worker_identity():
-            return False  # this very process
-        pid = int(parts[1])
+    owner_host, _, rest = (owner or "").partition(":")
+    pid_text, _, token = rest.partition(":")  # no token: a claim by an older tracker
+    if owner_host == host and pid_text.isdigit():
+        pid = int(pid_text)
         if pid == os.getpid():
-            return True  # our pid, another token: a predecessor that had our pid
+            # this very process, or a predecessor that had our pid (containers restart as pid 1)
+            return bool(token) and token != _PROCESS_TOKEN
         return not _alive(pid)
     return at is None or now - at > timedelta(seconds=policy.lease)
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tracker.app import App
     from tracker.reports.store import Received
 
-_COUNT = click.IntRange(min=0)
+_COUNT = click.IntRange(min=0, max=1_000_000_000)  # reports.fields.MAX_COUNT, kept light
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 

@@ -68,12 +68,14 @@ class Fields:
     def key(self, key: str) -> str:
         return self.string(key, KEY_PATTERN)
 
-    def integer(self, key: str, minimum: int = 0) -> int:
+    def integer(self, key: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
         value = self.raw(key)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(f"'{key}' must be a whole number, got {value!r}", self.line(key))
         if value < minimum:
             self.fail(f"'{key}' must be at least {minimum}, got {value}", self.line(key))
+        if value > maximum:
+            self.fail(f"'{key}' must be at most {maximum:,}, got {value}", self.line(key))
         return value
 
     def boolean(self, key: str, default: bool) -> bool:

@@ -33,6 +33,8 @@ WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 
             "saturday": 6, "sunday": 7}
 DEFAULT_STAGES = {"window_end": (3, 1, 0), "regional_report": (7, 3, 1, 0),
                   "final_report": (5, 2, 1, 0)}
+MAX_ITEM_NUMBER = 10_000
+"""Plenty for any plan, and far inside the database's integer columns."""
 DEFAULT_OVERDUE_AFTER: tuple[str, ...] = ("regional_report", "final_report")
 
 
@@ -178,7 +180,8 @@ def _sections(root: Fields) -> tuple[Section, ...]:
     sections = []
     for key, entry in _keyed_list(root, "sections", "section"):
         entry.only("key", "number", "title")
-        number = entry.integer("number", 1) if entry.has("number") else None
+        number = (entry.integer("number", 1, maximum=MAX_ITEM_NUMBER) if entry.has("number")
+                  else None)
         sections.append(Section(key, number, entry.text("title")))
     return tuple(sections)
 
@@ -191,7 +194,7 @@ def _items(root: Fields, bodies: dict[str, Body], forms: dict[str, Text], sectio
     for index, raw in enumerate(entries):
         line = entries.line_of(index)
         entry = Fields(root.source, raw, f"item at position {index + 1}", line)
-        number = entry.integer("number", 1)
+        number = entry.integer("number", 1, maximum=MAX_ITEM_NUMBER)
         entry.where = f"item {number}"
         if number in seen:
             entry.fail(f"duplicate item number {number} (first at line {seen[number]})",

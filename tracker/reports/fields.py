@@ -121,6 +121,10 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+MAX_COUNT = 1_000_000_000
+"""More than any region can report, and within the database's 32-bit integer columns."""
+
+
 def parse_count(value: object) -> int:
     """A whole number >= 0; an empty cell is 0, since a blank in the form means none."""
     if value is None:
@@ -145,6 +149,8 @@ def parse_count(value: object) -> int:
         raise CellError(f"'{cell_text(value)}' is not a whole number")
     if number < 0:
         raise CellError(f"'{number}' is negative: counts are whole numbers >= 0")
+    if number > MAX_COUNT:
+        raise CellError(f"'{number}' is too large: counts are at most {MAX_COUNT:,}")
     return number
 
 
