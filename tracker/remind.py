@@ -67,17 +67,19 @@ class TickResult:
     recorded: int = 0
     closed: bool = False
     closed_rows: int = 0
+    reply_to: str | None = None
+    """contacts.yaml's reply address, read with the recipients."""
 
 
 def due_now(app: App, now: datetime) -> TickResult:
     """What a tick at `now` would record, without recording it."""
     plan = app.plan()
     with app.database().reading() as session:
-        recipients, _ = load_recipients(session, plan)
+        recipients, reply_to = load_recipients(session, plan)
         situation = load_situation(session, plan)
         recorded = outbox.recorded_keys(session, plan.key)
     decided = plan_tick(plan, recipients, situation, now, recorded)
-    return TickResult(decided.send, decided.skip, closed=decided.closed)
+    return TickResult(decided.send, decided.skip, closed=decided.closed, reply_to=reply_to)
 
 
 def record_due(app: App, now: datetime, sender: str, reply_to: str | None) -> TickResult:
@@ -92,9 +94,7 @@ def record_due(app: App, now: datetime, sender: str, reply_to: str | None) -> Ti
     if not result.to_send and not result.to_skip:
         return result
     plan = app.plan()
-    with db.reading() as session:
-        stored_reply = stored_contacts(session).reply_to
-    composer = Composer(plan, sender, stored_reply or reply_to)
+    composer = Composer(plan, sender, result.reply_to or reply_to)
     rows = [_row(plan, composer.compose(mail, now), "pending") for mail in result.to_send]
     rows += [_row(plan, composer.compose(mail, now), "skipped") for mail in result.to_skip]
     with db.writing() as session:
