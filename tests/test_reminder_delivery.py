@@ -211,6 +211,25 @@ def test_authentication_failure_stops_the_run_and_spends_nothing(
     assert len(secured.messages) == len(rows)
 
 
+def test_recorded_reminder_is_due_from_its_slot_not_from_when_it_was_recorded(
+        campaign: Tracker, smtp_server_factory: Any, tmp_path: Path) -> None:
+    """Two processes' clocks differ by fractions of a second (a daemon's simulated clock runs on
+    while it records): rows recorded a moment "later" must still be due for the other one."""
+    secured = smtp_server_factory(require_starttls=True, auth=("bkk", "right-password"))
+    cafile = tmp_path / "ca.pem"
+    secured.ca.cert_pem.write_to_path(str(cafile))
+    env = _env(secured, TRACKER_SMTP_SECURITY="starttls", TRACKER_SMTP_USERNAME="bkk",
+               TRACKER_SMTP_PASSWORD="wrong-secret-xyz", SSL_CERT_FILE=str(cafile))
+    recorded = campaign("remind", "send", now="2017-04-18T09:30:00.900+06:00", env=env)
+    assert recorded.exit_code == 1  # recorded, then refused: nothing spent
+    rows = _outbox(campaign)
+    assert rows and all(r["next_attempt_at"] == r["send_at"] for r in rows)
+    good = campaign("remind", "send", now=ASTANA_MORNING,
+                    env={**env, "TRACKER_SMTP_PASSWORD": "right-password"})
+    assert good.exit_code == 0, good.output
+    assert len(secured.messages) == len(rows)
+
+
 def test_clear_text_server_is_refused_when_tls_is_required(campaign: Tracker,
                                                            server: SmtpTestServer) -> None:
     result = campaign("remind", "send", now=ASTANA_MORNING,

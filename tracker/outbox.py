@@ -111,7 +111,8 @@ def record(session: Session, rows: Sequence[NewRow], now: datetime) -> int:
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
         "lang": r.lang, "unit_key": r.unit, "body_keys": ",".join(r.bodies),
         "items": json.dumps(list(r.items)), "send_at": r.send_at, "recorded_at": now,
-        "late": r.late, "state": r.state, "attempts": 0, "next_attempt_at": now,
+        "late": r.late, "state": r.state, "attempts": 0,
+        "next_attempt_at": min(r.send_at, now),  # due from its slot, not from when we noticed
         "claimed_by": None, "claimed_at": None,
         "finished_at": now if r.state == "skipped" else None,
         "last_error": "overtaken by a later reminder" if r.state == "skipped" else "",
