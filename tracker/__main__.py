@@ -1,5 +1,5 @@
 """`python -m tracker` is the same as the `tracker` command."""
 
-from tracker.cli.main import main
+from tracker.cli.entry import main
 
 main()

@@ -53,6 +53,10 @@ class TrackerGroup(click.Group):
         try:
             return super().main(*args, **kwargs)
         except click.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                # `tracker` alone (click 8.2+): the whole help as click shows it, not one line
+                exc.show()
+                sys.exit(exc.exit_code)
             where = f"{exc.ctx.command_path}: " if exc.ctx else ""
             click.echo(f"error: {one_line(where + exc.format_message())}", err=True)
             sys.exit(exc.exit_code)
