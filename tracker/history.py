@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple, cast
 
-from sqlalchemy import select
+from sqlalchemy import column, literal, select, table
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from tracker.models import ASSIGNMENT, EVENT
+from tracker.db import UTCDateTime
+
+# The columns read here, without tracker.models (which loads SQLModel and pydantic).  The
+# moments are read untyped and converted by `moment_reader`: a digest reads every event since
+# the previous one (18,000 after one big `mark`), and they share a handful of moments.
+_EVENT = table("event", column("id"), column("assignment_id"), column("at"), column("action"),
+               column("actor"), column("note"), column("done_at"))
+_ASSIGNMENT = table("assignment", column("id"), column("item_number"), column("unit_key"),
+                    column("body_key"))
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     id: int
     at: datetime
     item: int
@@ -24,11 +33,26 @@ class HistoryEntry:
     done_at: datetime | None
 
 
+def moment_reader(dialect: Dialect) -> Callable[[object], datetime | None]:
+    """Reads stored moments as `UTCDateTime` columns do, each distinct value once."""
+    read = UTCDateTime().process_result_value
+    seen: dict[object, datetime | None] = {}
+
+    def moment(value: object) -> datetime | None:
+        if value not in seen:
+            seen[value] = read(value, dialect)
+        return seen[value]
+
+    return moment
+
+
 def load_history(session: Session, item: int | None = None, units: list[str] | None = None,
-                 since: datetime | None = None, limit: int | None = None) -> list[HistoryEntry]:
-    """Events oldest first (the newest `limit` of them when a limit is given)."""
-    e = EVENT
-    a = ASSIGNMENT
+                 since: datetime | None = None, limit: int | None = None,
+                 until: datetime | None = None) -> list[HistoryEntry]:
+    """Events oldest first (the newest `limit` of them when a limit is given), after `since`
+    and up to `until` when given."""
+    e = _EVENT
+    a = _ASSIGNMENT
     query = (select(e.c.id, e.c.at, a.c.item_number, a.c.unit_key, a.c.body_key, e.c.action,
                     e.c.actor, e.c.note, e.c.done_at)
              .join(a, a.c.id == e.c.assignment_id))
@@ -37,9 +61,14 @@ def load_history(session: Session, item: int | None = None, units: list[str] | N
     if units:
         query = query.where(a.c.unit_key.in_(units))
     if since is not None:
-        query = query.where(e.c.at > since)
+        query = query.where(e.c.at > literal(since, UTCDateTime()))
+    if until is not None:
+        query = query.where(e.c.at <= literal(until, UTCDateTime()))
     query = query.order_by(e.c.at.desc(), e.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
     rows = session.execute(query).all()
-    return [HistoryEntry(*row) for row in reversed(rows)]
+    moment = moment_reader(session.get_bind().dialect)
+    return [HistoryEntry(ident, cast(datetime, moment(at)), number, unit, body, action, by, note,
+                         moment(done_at))
+            for ident, at, number, unit, body, action, by, note, done_at in reversed(rows)]

@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracker import outbox
 from tracker.app import App
 from tracker.contacts import stored_contacts
-from tracker.models import ASSIGNMENT
 from tracker.plan.model import Plan
-from tracker.reminders.derive import DueMail, Situation, plan_tick, simulate, situation_from_rows
+from tracker.reminders.derive import DueMail, Situation, plan_tick, simulate
 from tracker.reminders.recipients import Recipient, recipients_from
+from tracker.status import assignment_groups
 from tracker.timefmt import iso_utc
+from tracker.views import compact
 
 
 def load_situation(session: Session, plan: Plan) -> Situation:
-    rows = session.execute(select(ASSIGNMENT.c.item_number, ASSIGNMENT.c.unit_key,
-                                  ASSIGNMENT.c.body_key, ASSIGNMENT.c.required,
-                                  ASSIGNMENT.c.state)).all()
+    """What is outstanding, from the same grouped read of the assignments as the status grid."""
     from tracker.reports.store import missing_reports
 
-    return situation_from_rows(plan, rows, missing_reports(session, plan))
+    return Situation(assignment_groups(session), missing_reports(session, plan))
 
 
 def load_recipients(session: Session, plan: Plan) -> tuple[list[Recipient], str | None]:
@@ -37,19 +36,78 @@ def load_recipients(session: Session, plan: Plan) -> tuple[list[Recipient], str 
 
 def mail_json(mail: DueMail) -> dict[str, Any]:
     """One reminder as `simulate`/`preview` print it."""
-    local = mail.slot.send_at.isoformat(timespec="minutes")
+    send_at, local = _send_moments(mail.slot.send_at)
     return {
-        "send_at": iso_utc(mail.slot.send_at),
+        "send_at": send_at,
         "local": local,
         "to": mail.recipient.email,
         "unit": mail.recipient.unit,
         "body": mail.recipient.pairs[0][1],
-        "bodies": sorted({b for _, b in mail.recipient.pairs}),
+        "bodies": mail.recipient.bodies,
         "deadline": mail.slot.deadline,
         "stage": mail.slot.stage,
         "items": mail.items,
         "late": mail.late,
     }
+
+
+@lru_cache(maxsize=1024)
+def _send_moments(send_at: datetime) -> tuple[str | None, str]:
+    """A slot's moment in UTC and where the recipient is: a tick at school scale prints tens of
+    thousands of mails and a few dozen distinct moments."""
+    return iso_utc(send_at), send_at.isoformat(timespec="minutes")
+
+
+def preview_json(tick: TickResult, waiting: int) -> dict[str, Any]:
+    """What `remind preview --json` prints."""
+    return {"closed": tick.closed, "send": [mail_json(m) for m in tick.to_send],
+            "skip": [mail_json(m) for m in tick.to_skip], "pending_in_outbox": waiting}
+
+
+def preview_json_text(tick: TickResult, waiting: int) -> Iterator[str]:
+    """`compact(preview_json(tick, waiting))`, character for character, in pieces.
+
+    At school scale a tick lists some 45,000 mails made of few distinct parts (a slot's moments
+    and stage, a recipient's address, an item list), so each part is encoded once and a mail is
+    one format of them, instead of a dictionary built and encoded per mail.
+    """
+    yield f'{{"closed":{compact(tick.closed)},"send":'
+    yield from _mails_json_text(tick.to_send)
+    yield ',"skip":'
+    yield from _mails_json_text(tick.to_skip)
+    yield f',"pending_in_outbox":{compact(waiting)}}}'
+
+
+def _mails_json_text(mails: Sequence[DueMail], batch: int = 2000) -> Iterator[str]:
+    """`compact([mail_json(m) for m in mails])` in pieces of `batch` mails."""
+    # By id: the slots, recipients and item tuples (shared by alike mails) stay alive with
+    # `mails`, and their own hashes would be slower.
+    slots: dict[int, tuple[str, str]] = {}
+    recipients: dict[int, str] = {}
+    items: dict[int, str] = {}
+    texts = []
+    for mail in mails:
+        slot, recipient = mail.slot, mail.recipient
+        if id(slot) not in slots:
+            send_at, local = _send_moments(slot.send_at)
+            moments = compact({"send_at": send_at, "local": local})[:-1]
+            stage = compact({"deadline": slot.deadline, "stage": slot.stage})[1:-1]
+            slots[id(slot)] = (moments + ",", f',{stage},"items":')
+        if id(recipient) not in recipients:
+            recipients[id(recipient)] = compact(
+                {"to": recipient.email, "unit": recipient.unit, "body": recipient.pairs[0][1],
+                 "bodies": recipient.bodies})[1:-1]
+        if id(mail.items) not in items:
+            items[id(mail.items)] = compact(mail.items)
+        # mail_json's keys in order: send_at, local | to, unit, body, bodies | deadline,
+        # stage, items | late
+        moments, stage = slots[id(slot)]
+        texts.append(f'{moments}{recipients[id(recipient)]}{stage}{items[id(mail.items)]},'
+                     f'"late":{"true" if mail.late else "false"}}}')
+    yield "["
+    for start in range(0, len(texts), batch):
+        yield ("," if start else "") + ",".join(texts[start:start + batch])
+    yield "]"
 
 
 def simulate_mails(app: App, start: datetime, end: datetime) -> list[DueMail]:

@@ -6,11 +6,13 @@ is always written the same way.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
 from tracker.history import HistoryEntry
 from tracker.plan.model import Item, Plan, Text
-from tracker.status import Grid
+from tracker.status import Grid, Look
 from tracker.timefmt import iso_utc
 
 
@@ -52,10 +54,51 @@ def region_json(plan: Plan) -> list[dict[str, Any]]:
 def status_json(grid: Grid) -> dict[str, Any]:
     return {
         "as_of": iso_utc(grid.as_of),
-        "cells": [{"item": c.item, "unit": c.unit, "state": c.state, "bodies": c.bodies,
-                   "done_at": iso_utc(c.done_at)} for c in grid.cells],
-        "units": [{"unit": u.unit, "done": u.done, "total": u.total} for u in grid.units],
+        "cells": [{"item": run.item, "unit": unit, "state": run.look.state,
+                   "bodies": run.look.bodies, "done_at": iso_utc(run.look.done_at)}
+                  for run in grid.runs for unit in run.units],
+        "units": _units_json(grid),
     }
+
+
+def _units_json(grid: Grid) -> list[dict[str, Any]]:
+    return [{"unit": u.unit, "done": u.done, "total": u.total} for u in grid.units]
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def compact(value: Any) -> str:
+    """JSON text as `emit_json` writes it into a pipe (no spaces, UTF-8 text as is).
+
+    One encoder for every call: `json.dumps` with options builds a new one each time, which
+    costs more than encoding a short string.  The values are plain data built here, never
+    cyclic, so the encoder need not keep track of the containers it is in.
+    """
+    return _COMPACT.encode(value)
+
+
+def status_json_text(grid: Grid) -> Iterator[str]:
+    """`compact(status_json(grid))`, character for character, in pieces.
+
+    The cells are most of it (180,000 at school scale) and differ only in item and unit within
+    a run of the grid, so each run is written as one `str.join` of its units between the texts
+    of its look, instead of building and encoding a dictionary per cell.
+    """
+    units = {u.unit: compact(u.unit) for u in grid.units}
+    looks: dict[Look, str] = {}
+    yield '{"as_of":' + compact(iso_utc(grid.as_of)) + ',"cells":['
+    comma = ""
+    for run in grid.runs:
+        look = run.look
+        if look not in looks:
+            looks[look] = (f',"state":{compact(look.state)},"bodies":{compact(look.bodies)},'
+                           f'"done_at":{compact(iso_utc(look.done_at))}}}')
+        head = f'{{"item":{compact(run.item)},"unit":'
+        tail = looks[look]
+        yield comma + head + (tail + "," + head).join(map(units.__getitem__, run.units)) + tail
+        comma = ","
+    yield '],"units":' + compact(_units_json(grid)) + "}"
 
 
 def history_json(entries: list[HistoryEntry]) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tracker.cli.output import emit_json
+from tracker.cli.output import emit_json_text
 
 if TYPE_CHECKING:
     from tracker.app import App
@@ -37,7 +37,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
       tracker digest --send
     """
     from tracker.cli.main import parse_now
-    from tracker.digest.data import build_digest, digest_json
+    from tracker.digest.data import build_digest, digest_json, digest_json_text
     from tracker.files import write_text_atomically
 
     since_moment = parse_now(since) if since else None
@@ -55,7 +55,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
             text = json.dumps(digest_json(data), ensure_ascii=False, indent=2)
             write_text_atomically(output, text + "\n")
         else:
-            emit_json(digest_json(data))
+            emit_json_text(digest_json_text(data), lambda: digest_json(data))
         return
     if fmt == "html":
         from tracker.digest.render import render_digest

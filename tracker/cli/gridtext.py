@@ -10,23 +10,35 @@ SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
 
 
 def unit_codes(plan: Plan) -> dict[str, str]:
-    """Three-letter column headings, unique, derived from the keys (AKM, ALR, EAK...)."""
+    """Three-letter column headings, unique, derived from the keys (AKM, ALR, EAK...).
+
+    A taken code becomes its first two letters and the lowest free number.  Codes are only
+    ever taken, so each prefix's search goes on from its last number: thousands of schools
+    share a prefix, and searching from 1 each time would be quadratic.
+    """
     codes: dict[str, str] = {}
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
     for key in plan.unit_keys:
         parts = key.split("_")
         code = key[:3] if len(parts) == 1 else parts[0][:2] + parts[1][:1]
         code = code.upper()
-        suffix = 1
-        while code in codes.values():
-            code = f"{code[:2]}{suffix}"
-            suffix += 1
+        if code in taken:
+            prefix = code[:2]
+            number = next_number.get(prefix, 1)
+            while f"{prefix}{number}" in taken:
+                number += 1
+            code = f"{prefix}{number}"
+            next_number[prefix] = number + 1
+        taken.add(code)
         codes[key] = code
     return codes
 
 
 def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     codes = unit_codes(plan)
-    units = [u for u in plan.unit_keys if any(s.unit == u for s in grid.units)]
+    summaries = {s.unit: s for s in grid.units}
+    units = [u for u in plan.unit_keys if u in summaries]
     by_cell = {(c.item, c.unit): c.state for c in grid.cells}
     lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
              "✓ done   ◐ partial   · pending",
@@ -40,7 +52,6 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
         done = sum(s == "done" for s in present)
         row = "".join(f"{SYMBOLS[s] if s else ' ':>4}" for s in states)
         lines.append(f"{item.number:>4} {row}   {done}/{len(present)}")
-    summaries = {s.unit: s for s in grid.units}
     lines.append("done " + "".join(
         f"{round(100 * summaries[u].done / summaries[u].total):>3}%" for u in units))
     total = sum(s.total for s in grid.units)

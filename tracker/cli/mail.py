@@ -118,14 +118,14 @@ def remind_preview(app: App, as_json: bool) -> None:
     Example:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
-    from tracker.remind import due_now, mail_json, pending_rows
+    from tracker.cli.output import emit_json_text
+    from tracker.remind import due_now, pending_rows, preview_json, preview_json_text
 
     tick = due_now(app, app.now)
     waiting = pending_rows(app, app.now)
     if as_json:
-        emit_json({"closed": tick.closed, "send": [mail_json(m) for m in tick.to_send],
-                   "skip": [mail_json(m) for m in tick.to_skip],
-                   "pending_in_outbox": len(waiting)})
+        emit_json_text(preview_json_text(tick, len(waiting)),
+                       lambda: preview_json(tick, len(waiting)))
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing will be sent")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,20 @@ def emit_json(data: Any) -> None:
     pretty = sys.stdout.isatty()
     click.echo(json.dumps(data, ensure_ascii=False, indent=2 if pretty else None,
                           separators=None if pretty else (",", ":"), default=_default))
+
+
+def emit_json_text(chunks: Iterable[str], data: Callable[[], Any]) -> None:
+    """Like `emit_json(data())` for big outputs already written as compact JSON text.
+
+    Into a pipe the `chunks` are written one by one (the text is never built whole, then
+    copied); at a terminal `data()` is printed indented, as emit_json does.
+    """
+    if sys.stdout.isatty():
+        emit_json(data())
+        return
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
+    click.echo()
 
 
 def _default(value: Any) -> Any:

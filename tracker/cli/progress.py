@@ -222,9 +222,10 @@ def status(app: App, region: str | None, as_json: bool) -> None:
       tracker status --json
     """
     from tracker.cli.gridtext import render_grid, render_unit
+    from tracker.cli.output import emit_json_text
     from tracker.selection import parse_units
     from tracker.status import load_grid
-    from tracker.views import status_json
+    from tracker.views import status_json, status_json_text
 
     plan = app.plan()
     units = list(parse_units([region], plan)) if region else None
@@ -235,7 +236,7 @@ def status(app: App, region: str | None, as_json: bool) -> None:
     with app.database().reading() as session:
         grid = load_grid(session, plan, app.now, units=units)
     if as_json:
-        emit_json(status_json(grid))
+        emit_json_text(status_json_text(grid), lambda: status_json(grid))
     elif units:
         click.echo(render_unit(plan, grid, units[0], app.lang))
     else:

@@ -6,9 +6,10 @@ The numbers come from the same grid as `tracker status` and the same reports as
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,21 +17,25 @@ from sqlalchemy.orm import Session
 
 from tracker import outbox
 from tracker.history import load_history
-from tracker.plan.model import Plan
+from tracker.plan.model import NATIONAL, Plan
 from tracker.reports.fields import COUNT_FIELDS
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.reports.store import load_reports
 from tracker.settings_store import get_setting
 from tracker.status import Grid, load_grid
 from tracker.timefmt import iso_utc
+from tracker.views import compact
 
 LAST_SENT = "digest_last_sent_at"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Overdue:
+    """Cells of one item past their deadline with the same required bodies unfinished."""
+
     item: int
-    unit: str
+    units: list[str]
+    """In plan order."""
     bodies: tuple[str, ...]
     """Required bodies that have not finished."""
 
@@ -48,38 +53,72 @@ class Digest:
     problems: dict[str, int]
     problem_rows: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def overall(self) -> float:
-        total = len(self.grid.cells)
-        return round(sum(c.state == "done" for c in self.grid.cells) / total, 4) if total else 0.0
+        total = sum(u.total for u in self.grid.units)
+        return round(sum(u.done for u in self.grid.units) / total, 4) if total else 0.0
 
-    @property
+    @cached_property
     def by_unit(self) -> dict[str, float]:
         return {u.unit: round(u.done / u.total, 4) if u.total else 0.0 for u in self.grid.units}
 
-    @property
+    @cached_property
     def by_item(self) -> dict[int, float]:
-        result: dict[int, float] = {}
-        for number, cells in self.grid.by_item().items():
-            result[number] = round(sum(c.state == "done" for c in cells) / len(cells), 4)
-        return result
+        return {number: round(done / total, 4)
+                for number, (done, total) in self.grid.item_counts().items()}
 
     @property
     def missing_reports(self) -> list[str]:
         return [r.unit for r in self.reports if not r.received]
 
 
-def deadline_passed(plan: Plan, item_number: int, unit: str, now: datetime) -> bool:
-    """True once the end of the cell's due day has passed where the unit is."""
-    item = plan.items_by_number[item_number]
-    return now >= _deadline_end(plan.milestones[plan.cell_deadline(item, unit)].date,
-                                plan.unit_timezone(unit))
-
-
 @lru_cache(maxsize=4096)
 def _deadline_end(day: date, timezone: str) -> datetime:
-    """Midnight after `day` in `timezone`: few distinct values, asked for once per cell."""
+    """Midnight after `day` in `timezone`: few distinct values, asked for once per zone."""
     return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone))
+
+
+def _ended(plan: Plan, now: datetime) -> dict[str, frozenset[str]]:
+    """Milestone -> the units where its day has ended by `now`, each in its own time zone."""
+    zones = {unit: plan.unit_timezone(unit) for unit in plan.unit_keys}
+    ended = {}
+    for key, milestone in plan.milestones.items():
+        over = {zone: now >= _deadline_end(milestone.date, zone) for zone in set(zones.values())}
+        ended[key] = frozenset(unit for unit, zone in zones.items() if over[zone])
+    return ended
+
+
+def find_overdue(plan: Plan, grid: Grid, now: datetime) -> list[Overdue]:
+    """The cells not done once the end of their due day has passed where the unit is.
+
+    Checked per run against per-item sets of late units, not with a date computation per cell.
+    """
+    ended = _ended(plan, now)
+    late_units: dict[int, frozenset[str]] = {}
+    result = []
+    for run in grid.runs:
+        if run.look.state == "done":
+            continue
+        if run.item not in late_units:
+            late_units[run.item] = _late_units(plan, run.item, ended)
+        past = late_units[run.item]
+        late = [u for u in run.units if u in past]
+        if late:
+            result.append(Overdue(run.item, late, tuple(run.look.missing)))
+    return result
+
+
+def _late_units(plan: Plan, number: int, ended: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The units whose cell of item `number` is past its deadline.
+
+    A cell's deadline (`plan.cell_deadline`) depends on the item and on whether the unit is
+    national, so it is asked once for national and once for the regions.
+    """
+    item = plan.items_by_number[number]
+    late = ended[plan.cell_deadline(item, NATIONAL)] & {NATIONAL}
+    if plan.regions:
+        late |= ended[plan.cell_deadline(item, plan.regions[0].key)] - {NATIONAL}
+    return late
 
 
 def default_since(session: Session, plan: Plan) -> datetime:
@@ -93,23 +132,26 @@ def default_since(session: Session, plan: Plan) -> datetime:
 def build_digest(session: Session, plan: Plan, now: datetime,
                  since: datetime | None = None) -> Digest:
     grid = load_grid(session, plan, now)
-    overdue = [Overdue(c.item, c.unit, tuple(c.missing)) for c in grid.cells
-               if c.state != "done" and deadline_passed(plan, c.item, c.unit, now)]
     reports = load_reports(session, plan)
     since = since or default_since(session, plan)
     changes: list[dict[str, Any]] = [
         {"at": e.at, "kind": e.action, "item": e.item, "unit": e.unit, "body": e.body,
          "by": e.by, "note": e.note}
-        for e in load_history(session, since=since) if e.at <= now]
+        for e in load_history(session, since=since, until=now)]
     changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late}
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
     problem_rows = outbox.list_rows(session, "failed") + outbox.list_rows(session, "uncertain")
-    return Digest(plan, now, since, grid, overdue, reports, totals(reports), changes,
-                  outbox.problems(session), problem_rows)
+    return Digest(plan, now, since, grid, find_overdue(plan, grid, now), reports,
+                  totals(reports), changes, outbox.problems(session), problem_rows)
 
 
-def digest_json(digest: Digest) -> dict[str, Any]:
+def _json_fields(digest: Digest) -> dict[str, Any]:
+    """The digest's JSON but for "overdue" (None here: see digest_json and digest_json_text)."""
+    moments: dict[datetime, str | None] = {}
+    for change in digest.changes:
+        if change["at"] not in moments:
+            moments[change["at"]] = iso_utc(change["at"])
     return {
         "as_of": iso_utc(digest.as_of),
         "since": iso_utc(digest.since),
@@ -118,11 +160,42 @@ def digest_json(digest: Digest) -> dict[str, Any]:
             "by_unit": digest.by_unit,
             "by_item": {str(k): v for k, v in digest.by_item.items()},
         },
-        "overdue": [{"item": o.item, "unit": o.unit, "bodies": list(o.bodies)}
-                    for o in digest.overdue],
+        "overdue": None,
         "missing_reports": digest.missing_reports,
         "totals": {**{name: digest.totals.count(name) for name in COUNT_FIELDS},
                    "media_coverage": digest.totals.media_coverage},
-        "changes": [{**c, "at": iso_utc(c["at"])} for c in digest.changes],
+        "changes": [{**c, "at": moments[c["at"]]} for c in digest.changes],
         "problems": digest.problems,
     }
+
+
+def digest_json(digest: Digest) -> dict[str, Any]:
+    fields = _json_fields(digest)
+    fields["overdue"] = [{"item": o.item, "unit": unit, "bodies": list(o.bodies)}
+                         for o in digest.overdue for unit in o.units]
+    return fields
+
+
+def digest_json_text(digest: Digest) -> Iterator[str]:
+    """`compact(digest_json(digest))`, character for character, in pieces.
+
+    The overdue cells are most of it at school scale; like the status cells they are written
+    per run, one `str.join` of the units between the texts of the run's item and bodies.
+    """
+    units = {u.unit: compact(u.unit) for u in digest.grid.units}
+    opening = "{"
+    for key, value in _json_fields(digest).items():
+        yield f"{opening}{compact(key)}:"
+        opening = ","
+        if key != "overdue":
+            yield compact(value)
+            continue
+        yield "["
+        comma = ""
+        for run in digest.overdue:
+            head = f'{{"item":{compact(run.item)},"unit":'
+            tail = f',"bodies":{compact(list(run.bodies))}}}'
+            yield comma + head + (tail + "," + head).join(map(units.__getitem__, run.units)) + tail
+            comma = ","
+        yield "]"
+    yield "}"

@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from notifications.render import MailRenderer, RenderedMail
-from tracker.digest.data import Digest, deadline_passed
+from tracker.digest.data import Digest
 from tracker.plan.model import Plan, Text
 from tracker.reminders.compose import languages, offset_label, short_title
 from tracker.reports.fields import COUNT_FIELDS
@@ -46,7 +46,8 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
     local = digest.as_of.astimezone(ZoneInfo(tz))
     units = [u for u in plan.unit_keys if u in digest.by_unit]
     summaries = {s.unit: s for s in digest.grid.units}
-    cells = {(c.item, c.unit): c for c in digest.grid.cells}
+    states = {(run.item, unit): run.look.state for run in digest.grid.runs for unit in run.units}
+    states.update({(o.item, unit): "late" for o in digest.overdue for unit in o.units})
     by_item = digest.by_item
     items = []
     for item in plan.items:
@@ -54,14 +55,8 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
             continue
         row = []
         for unit in units:
-            cell = cells.get((item.number, unit))
-            if cell is None:
-                state = "none"
-            elif cell.state != "done" and deadline_passed(plan, item.number, unit, digest.as_of):
-                state = "late"
-            else:
-                state = cell.state
-            tip = "" if cell is None else (
+            state = states.get((item.number, unit), "none")
+            tip = "" if state == "none" else (
                 f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
                 f"{_STATE_WORDS[state][1]}")
             row.append({"unit": unit, "state": state, "symbol": SYMBOLS[state], "tip": tip})
@@ -69,10 +64,11 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
                       "pct": _pct(by_item[item.number]), "cells": row})
     groups: dict[str, list[dict[str, Any]]] = {}
     for overdue in digest.overdue:
-        groups.setdefault(overdue.unit, []).append({
-            "number": overdue.item,
-            "title": _pair(plan.items_by_number[overdue.item].title),
-            "bodies": [_pair(plan.bodies[b].name) for b in overdue.bodies]})
+        entry: dict[str, Any] = {
+            "number": overdue.item, "title": _pair(plan.items_by_number[overdue.item].title),
+            "bodies": [_pair(plan.bodies[b].name) for b in overdue.bodies]}
+        for unit in overdue.units:
+            groups.setdefault(unit, []).append(entry)
     return {
         "langs": _languages(lang, first),
         "campaign": _pair(plan.title),

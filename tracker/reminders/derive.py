@@ -16,10 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from tracker.plan.model import NATIONAL, Plan
 from tracker.reminders.recipients import Recipient
 from tracker.reminders.schedule import Stage, campaign_closes, send_moment, stages_for
+from tracker.status import AssignmentGroup
 
 LATE_AFTER = timedelta(hours=1)
 
@@ -41,20 +43,89 @@ class Slot:
     def stage(self) -> str:
         return self.stages[0].name
 
+    @cached_property
+    def deadlines(self) -> tuple[str, ...]:
+        """The deadlines of its stages (recipients with the same calendar share the slot, so
+        this is worked out once for all of them)."""
+        return tuple(s.deadline for s in self.stages)
 
-@dataclass
+
 class Situation:
-    """What is outstanding, as the reminder logic needs it."""
+    """What is outstanding, as the reminder logic needs it, built from the assignment groups.
 
-    pending: dict[tuple[str, str], list[int]]
-    """(unit, body) -> item numbers not done."""
-    done: dict[tuple[str, str], list[int]]
-    behind: dict[str, list[int]]
-    """region -> items whose cell is not done (for the committee's escalation)."""
-    missing_reports: list[str] = field(default_factory=list)
+    Per body and unit, the items in order (`items_by_unit`): a recipient reads its own with two
+    dictionary lookups.
+    """
 
-    def __post_init__(self) -> None:
+    def __init__(self, groups: Iterable[AssignmentGroup],
+                 missing_reports: Sequence[str] = ()) -> None:
+        self.groups = list(groups)
+        self.missing_reports = list(missing_reports)
         self.missing_set = frozenset(self.missing_reports)
+        self._pending = self._by_body(g for g in self.groups if g.state != "done")
+        self._done = self._by_body(g for g in self.groups if g.state == "done")
+        self._among: dict[tuple[tuple[int, ...], frozenset[int]], tuple[int, ...]] = {}
+
+    @staticmethod
+    def _by_body(groups: Iterable[AssignmentGroup]) -> dict[str, dict[str, tuple[int, ...]]]:
+        """body -> unit -> items, in order."""
+        units: dict[str, dict[int, set[str]]] = defaultdict(dict)
+        for group in groups:
+            units[group.body].setdefault(group.item, set()).update(group.units)
+        return {body: items_by_unit(by_item) for body, by_item in units.items()}
+
+    def pending(self, unit: str, body: str, among: frozenset[int] | None = None
+                ) -> tuple[int, ...]:
+        """The items `body` has not done in `unit` (only those `among`, if given), in order.
+
+        Units in the same position share one tuple, and so do their filtered ones.
+        """
+        items = self._pending.get(body, {}).get(unit, ())
+        if among is None or not items:
+            return items
+        key = (items, among)
+        if key not in self._among:
+            self._among[key] = tuple(n for n in items if n in among)
+        return self._among[key]
+
+    def done(self, unit: str, body: str) -> tuple[int, ...]:
+        """The items `body` has done in `unit`, in order."""
+        return self._done.get(body, {}).get(unit, ())
+
+    @cached_property
+    def behind(self) -> dict[str, tuple[int, ...]]:
+        """region -> items whose cell is not done (for the committee's escalation)."""
+        open_units: dict[int, set[str]] = {}
+        for group in self.groups:
+            if group.required and group.state != "done":
+                open_units.setdefault(group.item, set()).update(group.units)
+        behind = items_by_unit(open_units)
+        behind.pop(NATIONAL, None)
+        return behind
+
+
+def items_by_unit(units_of: dict[int, set[str]]) -> dict[str, tuple[int, ...]]:
+    """unit -> the items (keys of `units_of`) whose set holds it, in order.
+
+    Units with the same items share one tuple: at school scale thousands of schools are in the
+    same position, so this keeps memory down and lets callers work per distinct tuple.
+    """
+    found: defaultdict[str, list[int]] = defaultdict(list)
+    for item in sorted(units_of):
+        for unit in units_of[item]:
+            found[unit].append(item)
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+    return {unit: shared.setdefault(items, items)
+            for unit, numbers in found.items() for items in (tuple(numbers),)}
+
+
+PairItems = tuple[tuple[str, str, tuple[int, ...]], ...]
+"""(unit, body, item numbers in order) for the (unit, body) pairs of a recipient that have any."""
+
+
+def _flat(by_pair: PairItems) -> tuple[tuple[int, str, str], ...]:
+    return tuple(sorted((number, unit, body) for unit, body, numbers in by_pair
+                        for number in numbers))
 
 
 @dataclass(frozen=True)
@@ -63,8 +134,13 @@ class DueMail:
     slot: Slot
     headline: Stage
     """The stage the mail speaks of: the most urgent deadline with something outstanding."""
-    outstanding: tuple[tuple[int, str, str], ...]
-    done: tuple[tuple[int, str, str], ...]
+    outstanding_by_pair: PairItems
+    """What is outstanding, per pair.  Kept so, with item tuples shared by every unit in the
+    same position, because a tick at school scale makes 45,000 mails and a preview reads only
+    `items`; `outstanding` spells it out for composing."""
+    items: tuple[int, ...]
+    """The item numbers of `outstanding`, each once, in order."""
+    done_by_pair: PairItems
     behind: tuple[tuple[str, tuple[int, ...]], ...]
     missing_reports: tuple[str, ...]
     late: bool = False
@@ -72,27 +148,14 @@ class DueMail:
     """The recipient's own region, when its results report has not been received."""
 
     @property
-    def items(self) -> list[int]:
-        return sorted({number for number, _, _ in self.outstanding})
+    def outstanding(self) -> tuple[tuple[int, str, str], ...]:
+        """(item, unit, body) not done, in order."""
+        return _flat(self.outstanding_by_pair)
 
-
-def situation_from_rows(plan: Plan, rows: Iterable[tuple[int, str, str, bool, str]],
-                        missing_reports: Sequence[str] = ()) -> Situation:
-    """Fold (item, unit, body, required, state) rows into a Situation."""
-    pending: dict[tuple[str, str], list[int]] = defaultdict(list)
-    done: dict[tuple[str, str], list[int]] = defaultdict(list)
-    cell_open: dict[tuple[str, int], bool] = {}
-    for item, unit, body, required, state in rows:
-        (done if state == "done" else pending)[(unit, body)].append(item)
-        if unit != NATIONAL and required:
-            cell_open[(unit, item)] = cell_open.get((unit, item), False) or state != "done"
-    behind: dict[str, list[int]] = defaultdict(list)
-    for (unit, item), is_open in cell_open.items():
-        if is_open:
-            behind[unit].append(item)
-    for values in (*pending.values(), *done.values(), *behind.values()):
-        values.sort()
-    return Situation(dict(pending), dict(done), dict(behind), list(missing_reports))
+    @property
+    def done(self) -> tuple[tuple[int, str, str], ...]:
+        """(item, unit, body) done, in order."""
+        return _flat(self.done_by_pair)
 
 
 SlotCache = dict[tuple[tuple[str, ...], str], list[Slot]]
@@ -117,23 +180,6 @@ def slots_for(plan: Plan, recipient: Recipient, cache: SlotCache | None = None) 
     return slots
 
 
-def _outstanding(plan: Plan, recipient: Recipient, deadline: str,
-                 situation: Situation) -> list[tuple[int, str, str]]:
-    window_items = plan.window_item_numbers
-    found = []
-    for unit, body in recipient.pairs:
-        national = unit == NATIONAL
-        if deadline == "final_report" and not national:
-            continue
-        if deadline in ("window_end", "regional_report") and national:
-            continue
-        for number in situation.pending.get((unit, body), ()):
-            if deadline == "window_end" and number not in window_items:
-                continue
-            found.append((number, unit, body))
-    return sorted(found)
-
-
 def _own_missing_report(plan: Plan, recipient: Recipient, situation: Situation) -> str | None:
     """The recipient's region when it owes the results report and has not sent it."""
     for unit, body in recipient.pairs:
@@ -142,36 +188,92 @@ def _own_missing_report(plan: Plan, recipient: Recipient, situation: Situation) 
     return None
 
 
+class _Duties:
+    """One recipient's outstanding and done work, worked out once for all of its slots (a
+    tick composes up to one mail per past slot, and they all read the same situation)."""
+
+    def __init__(self, plan: Plan, recipient: Recipient, situation: Situation) -> None:
+        self.plan = plan
+        self.recipient = recipient
+        self.situation = situation
+        self.report_missing = _own_missing_report(plan, recipient, situation)
+        self._by_deadlines: dict[tuple[str, ...], tuple[PairItems, tuple[int, ...]]] = {}
+        self._speaks: dict[str, bool] = {}
+
+    def speaks_of(self, deadline: str) -> bool:
+        """Whether a mail has something to say about `deadline`: work outstanding, the
+        committee's escalation, or the recipient's own missing results report."""
+        if deadline not in self._speaks:
+            situation = self.situation
+            self._speaks[deadline] = bool(self.outstanding((deadline,))[0]) or (
+                deadline == "final_report" and self.recipient.escalates
+                and bool(situation.behind or situation.missing_reports)) or (
+                deadline == "regional_report" and bool(self.report_missing))
+        return self._speaks[deadline]
+
+    def outstanding(self, deadlines: tuple[str, ...]) -> tuple[PairItems, tuple[int, ...]]:
+        """What is outstanding for any of `deadlines`, per pair, and all its item numbers."""
+        if deadlines not in self._by_deadlines:
+            by_pair = []
+            for unit, body in self.recipient.pairs:
+                numbers = self._pending(unit, body, deadlines[0])
+                for deadline in deadlines[1:]:
+                    more = self._pending(unit, body, deadline)
+                    numbers = tuple(sorted({*numbers, *more})) if more else numbers
+                if numbers:
+                    by_pair.append((unit, body, numbers))
+            items = (by_pair[0][2] if len(by_pair) == 1
+                     else tuple(sorted({n for _, _, numbers in by_pair for n in numbers})))
+            self._by_deadlines[deadlines] = (tuple(by_pair), items)
+        return self._by_deadlines[deadlines]
+
+    def _pending(self, unit: str, body: str, deadline: str) -> tuple[int, ...]:
+        """The pair's items not done that `deadline` is about."""
+        national = unit == NATIONAL
+        if deadline == "final_report" and not national:
+            return ()
+        if deadline in ("window_end", "regional_report") and national:
+            return ()
+        if deadline == "window_end":
+            return self.situation.pending(unit, body, among=self.plan.window_item_numbers)
+        return self.situation.pending(unit, body)
+
+    @cached_property
+    def done(self) -> PairItems:
+        return tuple((unit, body, numbers) for unit, body in self.recipient.pairs
+                     if (numbers := self.situation.done(unit, body)))
+
+    @cached_property
+    def behind(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """The regions behind, in plan order, with their items (the committee's escalation)."""
+        order = {r.key: i for i, r in enumerate(self.plan.regions)}
+        return tuple(sorted(self.situation.behind.items(), key=lambda kv: order.get(kv[0], 0)))
+
+
 def compose_due(plan: Plan, recipient: Recipient, slot: Slot, situation: Situation,
                 now: datetime | None = None) -> DueMail | None:
     """The mail for this slot given the situation, or None when there is nothing to say."""
-    report_missing = _own_missing_report(plan, recipient, situation)
+    late = now is not None and now - slot.send_at > LATE_AFTER
+    return _compose(_Duties(plan, recipient, situation), slot, late)
+
+
+def _compose(duties: _Duties, slot: Slot, late: bool) -> DueMail | None:
+    """`compose_due` with the recipient's duties worked out (they serve all its slots)."""
     headline = None
     for stage in slot.stages:
-        if _outstanding(plan, recipient, stage.deadline, situation) or (
-                stage.deadline == "final_report" and recipient.escalates
-                and (situation.behind or situation.missing_reports)) or (
-                stage.deadline == "regional_report" and report_missing):
+        if duties.speaks_of(stage.deadline):
             headline = stage
             break
     if headline is None:
         return None
-    outstanding: set[tuple[int, str, str]] = set()
-    for stage in slot.stages:
-        outstanding.update(_outstanding(plan, recipient, stage.deadline, situation))
-    done = sorted((number, unit, body) for unit, body in recipient.pairs
-                  for number in situation.done.get((unit, body), ()))
+    outstanding, items = duties.outstanding(slot.deadlines)
     behind: tuple[tuple[str, tuple[int, ...]], ...] = ()
     missing: tuple[str, ...] = ()
-    if recipient.escalates and any(s.deadline == "final_report" for s in slot.stages):
-        order = {r.key: i for i, r in enumerate(plan.regions)}
-        behind = tuple((unit, tuple(items)) for unit, items in
-                       sorted(situation.behind.items(), key=lambda kv: order.get(kv[0], 0)))
-        missing = tuple(situation.missing_reports)
-    late = now is not None and now - slot.send_at > LATE_AFTER
-    if not any(s.deadline == "regional_report" for s in slot.stages):
-        report_missing = None
-    return DueMail(recipient, slot, headline, tuple(sorted(outstanding)), tuple(done), behind,
+    if duties.recipient.escalates and "final_report" in slot.deadlines:
+        behind = duties.behind
+        missing = tuple(duties.situation.missing_reports)
+    report_missing = duties.report_missing if "regional_report" in slot.deadlines else None
+    return DueMail(duties.recipient, slot, headline, outstanding, items, duties.done, behind,
                    missing, late, report_missing)
 
 
@@ -197,21 +299,24 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
     if result.closed:
         return result
     cache: SlotCache = {}
+    due_by_slots: dict[int, list[tuple[Slot, bool]]] = {}
     for recipient in recipients:
-        due = [s for s in slots_for(plan, recipient, cache) if s.send_at <= now]
+        slots = slots_for(plan, recipient, cache)
+        if id(slots) not in due_by_slots:  # the cache keeps `slots` alive, and shares it
+            due_by_slots[id(slots)] = [(s, now - s.send_at > LATE_AFTER) for s in slots
+                                       if s.send_at <= now]
+        due = due_by_slots[id(slots)]
         if not due:
             continue
-        latest, earlier = due[-1], due[:-1]
-        if dedupe_key(plan.key, latest.deadline, latest.stage, recipient.email) not in recorded:
-            mail = compose_due(plan, recipient, latest, situation, now)
-            if mail is not None:
-                result.send.append(mail)
-        for slot in earlier:
+        duties = _Duties(plan, recipient, situation)
+        latest = due[-1][0]
+        for slot, late in due:
             if dedupe_key(plan.key, slot.deadline, slot.stage, recipient.email) in recorded:
                 continue
-            mail = compose_due(plan, recipient, slot, situation, now)
+            mail = _compose(duties, slot, late)
             if mail is not None:
-                result.skip.append(mail)
+                # the latest slot is sent; earlier ones nobody sent were overtaken by it
+                (result.send if slot is latest else result.skip).append(mail)
     return result
 
 
@@ -222,9 +327,10 @@ def simulate(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
     mails = []
     cache: SlotCache = {}
     for recipient in recipients:
+        duties = _Duties(plan, recipient, situation)
         for slot in slots_for(plan, recipient, cache):
             if start <= slot.send_at < end and slot.send_at < close:
-                mail = compose_due(plan, recipient, slot, situation)
+                mail = _compose(duties, slot, False)
                 if mail is not None:
                     mails.append(mail)
     mails.sort(key=lambda m: (m.slot.send_at, m.recipient.email))

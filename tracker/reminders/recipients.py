@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from tracker.contacts import ContactBook
+from tracker.contacts import Contact, ContactBook
 from tracker.plan.model import NATIONAL, Plan
 
 COMMITTEE = "committee"
@@ -23,7 +24,13 @@ class Recipient:
     def unit(self) -> str:
         return self.pairs[0][0]
 
-    @property
+    @cached_property
+    def bodies(self) -> list[str]:
+        """The bodies this address answers for, sorted (shared by all its mails: do not
+        change it)."""
+        return sorted({b for _, b in self.pairs})
+
+    @cached_property
     def escalates(self) -> bool:
         """The committee also hears which regions are behind."""
         return any(unit == NATIONAL and body == COMMITTEE for unit, body in self.pairs)
@@ -43,16 +50,17 @@ class Recipient:
 
 def recipients_from(plan: Plan, book: ContactBook) -> list[Recipient]:
     """Agency contacts grouped by address (case-insensitive), in file order."""
-    grouped: dict[str, list[tuple[str, str, str, str]]] = {}
+    grouped: dict[str, list[Contact]] = {}
     for contact in book.agencies:
-        assert contact.unit is not None and contact.body is not None
-        grouped.setdefault(contact.email.lower(), []).append(
-            (contact.email, contact.name, contact.lang, f"{contact.unit}\0{contact.body}"))
+        grouped.setdefault(contact.email.lower(), []).append(contact)
     result = []
     for entries in grouped.values():
-        email, name, lang, _ = entries[0]
-        pairs = tuple(dict.fromkeys(tuple(e[3].split("\0")) for e in entries))
-        pair_list = tuple((p[0], p[1]) for p in pairs)
-        result.append(Recipient(email, name, lang, plan.unit_timezone(pair_list[0][0]),
-                                pair_list))
+        first = entries[0]
+        pairs: dict[tuple[str, str], None] = {}
+        for contact in entries:
+            assert contact.unit is not None and contact.body is not None
+            pairs[(contact.unit, contact.body)] = None
+        unit = next(iter(pairs))[0]
+        result.append(Recipient(first.email, first.name, first.lang, plan.unit_timezone(unit),
+                                tuple(pairs)))
     return result
