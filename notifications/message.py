@@ -6,7 +6,7 @@ Design notes (the *why*):
   DEFERRED result keeps the same Message-ID, so recipients' mail systems (and
   we, when investigating an UNCERTAIN send) can recognise duplicates.
 * Output is deterministic: the same ``OutgoingMail`` always gives the same
-  bytes (the multipart boundary is derived from the Message-ID, not random).
+  bytes (the multipart boundary is derived from the content, not random).
 * Output is 7-bit clean (RFC 2047 headers, base64 or quoted-printable bodies),
   so it never depends on the server offering 8BITMIME or SMTPUTF8.
 * Headers are encoded by ``notifications.headers`` and stored pre-folded, as
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Any
 
 from notifications.errors import HeaderInjectionError, MessageError
 from notifications.headers import (
@@ -126,13 +127,21 @@ class PreparedMail:
 
     Useful to store before sending (an UNCERTAIN result can then be
     investigated with the exact bytes) and to send without rebuilding.
-    ``sender`` and ``recipients`` are bare ASCII addresses.
+    ``sender`` and ``recipients`` are bare ASCII addresses.  The bytes come in
+    two pieces: this recipient's header section (ending with the empty line)
+    and the body, the same object for every mail of the same content, so a
+    caller can store it once.
     """
 
     message_id: str
     sender: str
     recipients: tuple[str, ...]
-    data: bytes
+    head: bytes
+    body: bytes
+
+    @property
+    def data(self) -> bytes:
+        return self.head + self.body
 
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
@@ -142,39 +151,98 @@ def build_message(mail: OutgoingMail) -> EmailMessage:
     header contains CR/LF; line breaks in the subject are replaced by a space.
     Raises ``InvalidAddressError``/``MessageError`` for other invalid input.
     """
-    sender = parse_mailbox(mail.sender, "sender")
-    recipients = _parse_recipients(mail.recipients)
-    reply_to = parse_mailbox(mail.reply_to, "reply_to") if mail.reply_to is not None else None
-    message_id = validate_message_id(mail.message_id)
-    subject = clean_subject(mail.subject)
-    if mail.date.tzinfo is None or mail.date.utcoffset() is None:
-        raise MessageError("date must be timezone-aware")
-
     msg = EmailMessage(policy=WIRE_POLICY)
     # set_raw stores a header exactly as the parser would after reading it from
     # the wire: the generator emits it verbatim, while msg[...] still decodes.
-    msg.set_raw("Message-ID", message_id)
-    msg.set_raw("Date", format_datetime(mail.date))
-    msg.set_raw("From", encode_mailboxes("From", [sender]))
-    msg.set_raw("To", encode_mailboxes("To", recipients))
-    if reply_to is not None:
-        msg.set_raw("Reply-To", encode_mailboxes("Reply-To", [reply_to]))
-    msg.set_raw("Subject", encode_unstructured("Subject", subject))
-    for name, value in mail.extra_headers:
-        _add_extra_header(msg, name, value)
-    msg.set_raw("MIME-Version", "1.0")
-
-    if mail.html is None:
-        _set_text_body(msg, mail.text, "plain")
+    for name, value in _header_fields(mail):
+        msg.set_raw(name, value)
+    body = _mime_body(mail.text, mail.html)
+    for name, value in body.headers:
+        msg.set_raw(name, value)
+    if body.parts is None:
+        msg.set_payload(body.payload)
     else:
-        boundary = "=_" + hashlib.sha256(message_id.encode("ascii")).hexdigest()[:40]
-        msg.set_raw("Content-Type", f'multipart/alternative;\n boundary="{boundary}"')
-        text_part = EmailMessage(policy=WIRE_POLICY)
-        _set_text_body(text_part, mail.text, "plain")
-        html_part = EmailMessage(policy=WIRE_POLICY)
-        _set_text_body(html_part, mail.html, "html")
-        msg.set_payload([text_part, html_part])
+        parts: list[Any] = []
+        for part_headers, payload in body.parts:
+            part = EmailMessage(policy=WIRE_POLICY)
+            for name, value in part_headers:
+                part.set_raw(name, value)
+            part.set_payload(payload)
+            parts.append(part)
+        msg.set_payload(parts)
     return msg
+
+
+def _header_fields(mail: OutgoingMail,
+                   recipients: list[Mailbox] | None = None) -> list[tuple[str, str]]:
+    """The message's own headers (everything but Content-*), encoded and pre-folded."""
+    recipients = recipients or _parse_recipients(mail.recipients)
+    message_id = validate_message_id(mail.message_id)
+    if mail.date.tzinfo is None or mail.date.utcoffset() is None:
+        raise MessageError("date must be timezone-aware")
+    fields = [("Message-ID", message_id), ("Date", format_datetime(mail.date)),
+              ("From", _encoded_mailbox("From", mail.sender, "sender")),
+              ("To", encode_mailboxes("To", recipients))]
+    if mail.reply_to is not None:
+        fields.append(("Reply-To", _encoded_mailbox("Reply-To", mail.reply_to, "reply_to")))
+    fields.append(("Subject", _encoded_subject(mail.subject)))
+    for name, value in mail.extra_headers:
+        fields.append(_extra_header(name, value))
+    fields.append(("MIME-Version", "1.0"))
+    return fields
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_mailbox(name: str, value: str, what: str) -> str:
+    """Sender and reply-to repeat across a run's messages: encode each once."""
+    return encode_mailboxes(name, [parse_mailbox(value, what)])
+
+
+@functools.lru_cache(maxsize=64)
+def _envelope_sender(value: str) -> str:
+    return parse_mailbox(value, "sender").addr_spec
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded_subject(subject: str) -> str:
+    return encode_unstructured("Subject", clean_subject(subject))
+
+
+@dataclass(frozen=True)
+class _MimeBody:
+    """The Content-* headers and payload of a message, the same for every recipient."""
+
+    headers: tuple[tuple[str, str], ...]
+    payload: str
+    """The whole body as written on the wire (CRLF line endings)."""
+    wire: bytes
+    """The same, encoded: shared by every message with this body."""
+    parts: tuple[tuple[tuple[tuple[str, str], ...], str], ...] | None = None
+    """For multipart bodies: each part's headers and payload (for build_message)."""
+
+
+@functools.lru_cache(maxsize=128)
+def _mime_body(text: str, html: str | None) -> _MimeBody:
+    """Encode a body once, however many recipients get it: a reminder to every school of a
+    district is one text, and base64 of 50 kB per message was most of the cost of preparing it.
+
+    The multipart boundary is derived from the content (so the same content always gives the
+    same bytes); base64 and quoted-printable never produce a line starting with ``--=_``, so it
+    cannot collide with the content.
+    """
+    text_part = _text_part(text, "plain")
+    if html is None:
+        headers, payload = text_part
+        return _MimeBody(headers, _crlf(payload), _crlf(payload).encode("ascii"))
+    html_part = _text_part(html, "html")
+    seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
+    boundary = "=_" + seed.hexdigest()[:40]
+    blocks = ["".join(f"{name}: {_crlf(value)}\r\n" for name, value in headers)
+              + "\r\n" + _crlf(payload) for headers, payload in (text_part, html_part)]
+    wire = (f"--{boundary}\r\n" + f"\r\n--{boundary}\r\n".join(blocks)
+            + f"\r\n--{boundary}--\r\n")
+    return _MimeBody((("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),),
+                     wire, wire.encode("ascii"), (text_part, html_part))
 
 
 def message_bytes(msg: EmailMessage) -> bytes:
@@ -216,13 +284,22 @@ def _direct_bytes(msg: EmailMessage) -> bytes | None:
 
 
 def prepare(mail: OutgoingMail) -> PreparedMail:
-    """Build the message and its envelope (bare addresses, IDNA domains)."""
-    data = message_bytes(build_message(mail))
+    """The wire bytes and envelope (bare addresses, IDNA domains) of a mail.
+
+    Written directly from the encoded headers and the shared encoded body: the same bytes as
+    ``message_bytes(build_message(mail))`` (a test compares them), without building a message
+    object per recipient.
+    """
+    recipients = _parse_recipients(mail.recipients)
+    fields = _header_fields(mail, recipients)
+    body = _mime_body(mail.text, mail.html)
+    head = "".join(f"{name}: {_crlf(value)}\r\n" for name, value in (*fields, *body.headers))
     return PreparedMail(
         message_id=mail.message_id,
-        sender=parse_mailbox(mail.sender, "sender").addr_spec,
-        recipients=tuple(mailbox.addr_spec for mailbox in _parse_recipients(mail.recipients)),
-        data=data,
+        sender=_envelope_sender(mail.sender),
+        recipients=tuple(mailbox.addr_spec for mailbox in recipients),
+        head=(head + "\r\n").encode("ascii"),
+        body=body.wire,
     )
 
 
@@ -238,16 +315,16 @@ def _parse_recipients(recipients: tuple[str, ...]) -> list[Mailbox]:
     ]
 
 
-def _add_extra_header(msg: EmailMessage, name: str, value: str) -> None:
+def _extra_header(name: str, value: str) -> tuple[str, str]:
     validate_header_name(name)
     if name.lower() in _RESERVED_HEADERS:
         raise MessageError(f"extra header {name!r} is set by build_message itself")
     reject_control_characters(value, f"header {name}")
-    msg.set_raw(name, encode_unstructured(name, value))
+    return name, encode_unstructured(name, value)
 
 
-def _set_text_body(part: EmailMessage, text: str, subtype: str) -> None:
-    """Attach *text* as a UTF-8 body with a 7-bit transfer encoding.
+def _text_part(text: str, subtype: str) -> tuple[tuple[tuple[str, str], ...], str]:
+    """*text* as a UTF-8 body with a 7-bit transfer encoding: (its Content-* headers, payload).
 
     Pure ASCII uses quoted-printable (still readable in raw form); anything
     else base64, which is about half the size of quoted-printable for Cyrillic.
@@ -269,6 +346,5 @@ def _set_text_body(part: EmailMessage, text: str, subtype: str) -> None:
     else:
         encoding = "base64"
         payload = base64.encodebytes(data.replace(b"\n", b"\r\n")).decode("ascii")
-    part.set_raw("Content-Type", f'text/{subtype}; charset="utf-8"')
-    part.set_raw("Content-Transfer-Encoding", encoding)
-    part.set_payload(payload)
+    return ((("Content-Type", f'text/{subtype}; charset="utf-8"'),
+             ("Content-Transfer-Encoding", encoding)), payload)

@@ -338,3 +338,28 @@ def test_direct_serialisation_matches_the_standard_generator() -> None:
             extra_headers=(("X-Tracker-Key", "a b c"),))
         msg = build_message(mail)
         assert message_bytes(msg) == msg.as_bytes(policy=WIRE_POLICY), number
+
+
+def test_prepare_writes_the_same_bytes_as_the_built_message() -> None:
+    """prepare() writes headers and a shared encoded body directly; it must give exactly the
+    bytes of the full message object (and so of the standard generator, tested above)."""
+    text, html = "Сәлем\n.line\n" * 50, "<p>Привет</p>\n" * 40
+    for number, recipient in enumerate(("Аты Жөні <c@d.example>", "plain@d.example",
+                                        "\"Long, Name\" <x@білім.kz>")):
+        mail = OutgoingMail(
+            message_id=f"<id{number}@x.example>", sender="«Қ» <a@b.example>",
+            recipients=(recipient,), subject=f"Тақырып {number}", text=text,
+            html=None if number == 1 else html, reply_to="r@b.example",
+            date=datetime(2017, 4, 18, 3, number, tzinfo=UTC),
+            extra_headers=(("X-Tracker-Key", f"a b {number}"),))
+        assert prepare(mail).data == message_bytes(build_message(mail)), number
+
+
+def test_same_content_shares_one_boundary_and_body_for_every_recipient() -> None:
+    first, second = (prepare(make_mail(recipients=(address,), html="<p>Сәлем</p>"))
+                     for address in ("one@gov.kz", "two@gov.kz"))
+    head_one, body_one = first.data.split(b"\r\n\r\n", 1)
+    head_two, body_two = second.data.split(b"\r\n\r\n", 1)
+    assert body_one == body_two and head_one != head_two
+    other = prepare(make_mail(html="<p>Басқа мәтін</p>"))
+    assert other.data.split(b"\r\n\r\n", 1)[1] != body_one  # a different boundary and text

@@ -487,3 +487,19 @@ def test_connect_checks_the_server_without_sending(
     )
     with pytest.raises(SmtpAuthError):
         asyncio.run(SmtpConnection(wrong).connect())
+
+
+@pytest.mark.parametrize(("data", "payload"), [
+    (b"a\r\nb\r\n", b"a\r\nb\r\n.\r\n"),
+    (b"a\nb", b"a\r\nb\r\n.\r\n"),  # bare LFs, no final line break
+    (b"a\rb\r\n", b"a\r\nb\r\n.\r\n"),  # a bare CR
+    (b"a\r\n\nb\r\n", b"a\r\n\r\nb\r\n.\r\n"),  # mixed
+    (b".x\r\n.\r\n..y\r\n", b"..x\r\n..\r\n...y\r\n.\r\n"),  # dot-stuffing, first line too
+])
+def test_data_payload_normalises_line_endings_and_stuffs_dots(data: bytes, payload: bytes) -> None:
+    from notifications.smtp import _data_payload
+
+    stuffed, size = _data_payload(data)
+    assert stuffed == payload
+    assert size == len(payload) - len(b".\r\n") - payload.count(b"\r\n..") - \
+        payload.startswith(b"..")

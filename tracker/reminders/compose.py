@@ -8,9 +8,8 @@ same reminder always has the same id, however often it is retried.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -134,14 +133,18 @@ class Composer:
         self.sender = sender
         self.reply_to = reply_to
         self.renderer = MailRenderer(template_dir or bundled("templates"))
-        self._rendered: dict[str, RenderedMail] = {}
+        self._rendered: dict[DueMail, RenderedMail] = {}
 
     def render(self, mail: DueMail) -> RenderedMail:
-        """Render once per distinct content: several addresses of one body get the same text."""
-        data = context(self.plan, mail, self.reply_to)
-        key = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        """Render once per distinct content: several addresses of one body get the same text.
+
+        The text depends on everything of the due mail but the address and the person's name
+        (see `context`), so that is the key; building the context alone cost more than sending.
+        """
+        key = replace(mail, recipient=replace(mail.recipient, email="", name=""))
         rendered = self._rendered.get(key)
         if rendered is None:
+            data = context(self.plan, mail, self.reply_to)
             rendered = self._rendered[key] = self.renderer.render("reminder", data)
         return rendered
 
