@@ -8,6 +8,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,15 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TRACKER = [sys.executable, "-m", "tracker"]
+
+# Measure tracker as it runs once installed: pip compiles bytecode at install time.  Some
+# sandboxes set PYTHONDONTWRITEBYTECODE (then pip writes none either), which would make every
+# measured run, and `import sqlmodel` beside it, compile from source; the children inherit this
+# environment, and the bytecode of tracker and of the installed packages is written now.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "tracker"),
+                str(REPO / "notifications"), sysconfig.get_paths()["purelib"]],
+               check=False, capture_output=True)
 
 
 @dataclass

@@ -105,8 +105,11 @@ def main() -> None:
         if result.returncode:
             raise SystemExit(result.stderr)
         with sqlite3.connect(db_file) as conn:
-            rows = conn.execute("SELECT recipient, message FROM outbox WHERE state = 'sent'"
-                                ).fetchall()
+            # the header section per row, the body stored once per distinct text
+            rows = [(recipient, bytes(head) + bytes(body or b"")) for recipient, head, body in
+                    conn.execute("SELECT o.recipient, o.message, b.data FROM outbox o "
+                                 "LEFT JOIN outbox_body b ON b.digest = o.body_digest "
+                                 "WHERE o.state = 'sent'")]
         sent = len(rows)
         size = sum(len(m) for _, m in rows) // max(sent, 1)
         floor_seconds = asyncio.run(floor(port, [(r, bytes(m)) for r, m in rows], args.workers))

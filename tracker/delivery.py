@@ -1,9 +1,11 @@
 """Delivering the outbox over SMTP: a few workers, each with its own reused connection.
 
 Each worker claims a small batch, sends it message by message, and records every outcome as it
-happens.  The claim is committed before the server is contacted and the row is marked
-`transmitting` just before the body goes out (see tracker.outbox).  A stop request (SIGTERM)
-lets the message in flight finish and hands the rest of the batch back untouched.
+happens.  The claim is committed before the server is contacted, and the row's `transmitting`
+mark is committed before the body goes out (see tracker.outbox); all of a run's writes go
+through one ledger thread that groups them into few transactions (see tracker.ledger).  A stop
+request (SIGTERM) lets the message in flight finish and hands the rest of the batch back
+untouched.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import asyncio
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -23,6 +25,7 @@ from notifications.smtp import Outcome, SmtpConnection
 from tracker import outbox
 from tracker.db import Database
 from tracker.errors import RuntimeFailure
+from tracker.ledger import Ledger
 
 log = logging.getLogger("tracker.delivery")
 
@@ -42,32 +45,85 @@ class DeliverySummary:
         self.counts[state] += 1
 
 
+Feed = Callable[[Ledger, Callable[[], Awaitable[None]]], Awaitable[None]]
+"""Records more rows through the ledger while delivery runs, calling `announce` after each
+batch (see tracker.remind.recorder)."""
+
+
+class _Feeding:
+    """Lets idle workers wait for the feed's next batch instead of stopping."""
+
+    def __init__(self, feed: Feed | None) -> None:
+        self.feed = feed
+        self.batches = 0
+        self.done = feed is None
+        self.failure: list[BaseException] = []
+        self._news = asyncio.Condition()
+
+    async def run(self, ledger: Ledger) -> None:
+        try:
+            if self.feed is not None:
+                await self.feed(ledger, self._announce)
+        except Exception as exc:
+            self.failure.append(exc)  # workers stop; the run reports it
+        finally:
+            async with self._news:
+                self.done = True
+                self._news.notify_all()
+
+    async def _announce(self) -> None:
+        async with self._news:
+            self.batches += 1
+            self._news.notify_all()
+
+    async def claim(self, ledger: Ledger, claim: Callable[[], Awaitable[list[outbox.Claimed]]]
+                    ) -> list[outbox.Claimed]:
+        """Due rows for a worker; none only once the feed has finished and none are left."""
+        while True:
+            seen, done = self.batches, self.done
+            rows = await claim()
+            if rows or done:
+                return rows
+            async with self._news:
+                while self.batches == seen and not self.done:
+                    await self._news.wait()
+
+
 async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
                   clock: Callable[[], datetime], *, workers: int = 4, batch: int = 20,
-                  stop: threading.Event | None = None) -> DeliverySummary:
-    """Send every due pending row; raises RuntimeFailure on an authentication/TLS problem."""
+                  stop: threading.Event | None = None, feed: Feed | None = None
+                  ) -> DeliverySummary:
+    """Send every due pending row (and those `feed` records meanwhile); raises RuntimeFailure
+    on an authentication/TLS problem."""
     stop = stop or threading.Event()
     me = outbox.worker_identity()
     summary = DeliverySummary()
-    summary.requeued, summary.recovered_uncertain = await asyncio.to_thread(
-        outbox.recover, db, clock(), policy)
     envelope_from = parse_mailbox(settings.mail_from, "TRACKER_MAIL_FROM").addr_spec
     fatal: list[Exception] = []
+    ledger = Ledger(db)
+    feeding = _Feeding(feed)
+
+    async def claim() -> list[outbox.Claimed]:
+        return await ledger.call(outbox.claim, me, clock(), batch, not db.is_sqlite)
 
     async def worker(number: int) -> None:
         async with SmtpConnection(settings) as connection:
-            while not stop.is_set() and not fatal:
-                rows = await asyncio.to_thread(outbox.claim, db, me, clock(), batch)
+            while not stop.is_set() and not fatal and not feeding.failure:
+                rows = await feeding.claim(ledger, claim)
                 if not rows:
                     return
                 for index, row in enumerate(rows):
-                    if stop.is_set() or fatal:
-                        await asyncio.to_thread(outbox.release, db,
-                                                [r.id for r in rows[index:]], me)
+                    if stop.is_set() or fatal or feeding.failure:
+                        await ledger.call(outbox.release, [r.id for r in rows[index:]], me)
                         return
 
-                    async def before_body(row_id: int = row.id) -> None:
-                        if not await asyncio.to_thread(outbox.mark_transmitting, db, row_id, me):
+                    # The `transmitting` mark is committed while the server answers MAIL, RCPT
+                    # and DATA, so its latency is hidden; the body waits for it all the same.
+                    marking = asyncio.ensure_future(
+                        ledger.call_grouped(outbox.mark_transmitting_many, row.id, me))
+
+                    async def before_body(marked: asyncio.Future[bool] = marking) -> None:
+                        if not await marked:
                             raise _ClaimLost
 
                     try:
@@ -75,27 +131,40 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
                                                              row.message, before_body=before_body)
                     except (SmtpAuthError, SmtpSecurityError) as exc:
                         fatal.append(exc)
-                        await asyncio.to_thread(outbox.release, db,
-                                                [r.id for r in rows[index:]], me)
+                        await marking
+                        await ledger.call(outbox.release, [r.id for r in rows[index:]], me)
                         return
                     except _ClaimLost:
                         summary.add("lost_claim")
                         continue
-                    state = await asyncio.to_thread(
-                        outbox.finish, db, row.id, me, result.outcome.value, result.detail,
-                        clock(), policy, row.attempts)
+                    if not await marking:  # failed before the body, and the row is not ours
+                        summary.add("lost_claim")
+                        continue
+                    values = outbox.outcome_values(result.outcome.value, result.detail, clock(),
+                                                   policy, row.attempts)
+                    ledger.post_grouped(outbox.finish_many, row.id, me, values)
+                    state = values["state"]
                     summary.add(state if state != "pending" else "deferred")
                     log.info("outbox %s to %s: %s%s", row.id, row.recipient, state,
                              f" ({result.detail})" if result.detail else "")
                     if result.outcome is Outcome.DEFERRED and result.code is None:
                         # The server is unreachable: the rest of the batch waits untouched
                         # for the next run instead of each spending an attempt.
-                        await asyncio.to_thread(outbox.release, db,
-                                                [r.id for r in rows[index + 1:]], me)
+                        await ledger.call(outbox.release, [r.id for r in rows[index + 1:]], me)
                         summary.counts["waiting"] += len(rows) - index - 1
                         return
 
-    await asyncio.gather(*(worker(n) for n in range(max(1, workers))))
+    try:
+        summary.requeued, summary.recovered_uncertain = await ledger.call(
+            outbox.recover, clock(), policy)
+        results = await asyncio.gather(feeding.run(ledger),
+                                       *(worker(n) for n in range(max(1, workers))),
+                                       return_exceptions=True)
+    finally:
+        await ledger.close()  # every outcome committed before the run reports
+    for problem in (*feeding.failure, *results):
+        if isinstance(problem, BaseException):
+            raise problem
     if fatal:
         raise RuntimeFailure(f"mail server refused the configuration: {fatal[0]}")
     return summary

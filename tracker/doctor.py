@@ -198,7 +198,10 @@ def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
             .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
         overdue = session.execute(
             select(func.count()).select_from(OUTBOX).where(
-                OUTBOX.c.state == "pending", OUTBOX.c.next_attempt_at < now - OVERDUE_AFTER)
+                # due an hour ago, and known for an hour (a mail recorded late for an earlier
+                # slot is not a sign that nobody sends)
+                OUTBOX.c.state == "pending", OUTBOX.c.next_attempt_at < now - OVERDUE_AFTER,
+                OUTBOX.c.recorded_at < now - OVERDUE_AFTER)
         ).scalar_one()
     total = sum(counts.values())
     found = False

@@ -167,6 +167,23 @@ class Outbox(SQLModel, table=True):
     message_id: str = Field(sa_column=Column(String(255), nullable=False))
     subject: str = Field(sa_column=Column(Text, nullable=False))
     message: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    """The message as sent; when `body_digest` is set, only its header section, and the body
+    is that row of `outbox_body` (shared by every recipient of the same text)."""
+    body_digest: str | None = Field(default=None, sa_column=Column(
+        String(64), ForeignKey("outbox_body.digest"), nullable=True))
+
+
+class OutboxBody(SQLModel, table=True):
+    """A message body stored once however many recipients get it, keyed by its SHA-256.
+
+    A reminder to every school of a district is one text: storing it per row wrote 50 kB per
+    mail, most of the cost of recording a campaign's reminders.  Rows never change.
+    """
+
+    __tablename__ = "outbox_body"
+
+    digest: str = Field(sa_column=Column(String(64), primary_key=True))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
 
@@ -215,5 +232,6 @@ EVENT = _table(Event)
 CONTACT = _table(Contact)
 SETTING = _table(Setting)
 OUTBOX = _table(Outbox)
+OUTBOX_BODY = _table(OutboxBody)
 REGION_REPORT = _table(RegionReport)
 MEDIA_COVERAGE = _table(MediaCoverage)

@@ -10,6 +10,8 @@ so a crash never causes a duplicate and never loses a mail silently.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import random
@@ -20,13 +22,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tracker.db import Database
+from tracker.driversql import DriverStatement
 from tracker.errors import UserError
-from tracker.models import OUTBOX
+from tracker.models import OUTBOX, OUTBOX_BODY, UTCDateTime
+
+Executor = Session | Connection
+"""Where the ledger functions run their statements: a session or a plain connection."""
 
 STATES = ("pending", "claimed", "transmitting", "sent", "failed", "uncertain", "skipped")
 OPEN_STATES = ("pending", "claimed", "transmitting")
@@ -93,19 +99,32 @@ class NewRow:
     state: str
     message_id: str
     subject: str
-    message: bytes
+    head: bytes
+    """The message's header section (ending with the empty line)."""
+    body: bytes
+    """The message body; stored once for every row that shares it."""
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
+def _insert(conn: Executor, table: Any = OUTBOX) -> Any:
+    dialect = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(OUTBOX)
+    return module.insert(table)
 
 
-def record(session: Session, rows: Sequence[NewRow], now: datetime) -> int:
+@functools.lru_cache(maxsize=256)
+def body_digest(body: bytes) -> str:
+    """The key of a body in `outbox_body` (cached: rows of one text share one bytes object,
+    whose hash Python keeps, so a campaign hashes each distinct body once)."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def record(session: Executor, rows: Sequence[NewRow], now: datetime) -> int:
     """Insert rows; a key already present (another process was quicker) is left alone."""
     if not rows:
         return 0
+    bodies = {body_digest(r.body): r.body for r in rows}
+    statement = _insert(session, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
+    session.execute(statement, [{"digest": d, "data": b} for d, b in bodies.items()])
     values = [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
@@ -116,7 +135,8 @@ def record(session: Session, rows: Sequence[NewRow], now: datetime) -> int:
         "claimed_by": None, "claimed_at": None,
         "finished_at": now if r.state == "skipped" else None,
         "last_error": "overtaken by a later reminder" if r.state == "skipped" else "",
-        "message_id": r.message_id, "subject": r.subject, "message": r.message,
+        "message_id": r.message_id, "subject": r.subject, "message": r.head,
+        "body_digest": body_digest(r.body),
     } for r in rows]
     inserted = 0
     for start in range(0, len(values), 500):
@@ -140,38 +160,78 @@ class Claimed:
     attempts: int
 
 
-def claim(db: Database, worker: str, now: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due rows for this worker; the claim is committed on return."""
-    with db.writing() as session:
-        query = (select(OUTBOX.c.id).where(OUTBOX.c.state == "pending",
-                                           OUTBOX.c.next_attempt_at <= now)
-                 .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(limit))
-        if not db.is_sqlite:
-            query = query.with_for_update(skip_locked=True)
-        ids = list(session.execute(query).scalars())
-        if not ids:
-            return []
-        rows = session.execute(
-            update(OUTBOX).where(OUTBOX.c.id.in_(ids), OUTBOX.c.state == "pending")
-            .values(state="claimed", claimed_by=worker, claimed_at=now)
-            .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
-                       OUTBOX.c.attempts)).all()
-    return sorted((Claimed(*row) for row in rows), key=lambda c: ids.index(c.id))
+# The functions below take an open connection (or session) inside a write transaction: a
+# delivery run issues them through its ledger (tracker.ledger), which groups them into few
+# commits.
 
 
-def mark_transmitting(db: Database, row_id: int, worker: str) -> bool:
-    """Just before the body goes out; False if the claim was lost (then do not send)."""
-    with db.writing() as session:
-        changed = session.execute(
-            update(OUTBOX).where(OUTBOX.c.id == row_id, OUTBOX.c.state == "claimed",
-                                 OUTBOX.c.claimed_by == worker)
-            .values(state="transmitting").returning(OUTBOX.c.id)).all()
-    return bool(changed)
+_DUE = (select(OUTBOX.c.id)
+        .where(OUTBOX.c.state == "pending",
+               OUTBOX.c.next_attempt_at <= bindparam("now", type_=UTCDateTime))
+        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("limit")))
+_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
+_CLAIM = (update(OUTBOX)
+          .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)), OUTBOX.c.state == "pending")
+          .values(state="claimed", claimed_by=bindparam("worker"),
+                  claimed_at=bindparam("claimed_at", type_=UTCDateTime))
+          .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
+                     OUTBOX.c.attempts, OUTBOX.c.body_digest))
 
 
-def finish(db: Database, row_id: int, worker: str, outcome: str, detail: str, now: datetime,
-           policy: RetryPolicy, attempts: int) -> str:
-    """Record one send's outcome; returns the row's new state."""
+def claim(conn: Executor, worker: str, now: datetime, limit: int,
+          skip_locked: bool) -> list[Claimed]:
+    """Take up to `limit` due rows for this worker (`skip_locked`: PostgreSQL's FOR UPDATE SKIP
+    LOCKED, so concurrent claimers never wait for or take each other's rows)."""
+    query = _DUE_SKIP_LOCKED if skip_locked else _DUE
+    ids = list(conn.execute(query, {"now": now, "limit": limit}).scalars())
+    if not ids:
+        return []
+    rows = conn.execute(_CLAIM, {"ids": ids, "worker": worker, "claimed_at": now}).all()
+    bodies = load_bodies(conn, {row.body_digest for row in rows})
+    claimed = [Claimed(row.id, row.recipient, row.message_id,
+                       bytes(row.message) + bodies.get(row.body_digest, b""), row.attempts)
+               for row in rows]
+    return sorted(claimed, key=lambda c: ids.index(c.id))
+
+
+def load_bodies(conn: Executor, digests: set[str | None]) -> dict[str | None, bytes]:
+    """The stored bodies by digest (rows recorded before bodies were shared have none)."""
+    wanted = sorted(d for d in digests if d)
+    if not wanted:
+        return {}
+    found = conn.execute(select(OUTBOX_BODY.c.digest, OUTBOX_BODY.c.data)
+                         .where(OUTBOX_BODY.c.digest.in_(wanted))).all()
+    return {digest: bytes(data) for digest, data in found}
+
+
+# The two writes of every message run on the driver's cursor (see tracker.driversql).
+_MARK_TRANSMITTING = DriverStatement(
+    update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.state == "claimed",
+                         OUTBOX.c.claimed_by == bindparam("worker"))
+    .values(state="transmitting").returning(OUTBOX.c.id))
+_FINISH = DriverStatement(
+    update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id"),
+                         OUTBOX.c.claimed_by == bindparam("worker"))
+    .values(state=bindparam("new_state"), attempts=bindparam("new_attempts"),
+            last_error=bindparam("new_error"),
+            finished_at=bindparam("new_finished_at", type_=UTCDateTime),
+            next_attempt_at=func.coalesce(bindparam("new_next_attempt_at", type_=UTCDateTime),
+                                          OUTBOX.c.next_attempt_at),
+            claimed_by=None, claimed_at=None))
+
+
+def mark_transmitting_many(conn: Connection, requests: Sequence[tuple[int, str]]
+                           ) -> list[bool]:
+    """Mark rows `transmitting` before their bodies go out; False for a row whose claim was
+    lost (then it must not be sent)."""
+    return [bool(_MARK_TRANSMITTING.execute(conn, {"row_id": row_id, "worker": worker}))
+            for row_id, worker in requests]
+
+
+def outcome_values(outcome: str, detail: str, now: datetime, policy: RetryPolicy,
+                   attempts: int) -> dict[str, Any]:
+    """The row's new columns after one send (`state` among them); pure, so the sender knows
+    the new state without waiting for the write."""
     tries = attempts + 1
     values: dict[str, Any] = {"attempts": tries, "last_error": detail[:1000],
                               "claimed_by": None, "claimed_at": None}
@@ -186,48 +246,54 @@ def finish(db: Database, row_id: int, worker: str, outcome: str, detail: str, no
                       last_error=f"gave up after {tries} attempts: {detail}"[:1000])
     else:
         values.update(state="pending", next_attempt_at=now + policy.delay(tries))
-    with db.writing() as session:
-        session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id,
-                                             OUTBOX.c.claimed_by == worker).values(**values))
-    return str(values["state"])
+    return values
 
 
-def release(db: Database, ids: Sequence[int], worker: str) -> None:
+def finish_many(conn: Connection, outcomes: Sequence[tuple[int, str, dict[str, Any]]]
+                ) -> list[None]:
+    """Record sends' outcomes (from `outcome_values`) where the claim is still the worker's,
+    in one executemany."""
+    _FINISH.executemany(conn, [
+        {"row_id": row_id, "worker": worker, "new_state": values["state"],
+         "new_attempts": values["attempts"], "new_error": values["last_error"],
+         "new_finished_at": values.get("finished_at"),
+         "new_next_attempt_at": values.get("next_attempt_at")}
+        for row_id, worker, values in outcomes])
+    return [None] * len(outcomes)
+
+
+def release(conn: Executor, ids: Sequence[int], worker: str) -> None:
     """Hand claimed rows back untouched (no attempt spent): e.g. on a configuration error."""
     if not ids:
         return
-    with db.writing() as session:
-        session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(list(ids)),
-                                             OUTBOX.c.claimed_by == worker,
-                                             OUTBOX.c.state.in_(("claimed", "transmitting")))
-                        .values(state="pending", claimed_by=None, claimed_at=None))
+    conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(list(ids)), OUTBOX.c.claimed_by == worker,
+                                      OUTBOX.c.state.in_(("claimed", "transmitting")))
+                 .values(state="pending", claimed_by=None, claimed_at=None))
 
 
-def recover(db: Database, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
+def recover(conn: Executor, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
     """Rows left by dead processes: `claimed` back to pending, `transmitting` to uncertain.
 
     A claim is dead when it belongs to a process of this host that no longer exists, or when
     it is older than the lease.  Returns (requeued, uncertain).
     """
     host = socket.gethostname()
-    with db.writing() as session:
-        rows = session.execute(select(OUTBOX.c.id, OUTBOX.c.state, OUTBOX.c.claimed_by,
-                                      OUTBOX.c.claimed_at)
-                               .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
-        dead = [(ident, state) for ident, state, owner, at in rows
-                if _claim_is_dead(owner, at, host, now, policy)]
-        requeue = [i for i, s in dead if s == "claimed"]
-        doubtful = [i for i, s in dead if s == "transmitting"]
-        if requeue:
-            session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(requeue),
-                                                 OUTBOX.c.state == "claimed")
-                            .values(state="pending", claimed_by=None, claimed_at=None))
-        if doubtful:
-            session.execute(update(OUTBOX).where(OUTBOX.c.id.in_(doubtful),
-                                                 OUTBOX.c.state == "transmitting")
-                            .values(state="uncertain", finished_at=now, claimed_by=None,
-                                    last_error="the sending process stopped while the message "
-                                               "was being transmitted"))
+    rows = conn.execute(select(OUTBOX.c.id, OUTBOX.c.state, OUTBOX.c.claimed_by,
+                               OUTBOX.c.claimed_at)
+                        .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
+    dead = [(ident, state) for ident, state, owner, at in rows
+            if _claim_is_dead(owner, at, host, now, policy)]
+    requeue = [i for i, s in dead if s == "claimed"]
+    doubtful = [i for i, s in dead if s == "transmitting"]
+    if requeue:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(requeue), OUTBOX.c.state == "claimed")
+                     .values(state="pending", claimed_by=None, claimed_at=None))
+    if doubtful:
+        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(doubtful),
+                                          OUTBOX.c.state == "transmitting")
+                     .values(state="uncertain", finished_at=now, claimed_by=None,
+                             last_error="the sending process stopped while the message "
+                                        "was being transmitted"))
     return len(requeue), len(doubtful)
 
 

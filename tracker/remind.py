@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -140,24 +140,34 @@ def due_now(app: App, now: datetime) -> TickResult:
     return TickResult(decided.send, decided.skip, closed=decided.closed, reply_to=reply_to)
 
 
-def record_due(app: App, now: datetime, sender: str, reply_to: str | None) -> TickResult:
-    """Record what is due at `now` in the outbox (rendered, ready to send)."""
+RECORD_CHUNK = 200
+"""Mails composed and recorded per transaction: delivery starts after the first chunk."""
+
+
+def recorder(app: App, tick: TickResult, now: datetime, sender: str,
+             reply_to: str | None) -> Any:
+    """The tick's mails composed and recorded chunk by chunk, as a feed for `deliver`.
+
+    Recording through the delivery's own ledger lets the first messages go out while the rest
+    are still being rendered, and keeps to one writer per process.  Each row has its unique key,
+    so a run stopped halfway records the rest on the next tick, never twice.
+    """
+    mails = [(m, "pending") for m in tick.to_send] + [(m, "skipped") for m in tick.to_skip]
+    if not mails:
+        return None
     from tracker.reminders.compose import Composer
 
-    result = due_now(app, now)
-    db = app.database()
-    if result.closed:
-        result.closed_rows = outbox.close_open_rows(db, now, "the campaign has closed")
-        return result
-    if not result.to_send and not result.to_skip:
-        return result
     plan = app.plan()
-    composer = Composer(plan, sender, result.reply_to or reply_to)
-    rows = [_row(plan, composer.compose(mail, now), "pending") for mail in result.to_send]
-    rows += [_row(plan, composer.compose(mail, now), "skipped") for mail in result.to_skip]
-    with db.writing() as session:
-        result.recorded = outbox.record(session, rows, now)
-    return result
+    composer = Composer(plan, sender, tick.reply_to or reply_to)
+
+    async def feed(ledger: Any, announce: Callable[[], Awaitable[None]]) -> None:
+        for start in range(0, len(mails), RECORD_CHUNK):
+            rows = [_row(plan, composer.compose(mail, now), state)
+                    for mail, state in mails[start:start + RECORD_CHUNK]]
+            tick.recorded += await ledger.call(outbox.record, rows, now)
+            await announce()
+
+    return feed
 
 
 def _row(plan: Plan, composed: Any, state: str) -> outbox.NewRow:
@@ -169,7 +179,7 @@ def _row(plan: Plan, composed: Any, state: str) -> outbox.NewRow:
         bodies=sorted({b for _, b in mail.recipient.pairs}), items=mail.items,
         send_at=mail.slot.send_at, late=mail.late, state=state,
         message_id=composed.prepared.message_id, subject=composed.subject,
-        message=composed.prepared.data)
+        head=composed.prepared.head, body=composed.prepared.body)
 
 
 def smtp_settings(environ: Mapping[str, str] = os.environ) -> Any:
@@ -186,20 +196,22 @@ def smtp_settings(environ: Mapping[str, str] = os.environ) -> Any:
 
 def send_now(app: App, clock: Callable[[], datetime], *, workers: int = 4,
              stop: Any = None, settings: Any = None) -> tuple[TickResult, Any]:
-    """Record what is due, then deliver every due pending row."""
+    """Record what is due and deliver every due pending row, the two overlapping."""
     import asyncio
 
-    from tracker.delivery import deliver
+    from tracker.delivery import DeliverySummary, deliver
 
     settings = settings or smtp_settings()
     policy = outbox.RetryPolicy.from_env()
-    tick = record_due(app, clock(), settings.mail_from, settings.reply_to)
+    now = clock()
+    tick = due_now(app, now)
     if tick.closed:
-        from tracker.delivery import DeliverySummary
-
+        tick.closed_rows = outbox.close_open_rows(app.database(), now,
+                                                  "the campaign has closed")
         return tick, DeliverySummary()
+    feed = recorder(app, tick, now, settings.mail_from, settings.reply_to)
     summary = asyncio.run(deliver(app.database(), settings, policy, clock, workers=workers,
-                                  stop=stop))
+                                  stop=stop, feed=feed))
     return tick, summary
 
 

@@ -78,7 +78,8 @@ def record_digest(app: App, now: datetime, sender: str, period: str) -> tuple[in
             key=key, campaign=plan.key, kind="digest", deadline="digest", stage=period,
             recipient=manager.email, recipient_name=manager.name, lang=manager.lang,
             unit="national", bodies=(), items=(), send_at=now, late=False, state="pending",
-            message_id=prepared.message_id, subject=rendered.subject, message=prepared.data))
+            message_id=prepared.message_id, subject=rendered.subject, head=prepared.head,
+            body=prepared.body))
     if not rows:
         return 0, len(book.managers)
     with db.writing() as session:
