@@ -21,7 +21,7 @@ import email.policy
 import functools
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -233,14 +233,14 @@ def _mime_body(text: str, html: str | None) -> _MimeBody:
     text_part = _text_part(text, "plain")
     if html is None:
         headers, payload = text_part
-        return _MimeBody(headers, _crlf(payload), _crlf(payload).encode("ascii"))
+        wire = _crlf(payload)
+        return _MimeBody(headers, wire, wire.encode("ascii"))
     html_part = _text_part(html, "html")
     seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
     boundary = "=_" + seed.hexdigest()[:40]
-    blocks = ["".join(f"{name}: {_crlf(value)}\r\n" for name, value in headers)
+    blocks = [_header_lines(headers)
               + "\r\n" + _crlf(payload) for headers, payload in (text_part, html_part)]
-    wire = (f"--{boundary}\r\n" + f"\r\n--{boundary}\r\n".join(blocks)
-            + f"\r\n--{boundary}--\r\n")
+    wire = _multipart(boundary, blocks)
     return _MimeBody((("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),),
                      wire, wire.encode("ascii"), (text_part, html_part))
 
@@ -257,12 +257,23 @@ def message_bytes(msg: EmailMessage) -> bytes:
     return fast if fast is not None else msg.as_bytes(policy=WIRE_POLICY)
 
 
+def _header_lines(fields: Iterable[tuple[str, str]]) -> str:
+    """Pre-encoded, pre-folded header fields as written on the wire, each ending in CRLF."""
+    return "".join(f"{name}: {_crlf(value)}\r\n" for name, value in fields)
+
+
+def _multipart(boundary: str, parts: list[str]) -> str:
+    """A multipart body from its parts (each its headers, a blank line and its payload)."""
+    return (f"--{boundary}\r\n" + f"\r\n--{boundary}\r\n".join(parts)
+            + f"\r\n--{boundary}--\r\n")
+
+
 def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def _direct_bytes(msg: EmailMessage) -> bytes | None:
-    head = "".join(f"{name}: {_crlf(value)}\r\n" for name, value in msg.raw_items())
+    head = _header_lines(msg.raw_items())
     payload = msg.get_payload()
     if isinstance(payload, str):
         return (head + "\r\n" + _crlf(payload)).encode("ascii")
@@ -276,11 +287,9 @@ def _direct_bytes(msg: EmailMessage) -> bytes | None:
         text = part.get_payload() if isinstance(part, EmailMessage) else None
         if not isinstance(part, EmailMessage) or not isinstance(text, str):
             return None
-        parts.append("".join(f"{name}: {_crlf(value)}\r\n" for name, value in part.raw_items())
+        parts.append(_header_lines(part.raw_items())
                      + "\r\n" + _crlf(text))
-    body = f"--{boundary}\r\n" + f"\r\n--{boundary}\r\n".join(parts) + \
-        f"\r\n--{boundary}--\r\n"
-    return (head + "\r\n" + body).encode("ascii")
+    return (head + "\r\n" + _multipart(boundary, parts)).encode("ascii")
 
 
 def prepare(mail: OutgoingMail) -> PreparedMail:
@@ -293,7 +302,7 @@ def prepare(mail: OutgoingMail) -> PreparedMail:
     recipients = _parse_recipients(mail.recipients)
     fields = _header_fields(mail, recipients)
     body = _mime_body(mail.text, mail.html)
-    head = "".join(f"{name}: {_crlf(value)}\r\n" for name, value in (*fields, *body.headers))
+    head = _header_lines((*fields, *body.headers))
     return PreparedMail(
         message_id=mail.message_id,
         sender=_envelope_sender(mail.sender),
