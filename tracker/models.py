@@ -80,6 +80,9 @@ class Assignment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("item_number", "unit_key", "body_key", name="uq_assignment"),
         Index("ix_assignment_unit", "unit_key", "item_number"),
+        # status, digest and ticks read the assignments grouped in this order (migration 0005)
+        Index("ix_assignment_groups", "item_number", "body_key", "required", "state", "done_at",
+              "unit_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,7 +13,7 @@ from tracker.db import Database, describe
 from tracker.errors import RuntimeFailure
 from tracker.resources import migrations_dir
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def upgrade(db: Database, revision: str = "head") -> None:
