@@ -127,3 +127,54 @@ def test_missing_results_report_keeps_reminding_the_education_department(
     mails = campaign.json("simulate", "--from", "2017-04-01", "--to", "2017-05-31")
     assert "edu@aktobe.example" not in {m["to"] for m in mails}
     assert "edu@atyrau.example" in {m["to"] for m in mails}
+
+
+def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Plan) -> None:
+    """A tick decides what a mail says once per position and re-addresses it to recipients in
+    the same position; each must still get exactly the mails composed for it alone."""
+    import random
+
+    from tracker.reminders.derive import Situation, plan_tick
+    from tracker.reminders.recipients import Recipient
+    from tracker.status import AssignmentGroup
+
+    chooser = random.Random(2017)
+    required = {(n, u, b) for n, u, b in plan.assignments()
+                if b in plan.required_bodies(plan.items_by_number[n], u)}
+    # units fall into three classes that progress alike, so many recipients share positions
+    unit_class = {unit: chooser.randrange(3) for unit in plan.unit_keys}
+    class_state = {(n, b, c): chooser.choice(["done", "pending", "pending"])
+                   for n, _, b in plan.assignments() for c in range(3)}
+    states = {(n, u, b): class_state[n, b, unit_class[u]] for n, u, b in plan.assignments()}
+    done_at = datetime(2017, 4, 15, 10, tzinfo=ZoneInfo("Asia/Almaty"))
+    groups = [AssignmentGroup(n, b, (n, u, b) in required, state,
+                              done_at if state == "done" else None, [u])
+              for (n, u, b), state in states.items()]
+    pairs = sorted({(u, b) for _, u, b in plan.assignments()})
+    recipients = []
+    for number in range(60):  # some answer for one pair, some for several; many alike
+        mine = tuple(chooser.sample(pairs, chooser.choice([1, 1, 1, 2, 3])))
+        recipients.append(Recipient(f"r{number}@example.kz", f"R{number}", "kk",
+                                    plan.unit_timezone(mine[0][0]), mine))
+    recipients += [Recipient(f"twin{n}@example.kz", "T", "ru", r.timezone, r.pairs)
+                   for n, r in enumerate(recipients[:20])]
+    reporter = plan.reminders.report_body  # one per region: many owe a missing report alike
+    recipients += [Recipient(f"{r.key}@example.kz", r.key, "kk", r.timezone,
+                             ((r.key, reporter),)) for r in plan.regions]
+    missing = [r.key for r in plan.regions if unit_class[r.key] == 0]
+    situation = Situation(groups, missing_reports=missing)
+    twins_told = 0
+    assert len({(r.timezone, tuple((unit_class[u], b) for u, b in r.pairs))
+                for r in recipients}) < len(recipients) - 30
+    for moment in ("2017-04-12T10:00+06:00", "2017-04-21T18:00+06:00",
+                   "2017-04-26T11:00+06:00", "2017-04-29T12:00+06:00"):
+        now = datetime.fromisoformat(moment)
+        together = plan_tick(plan, recipients, situation, now, recorded=set())
+        twins_told += sum(m.recipient.email.startswith("twin") for m in together.send)
+        for recipient in recipients:
+            alone = plan_tick(plan, [recipient], situation, now, recorded=set())
+            assert [m for m in together.send if m.recipient is recipient] == alone.send
+            assert [m for m in together.skip if m.recipient is recipient] == alone.skip
+        reported_missing = {m.report_missing for m in together.send if m.report_missing}
+        assert reported_missing <= set(missing)
+    assert twins_told > 20

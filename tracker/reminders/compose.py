@@ -141,7 +141,7 @@ class Composer:
         The text depends on everything of the due mail but the address and the person's name
         (see `context`), so that is the key; building the context alone cost more than sending.
         """
-        key = replace(mail, recipient=replace(mail.recipient, email="", name=""))
+        key = mail._replace(recipient=replace(mail.recipient, email="", name=""))
         rendered = self._rendered.get(key)
         if rendered is None:
             data = context(self.plan, mail, self.reply_to)
