@@ -9,6 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import REPO
+from tests.helpers_campaign import smtp_env
+from tests.smtp_server import SmtpTestServer
+
 HEAVY = ("sqlmodel", "sqlalchemy", "aiosmtplib", "apscheduler", "jinja2", "alembic", "yaml")
 HELP_FILE = Path(__file__).resolve().parent.parent / "tracker" / "cli" / "helptext.txt"
 CLICK_MAIN = "from tracker.cli.main import main\nmain()"
@@ -93,15 +97,83 @@ def test_mark_imports_no_sqlmodel(tmp_path: Path) -> None:
         assert f"'{module}'" not in loaded, module
 
 
-def test_marking_tables_match_the_models() -> None:
-    """marking.py names its columns without importing tracker.models; they must agree."""
-    from tracker import marking, models
+def test_core_tables_match_the_models() -> None:
+    """tracker.coretables describes the tables without importing tracker.models: every table
+    there must have exactly the model's columns, with the same column types."""
+    from tracker import coretables, marking, models, status
 
-    for light, real in ((marking.ASSIGNMENT, models.ASSIGNMENT), (marking.EVENT, models.EVENT)):
-        assert light.name == real.name
+    real_tables = {t.name: t for t in models.SQLModel.metadata.tables.values()}
+    for light in coretables.TABLES:
+        real = real_tables[light.name]
+        assert set(light.columns.keys()) == set(real.columns.keys()), light.name
         for column in light.columns:
-            assert column.name in real.columns, (light.name, column.name)
-            assert type(column.type) is type(real.columns[column.name].type), column.name
+            real_type = real.columns[column.name].type
+            assert type(column.type) is type(real_type), (light.name, column.name)
+    assert marking.ASSIGNMENT is coretables.ASSIGNMENT and marking.EVENT is coretables.EVENT
+    assert status._ASSIGNMENT is coretables.ASSIGNMENT
+
+
+MODEL_MODULES = ("tracker.__main__", "tracker.models", "tracker.plansync")
+"""What may import tracker.models (so SQLModel and pydantic): the schema itself, and loading
+the plan (`init`, `plan load`); `__main__` runs the command line when imported."""
+
+LIGHT_IMPORTS = f"""
+import pkgutil, importlib, sys
+import notifications, tracker
+for package in (tracker, notifications):
+    for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if found.name not in {MODEL_MODULES!r}:
+            importlib.import_module(found.name)
+print([m for m in ("sqlmodel", "pydantic", "tracker.models") if m in sys.modules])
+"""
+
+LIGHT_COMMANDS = """
+import json, sys
+from tracker.cli.main import cli
+db, now = sys.argv[1:3]
+codes = []
+for args in json.loads(sys.argv[3]):
+    try:
+        codes.append(cli(["--db", db, "--now", now, *args], standalone_mode=False) or 0)
+    except SystemExit as exit:
+        codes.append(exit.code)
+sys.stderr.write("CODES " + json.dumps(codes) + "\\n")
+sys.stderr.write("LOADED " + json.dumps([m for m in ("sqlmodel", "pydantic", "tracker.models")
+                                         if m in sys.modules]) + "\\n")
+"""
+
+
+def test_modules_import_no_sqlmodel() -> None:
+    """Every module but the schema and the plan loader imports without SQLModel or pydantic."""
+    proc = subprocess.run([sys.executable, "-c", LIGHT_IMPORTS], capture_output=True, text=True,
+                          env=_env(), check=True)
+    assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
+
+
+def test_commands_run_without_sqlmodel(tmp_path: Path, smtp_server: SmtpTestServer) -> None:
+    """Reading, marking, reminding, mailing, reports and contacts never load tracker.models:
+    run in one process (after `init`, which does), they leave SQLModel and pydantic out."""
+    db = f"sqlite:///{tmp_path / 'tracker.db'}"
+    subprocess.run([sys.executable, "-m", "tracker", "--db", db, "init"], capture_output=True,
+                   check=True)
+    commands = [
+        ["contacts", "load", str(REPO / "contacts.example.yaml")], ["contacts", "gaps"],
+        ["status", "--json"], ["digest", "--json"], ["remind", "preview", "--json"],
+        ["remind", "send", "--json"], ["digest", "--send"], ["outbox", "--json"],
+        ["mark", "5", "--region", "aktobe"], ["unmark", "5", "--region", "aktobe"],
+        ["history", "--json"], ["report", "set", "aktobe", "--school-assemblies", "3"],
+        ["report", "media", "add", "aktobe", "--outlet", "Ақтөбе", "--date", "2017-04-12"],
+        ["report", "submit", "aktobe"], ["report", "show", "--json"],
+        ["doctor", "--no-smtp", "--json"],
+    ]
+    env = {**_env(), **smtp_env(smtp_server)}
+    proc = subprocess.run([sys.executable, "-c", LIGHT_COMMANDS, db, "2017-04-24T10:00+06:00",
+                           json.dumps(commands)], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    codes = json.loads(proc.stderr.split("CODES ", 1)[1].splitlines()[0])
+    assert codes == [0] * len(commands), (codes, proc.stderr)
+    assert len(smtp_server.messages) > 2  # reminders and the digest really went out
+    assert proc.stderr.split("LOADED ", 1)[1].strip() == "[]", proc.stderr
 
 
 def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:

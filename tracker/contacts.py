@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from tracker.coretables import CONTACT
 from tracker.errors import PlanError
-from tracker.models import CONTACT
 from tracker.plan.fields import Fields
 from tracker.plan.model import NATIONAL, Plan
 from tracker.yamlsource import LineList, load_yaml

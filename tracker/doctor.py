@@ -189,7 +189,7 @@ def _check_contacts(report: Report, db: Any) -> None:
 def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
     """What needs a person: refused or uncertain mail, senders that died, no sender at all."""
     from tracker import outbox
-    from tracker.models import OUTBOX
+    from tracker.coretables import OUTBOX
 
     with db.reading() as session:
         counts = outbox.counts(session)

@@ -12,29 +12,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, Text, column, func, insert, select, table, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker.db import UTCDateTime
+from tracker import coretables
 from tracker.errors import UserError
 from tracker.plan.model import Plan
 from tracker.selection import Selection
 
 _CHUNK = 5000
 
-# The columns a mark reads and writes, as plain SQLAlchemy Core: importing tracker.models for
-# its tables would build every SQLModel class (and pydantic with them), a fifth of the time of
-# a whole `tracker mark`, for three statements.  A test checks these against tracker.models.
-ASSIGNMENT = table(
-    "assignment",
-    column("id", Integer), column("item_number", Integer), column("unit_key", String),
-    column("body_key", String), column("state", String), column("done_at", UTCDateTime()),
-    column("updated_at", UTCDateTime()))
-EVENT = table(
-    "event",
-    column("assignment_id", Integer), column("at", UTCDateTime()), column("action", String),
-    column("actor", String), column("note", Text), column("done_at", UTCDateTime()))
+# The tables as light Core descriptions (tracker.coretables): importing tracker.models would
+# build every SQLModel class (and pydantic with them), a fifth of the time of a whole
+# `tracker mark`, for three statements.  The names stay here for the code that uses them.
+ASSIGNMENT = coretables.ASSIGNMENT
+EVENT = coretables.EVENT
 
 
 @dataclass

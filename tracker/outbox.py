@@ -26,10 +26,10 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.db import Database
+from tracker.coretables import OUTBOX, OUTBOX_BODY
+from tracker.db import Database, UTCDateTime
 from tracker.driversql import DriverStatement
 from tracker.errors import UserError
-from tracker.models import OUTBOX, OUTBOX_BODY, UTCDateTime
 
 Executor = Session | Connection
 """Where the ledger functions run their statements: a session or a plain connection."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from tracker.models import SETTING
+from tracker.coretables import SETTING
 
 
 def get_setting(session: Session, key: str) -> str | None:

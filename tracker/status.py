@@ -25,18 +25,17 @@ from datetime import datetime
 from functools import cached_property
 from itertools import groupby
 
-from sqlalchemy import column, func, select, table
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracker.db import UTCDateTime
+from tracker.coretables import ASSIGNMENT
 from tracker.plan.model import Plan
 
 STATES = ("pending", "partial", "done")
 
 # The columns read here, without tracker.models: importing the models loads SQLModel and
 # pydantic (a third of a second) that reading the grid does not need.
-_ASSIGNMENT = table("assignment", column("item_number"), column("unit_key"), column("body_key"),
-                    column("required"), column("state"), column("done_at", UTCDateTime()))
+_ASSIGNMENT = ASSIGNMENT
 _SEPARATOR = ","
 """Joins a group's unit keys; plan keys are [a-z0-9_], so it never occurs in one."""
 

@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tracker.models import MEDIA_COVERAGE, REGION_REPORT
+from tracker.coretables import MEDIA_COVERAGE, REGION_REPORT
 from tracker.plan.model import Plan
 from tracker.reports.deadline import is_late
 from tracker.reports.fields import COUNT_FIELDS, MediaEntry
