@@ -46,8 +46,6 @@ def test_upgrade_downgrade_upgrade_and_no_drift(db_url: str) -> None:
 def test_sqlite_reads_the_assignment_groups_off_their_index(tmp_path: Path) -> None:
     """Status, digest and ticks group the assignments; at school scale a table scan plus a
     sort of 195,000 rows was a third of a second, so the read must come off the index."""
-    from sqlalchemy.orm import Session
-
     from tracker.status import assignment_groups
 
     db = Database(f"sqlite:///{tmp_path / 'plan.db'}", create=True)
@@ -57,7 +55,7 @@ def test_sqlite_reads_the_assignment_groups_off_their_index(tmp_path: Path) -> N
             statements: list[tuple[str, Any]] = []
             event.listen(conn, "before_cursor_execute",
                          lambda *args: statements.append((args[2], args[3])))
-            assignment_groups(Session(bind=conn))
+            assignment_groups(conn)
             select, parameters = next(s for s in statements if s[0].startswith("SELECT"))
             plan = " ".join(row[3] for row in conn.exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + select, parameters))

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete, insert, select
 
 from tracker.coretables import CONTACT
 from tracker.errors import PlanError
@@ -111,7 +110,7 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     return Contact(role, unit, body, email, name, lang)
 
 
-def store_contacts(session: Session, book: ContactBook) -> int:
+def store_contacts(session: Connection, book: ContactBook) -> int:
     """Replace the stored contacts with the book's, in the caller's transaction."""
     session.execute(delete(CONTACT))
     session.execute(insert(CONTACT), [
@@ -123,7 +122,7 @@ def store_contacts(session: Session, book: ContactBook) -> int:
     return len(book.contacts)
 
 
-def stored_contacts(session: Session) -> ContactBook:
+def stored_contacts(session: Connection) -> ContactBook:
     rows = session.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
                                   CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
                            .order_by(CONTACT.c.id)).all()

@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import column, literal, select, table
+from sqlalchemy import Connection, column, literal, select, table
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 
 from tracker.db import UTCDateTime
 
@@ -46,7 +45,7 @@ def moment_reader(dialect: Dialect) -> Callable[[object], datetime | None]:
     return moment
 
 
-def load_history(session: Session, item: int | None = None, units: list[str] | None = None,
+def load_history(session: Connection, item: int | None = None, units: list[str] | None = None,
                  since: datetime | None = None, limit: int | None = None,
                  until: datetime | None = None) -> list[HistoryEntry]:
     """Events oldest first (the newest `limit` of them when a limit is given), after `since`
@@ -68,7 +67,7 @@ def load_history(session: Session, item: int | None = None, units: list[str] | N
     if limit is not None:
         query = query.limit(limit)
     rows = session.execute(query).all()
-    moment = moment_reader(session.get_bind().dialect)
+    moment = moment_reader(session.dialect)
     return [HistoryEntry(ident, cast(datetime, moment(at)), number, unit, body, action, by, note,
                          moment(done_at))
             for ident, at, number, unit, body, action, by, note, done_at in reversed(rows)]

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from tracker import coretables
@@ -54,7 +53,7 @@ def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) 
     return moment
 
 
-def apply(session: Session, plan: Plan, selection: Selection, action: str, *, actor: str,
+def apply(session: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
           note: str, now: datetime, on: date | datetime | None = None) -> MarkResult:
     """Mark (`action='mark'`) or unmark the selected assignments in one transaction."""
     a = ASSIGNMENT

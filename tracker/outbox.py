@@ -24,14 +24,13 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from tracker.coretables import OUTBOX, OUTBOX_BODY
 from tracker.db import Database, UTCDateTime
 from tracker.driversql import DriverStatement
 from tracker.errors import UserError
 
-Executor = Session | Connection
+Executor = Connection
 """Where the ledger functions run their statements: a session or a plain connection."""
 
 STATES = ("pending", "claimed", "transmitting", "sent", "failed", "uncertain", "skipped")
@@ -106,7 +105,7 @@ class NewRow:
 
 
 def _insert(conn: Executor, table: Any = OUTBOX) -> Any:
-    dialect = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name
+    dialect = conn.dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table)
 
@@ -146,7 +145,7 @@ def record(session: Executor, rows: Sequence[NewRow], now: datetime) -> int:
     return inserted
 
 
-def recorded_keys(session: Session, campaign: str, kind: str = "reminder") -> set[str]:
+def recorded_keys(session: Connection, campaign: str, kind: str = "reminder") -> set[str]:
     return set(session.execute(select(OUTBOX.c.dedupe_key).where(
         OUTBOX.c.campaign == campaign, OUTBOX.c.kind == kind)).scalars())
 
@@ -329,12 +328,12 @@ def close_open_rows(db: Database, now: datetime, reason: str) -> int:
     return len(result)
 
 
-def counts(session: Session) -> dict[str, int]:
+def counts(session: Connection) -> dict[str, int]:
     rows = session.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all()
     return {state: int(n) for state, n in rows}
 
 
-def list_rows(session: Session, state: str | None = None) -> list[dict[str, Any]]:
+def list_rows(session: Connection, state: str | None = None) -> list[dict[str, Any]]:
     query = select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.deadline, OUTBOX.c.stage,
                    OUTBOX.c.recipient, OUTBOX.c.unit_key, OUTBOX.c.body_keys, OUTBOX.c["items"],
                    OUTBOX.c.send_at, OUTBOX.c.recorded_at, OUTBOX.c.late, OUTBOX.c.state,
@@ -352,7 +351,7 @@ def list_rows(session: Session, state: str | None = None) -> list[dict[str, Any]
     return result
 
 
-def resolve(session: Session, row_id: int, outcome: str, note: str, now: datetime) -> None:
+def resolve(session: Connection, row_id: int, outcome: str, note: str, now: datetime) -> None:
     """A person settles an uncertain or failed row (having checked with the recipient)."""
     state = _state_of(session, row_id)
     if state not in ("uncertain", "failed"):
@@ -363,7 +362,7 @@ def resolve(session: Session, row_id: int, outcome: str, note: str, now: datetim
         last_error=f"resolved as {outcome} by staff" + (f": {note}" if note else "")))
 
 
-def retry(session: Session, row_id: int, now: datetime) -> None:
+def retry(session: Connection, row_id: int, now: datetime) -> None:
     """Send a failed or uncertain row again (a person's decision, never automatic)."""
     state = _state_of(session, row_id)
     if state not in ("uncertain", "failed"):
@@ -373,14 +372,14 @@ def retry(session: Session, row_id: int, now: datetime) -> None:
         state="pending", attempts=0, next_attempt_at=now, finished_at=None))
 
 
-def _state_of(session: Session, row_id: int) -> str:
+def _state_of(session: Connection, row_id: int) -> str:
     state = session.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
     if state is None:
         raise UserError(f"no outbox row {row_id}")
     return str(state)
 
 
-def problems(session: Session) -> dict[str, int]:
+def problems(session: Connection) -> dict[str, int]:
     found = counts(session)
     return {"failed": found.get("failed", 0), "uncertain": found.get("uncertain", 0)}
 

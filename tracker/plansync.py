@@ -12,8 +12,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Table, delete, insert, select, update
 
 from tracker.errors import UserError
 from tracker.models import ASSIGNMENT, BODY, CAMPAIGN, EVENT, ITEM, UNIT
@@ -34,7 +33,7 @@ class SyncReport:
                                     *self.updated.values()))
 
 
-def sync_plan(session: Session, plan: Plan, now: datetime) -> SyncReport:
+def sync_plan(session: Connection, plan: Plan, now: datetime) -> SyncReport:
     """Make the database describe `plan`; refuse to drop anything with recorded progress."""
     report = SyncReport()
     _sync_campaign(session, plan, now, report)
@@ -48,7 +47,7 @@ def sync_plan(session: Session, plan: Plan, now: datetime) -> SyncReport:
     return report
 
 
-def _sync_campaign(session: Session, plan: Plan, now: datetime, report: SyncReport) -> None:
+def _sync_campaign(session: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
     plan_json = json.dumps(plan_to_dict(plan), ensure_ascii=False, sort_keys=True)
     existing = session.execute(select(CAMPAIGN.c.key, CAMPAIGN.c.plan_json)).all()
     if not existing:
@@ -87,7 +86,7 @@ def _item_rows(plan: Plan) -> list[dict[str, object]]:
              "due_kind": i.due.kind, "due_date": plan.due_date(i)} for i in plan.items]
 
 
-def _sync_rows(session: Session, table: Table, key: str, rows: list[dict[str, object]],
+def _sync_rows(session: Connection, table: Table, key: str, rows: list[dict[str, object]],
                report: SyncReport, label: str) -> None:
     """Insert new rows and update changed ones (deletions come after assignments)."""
     columns = list(rows[0]) if rows else []
@@ -105,7 +104,7 @@ def _sync_rows(session: Session, table: Table, key: str, rows: list[dict[str, ob
         report.updated[label] = len(changed)
 
 
-def _sync_assignments(session: Session, plan: Plan, now: datetime, report: SyncReport) -> None:
+def _sync_assignments(session: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
     wanted: dict[tuple[int, str, str], bool] = {}
     for item in plan.items:
         for unit in plan.units_of(item):
@@ -146,7 +145,7 @@ def _sync_assignments(session: Session, plan: Plan, now: datetime, report: SyncR
         report.updated["assignments"] = len(flipped)
 
 
-def _delete_missing(session: Session, table: Table, key: str, keep: set[object],
+def _delete_missing(session: Connection, table: Table, key: str, keep: set[object],
                     report: SyncReport, label: str) -> None:
     present = set(session.execute(select(table.c[key])).scalars())
     gone = present - keep

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from tracker import outbox
 from tracker.app import App
@@ -22,14 +22,14 @@ from tracker.timefmt import iso_utc
 from tracker.views import compact
 
 
-def load_situation(session: Session, plan: Plan) -> Situation:
+def load_situation(session: Connection, plan: Plan) -> Situation:
     """What is outstanding, from the same grouped read of the assignments as the status grid."""
     from tracker.reports.store import missing_reports
 
     return Situation(assignment_groups(session), missing_reports(session, plan))
 
 
-def load_recipients(session: Session, plan: Plan) -> tuple[list[Recipient], str | None]:
+def load_recipients(session: Connection, plan: Plan) -> tuple[list[Recipient], str | None]:
     book = stored_contacts(session)
     return recipients_from(plan, book), book.reply_to
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, delete, insert, select
 
 from tracker.coretables import SETTING
 
 
-def get_setting(session: Session, key: str) -> str | None:
+def get_setting(session: Connection, key: str) -> str | None:
     value = session.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
     return None if value is None else str(value)
 
 
-def set_setting(session: Session, key: str, value: str) -> None:
+def set_setting(session: Connection, key: str, value: str) -> None:
     session.execute(delete(SETTING).where(SETTING.c.key == key))
     session.execute(insert(SETTING).values(key=key, value=value))

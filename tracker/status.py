@@ -25,8 +25,7 @@ from datetime import datetime
 from functools import cached_property
 from itertools import groupby
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, func, select
 
 from tracker.coretables import ASSIGNMENT
 from tracker.plan.model import Plan
@@ -55,7 +54,7 @@ class AssignmentGroup:
     units: list[str]
 
 
-def assignment_groups(session: Session, units: Iterable[str] | None = None,
+def assignment_groups(session: Connection, units: Iterable[str] | None = None,
                       items: Iterable[int] | None = None) -> list[AssignmentGroup]:
     """The assignments (optionally only these units or items) as groups; see the module doc."""
     a = _ASSIGNMENT
@@ -213,6 +212,6 @@ def _summaries(runs: Iterable[Run], unit_order: Sequence[str]) -> list[UnitSumma
     return summaries
 
 
-def load_grid(session: Session, plan: Plan, as_of: datetime,
+def load_grid(session: Connection, plan: Plan, as_of: datetime,
               units: Sequence[str] | None = None) -> Grid:
     return build_grid(plan, assignment_groups(session, units=units), as_of)

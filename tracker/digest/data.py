@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from tracker import outbox
 from tracker.history import load_history
@@ -121,7 +121,7 @@ def _late_units(plan: Plan, number: int, ended: dict[str, frozenset[str]]) -> fr
     return late
 
 
-def default_since(session: Session, plan: Plan) -> datetime:
+def default_since(session: Connection, plan: Plan) -> datetime:
     """The previous digest's time, or the campaign's first day when none was sent yet."""
     stored = get_setting(session, LAST_SENT)
     if stored:
@@ -129,7 +129,7 @@ def default_since(session: Session, plan: Plan) -> datetime:
     return datetime.combine(plan.window_start, time(0), ZoneInfo(plan.timezone))
 
 
-def build_digest(session: Session, plan: Plan, now: datetime,
+def build_digest(session: Connection, plan: Plan, now: datetime,
                  since: datetime | None = None) -> Digest:
     grid = load_grid(session, plan, now)
     reports = load_reports(session, plan)

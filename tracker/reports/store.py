@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from tracker.coretables import MEDIA_COVERAGE, REGION_REPORT
 from tracker.plan.model import Plan
@@ -51,7 +50,7 @@ class MediaListing:
     entry: MediaEntry
 
 
-def load_reports(session: Session, plan: Plan) -> list[RegionResult]:
+def load_reports(session: Connection, plan: Plan) -> list[RegionResult]:
     """Every region's report in plan order, an empty one where nothing was recorded."""
     r, m = REGION_REPORT, MEDIA_COVERAGE
     rows = {row.unit_key: row for row in session.execute(select(r)).all()}
@@ -78,7 +77,7 @@ def load_reports(session: Session, plan: Plan) -> list[RegionResult]:
     return results
 
 
-def missing_reports(session: Session, plan: Plan) -> list[str]:
+def missing_reports(session: Connection, plan: Plan) -> list[str]:
     """Region keys, in plan order, whose results report has not been received yet."""
     r = REGION_REPORT
     received = set(session.execute(
@@ -86,9 +85,9 @@ def missing_reports(session: Session, plan: Plan) -> list[str]:
     return [region.key for region in plan.regions if region.key not in received]
 
 
-def _ensure_row(session: Session, unit: str, now: datetime) -> None:
+def _ensure_row(session: Connection, unit: str, now: datetime) -> None:
     """The region's row, created empty if missing; safe when two commands race to create it."""
-    dialect = session.get_bind().dialect.name
+    dialect = session.dialect.name
     values = {"unit_key": unit, "other": "", "updated_at": now,
               **dict.fromkeys(COUNT_FIELDS, 0)}
     statement: Any
@@ -104,7 +103,7 @@ def _ensure_row(session: Session, unit: str, now: datetime) -> None:
     session.execute(statement)
 
 
-def set_fields(session: Session, unit: str, values: Mapping[str, int | str],
+def set_fields(session: Connection, unit: str, values: Mapping[str, int | str],
                now: datetime) -> None:
     """Change the given columns of a region's report and leave the others as they are."""
     unknown = set(values) - WRITABLE
@@ -115,7 +114,7 @@ def set_fields(session: Session, unit: str, values: Mapping[str, int | str],
                     .values(**values, updated_at=now))
 
 
-def submit(session: Session, plan: Plan, unit: str, now: datetime,
+def submit(session: Connection, plan: Plan, unit: str, now: datetime,
            again: bool = False) -> Received:
     """Record the report as received now, unless it already was (then keep that time, which
     is what the late flag is judged by) or `again` asks to receive it anew."""
@@ -131,7 +130,7 @@ def submit(session: Session, plan: Plan, unit: str, now: datetime,
     return Received(unit, received_at, changed, is_late(plan, unit, received_at))
 
 
-def add_media(session: Session, unit: str, entry: MediaEntry, now: datetime) -> int:
+def add_media(session: Connection, unit: str, entry: MediaEntry, now: datetime) -> int:
     """Add one media coverage entry to a region's report; its id, for `media remove`."""
     _ensure_row(session, unit, now)
     m = MEDIA_COVERAGE
@@ -143,7 +142,7 @@ def add_media(session: Session, unit: str, entry: MediaEntry, now: datetime) -> 
     return ident
 
 
-def list_media(session: Session, plan: Plan, unit: str | None = None) -> list[MediaListing]:
+def list_media(session: Connection, plan: Plan, unit: str | None = None) -> list[MediaListing]:
     """Media coverage entries, regions in plan order, each region's by date."""
     m = MEDIA_COVERAGE
     query = select(m).order_by(m.c.published_on, m.c.id)
@@ -155,7 +154,7 @@ def list_media(session: Session, plan: Plan, unit: str | None = None) -> list[Me
             for row in rows]
 
 
-def remove_media(session: Session, ident: int, now: datetime) -> MediaListing | None:
+def remove_media(session: Connection, ident: int, now: datetime) -> MediaListing | None:
     """Delete one media coverage entry by id; None when there is no such entry."""
     m = MEDIA_COVERAGE
     row = session.execute(delete(m).where(m.c.id == ident)
@@ -168,7 +167,7 @@ def remove_media(session: Session, ident: int, now: datetime) -> MediaListing | 
     return MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, ident))
 
 
-def replace_reports(session: Session, plan: Plan, reports: Sequence[RegionResult],
+def replace_reports(session: Connection, plan: Plan, reports: Sequence[RegionResult],
                     now: datetime, again: bool = False) -> list[Received]:
     """Replace the given regions' reports (counts, other, media list) and receive them.
 
