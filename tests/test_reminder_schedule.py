@@ -134,9 +134,11 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
     the same position; each must still get exactly the mails composed for it alone."""
     import random
 
+    from tracker.remind import TickResult, preview_json, preview_json_text
     from tracker.reminders.derive import Situation, plan_tick
     from tracker.reminders.recipients import Recipient
     from tracker.status import AssignmentGroup
+    from tracker.views import compact
 
     chooser = random.Random(2017)
     required = {(n, u, b) for n, u, b in plan.assignments()
@@ -171,6 +173,8 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
         now = datetime.fromisoformat(moment)
         together = plan_tick(plan, recipients, situation, now, recorded=set())
         twins_told += sum(m.recipient.email.startswith("twin") for m in together.send)
+        tick = TickResult(together.send, together.skip)  # printed in pieces, as in one go
+        assert "".join(preview_json_text(tick, 3)) == compact(preview_json(tick, 3))
         for recipient in recipients:
             alone = plan_tick(plan, [recipient], situation, now, recorded=set())
             assert [m for m in together.send if m.recipient is recipient] == alone.send
@@ -178,3 +182,23 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
         reported_missing = {m.report_missing for m in together.send if m.report_missing}
         assert reported_missing <= set(missing)
     assert twins_told > 20
+
+
+def test_items_by_unit_lists_each_units_items_in_order_sharing_alike_tuples() -> None:
+    """The per-class computation of `items_by_unit` against its definition, unit by unit."""
+    import random
+
+    from tracker.reminders.derive import items_by_unit
+
+    chooser = random.Random(25)
+    for _ in range(500):
+        units = [f"school_{n}" for n in range(chooser.randint(1, 15))]
+        units_of = {item: set(chooser.sample(units, chooser.randint(0, len(units))))
+                    for item in chooser.sample(range(1, 27), chooser.randint(1, 10))}
+        found = items_by_unit(units_of)
+        expected = {unit: tuple(item for item in sorted(units_of) if unit in units_of[item])
+                    for unit in units}
+        assert found == {unit: items for unit, items in expected.items() if items}
+        by_items = {}
+        for items in found.values():
+            assert by_items.setdefault(items, items) is items  # equal tuples are one object

@@ -82,28 +82,27 @@ def _mails_json_text(mails: Sequence[DueMail], batch: int = 2000) -> Iterator[st
     """`compact([mail_json(m) for m in mails])` in pieces of `batch` mails."""
     # By id: the slots, recipients and item tuples (shared by alike mails) stay alive with
     # `mails`, and their own hashes would be slower.
-    slots: dict[int, tuple[str, str]] = {}
+    moments: dict[int, str] = {}
     recipients: dict[int, str] = {}
-    items: dict[int, str] = {}
+    tails: dict[tuple[int, int, bool], str] = {}
     texts = []
     for mail in mails:
         slot, recipient = mail.slot, mail.recipient
-        if id(slot) not in slots:
+        if id(slot) not in moments:
             send_at, local = _send_moments(slot.send_at)
-            moments = compact({"send_at": send_at, "local": local})[:-1]
-            stage = compact({"deadline": slot.deadline, "stage": slot.stage})[1:-1]
-            slots[id(slot)] = (moments + ",", f',{stage},"items":')
+            moments[id(slot)] = compact({"send_at": send_at, "local": local})[:-1] + ","
         if id(recipient) not in recipients:
             recipients[id(recipient)] = compact(
                 {"to": recipient.email, "unit": recipient.unit, "body": recipient.pairs[0][1],
                  "bodies": recipient.bodies})[1:-1]
-        if id(mail.items) not in items:
-            items[id(mail.items)] = compact(mail.items)
+        tail_key = (id(slot), id(mail.items), mail.late)
+        if tail_key not in tails:
+            stage = compact({"deadline": slot.deadline, "stage": slot.stage})[1:-1]
+            tails[tail_key] = (f',{stage},"items":{compact(mail.items)},'
+                               f'"late":{"true" if mail.late else "false"}}}')
         # mail_json's keys in order: send_at, local | to, unit, body, bodies | deadline,
-        # stage, items | late
-        moments, stage = slots[id(slot)]
-        texts.append(f'{moments}{recipients[id(recipient)]}{stage}{items[id(mail.items)]},'
-                     f'"late":{"true" if mail.late else "false"}}}')
+        # stage, items, late
+        texts.append(moments[id(slot)] + recipients[id(recipient)] + tails[tail_key])
     yield "["
     for start in range(0, len(texts), batch):
         yield ("," if start else "") + ",".join(texts[start:start + batch])
