@@ -145,6 +145,20 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
     return engine
 
 
+def upsert_insert(connection: Connection, table: Any) -> Any:
+    """An INSERT with ON CONFLICT clauses, in the connection's dialect (SQLite or PostgreSQL).
+
+    The PostgreSQL dialect module is imported only when it is the one in use: a command on
+    SQLite is spared its import (a twentieth of a second on a slow machine)."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
+
+
 class Database:
     """One engine and the two kinds of connection the services use."""
 

@@ -23,10 +23,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.coretables import OUTBOX, OUTBOX_BODY
-from tracker.db import Database, UTCDateTime
+from tracker.db import Database, UTCDateTime, upsert_insert
 from tracker.driversql import DriverStatement
 from tracker.errors import UserError
 
@@ -105,9 +104,7 @@ class NewRow:
 
 
 def _insert(conn: Executor, table: Any = OUTBOX) -> Any:
-    dialect = conn.dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)
+    return upsert_insert(conn, table)
 
 
 @functools.lru_cache(maxsize=256)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 from tracker.reports.fields import COUNT_FIELDS, MediaEntry
 
@@ -67,7 +68,7 @@ class Totals:
 def totals(results: Sequence[RegionResult]) -> Totals:
     """The national totals of the given regions' reports (all of them, received or not:
     a figure entered but not yet submitted is still the best one known)."""
-    sums = {name: sum(r.count(name) for r in results) for name in COUNT_FIELDS}
+    sums = {name: sum(map(attrgetter(name), results)) for name in COUNT_FIELDS}
     return Totals(**sums,
                   media_coverage=sum(len(r.media_coverage) for r in results),
                   received=sum(r.received for r in results),

@@ -16,9 +16,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.coretables import MEDIA_COVERAGE, REGION_REPORT
+from tracker.db import upsert_insert
 from tracker.plan.model import Plan
 from tracker.reports.deadline import is_late
 from tracker.reports.fields import COUNT_FIELDS, MediaEntry
@@ -91,10 +91,9 @@ def _ensure_row(session: Connection, unit: str, now: datetime) -> None:
     values = {"unit_key": unit, "other": "", "updated_at": now,
               **dict.fromkeys(COUNT_FIELDS, 0)}
     statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(REGION_REPORT).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(REGION_REPORT).values(**values).on_conflict_do_nothing()
+    if dialect in ("postgresql", "sqlite"):
+        statement = upsert_insert(session, REGION_REPORT).values(**values)
+        statement = statement.on_conflict_do_nothing()
     else:
         if session.execute(select(REGION_REPORT.c.unit_key)
                            .where(REGION_REPORT.c.unit_key == unit)).first():
