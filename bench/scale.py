@@ -10,17 +10,21 @@ Goal: status, digest and a tick each within 1 s and 300 MB.
 `--reuse DIR` (SQLite only) keeps the generated campaign in DIR and, when DIR already holds one,
 skips generating, loading and marking it, so iterating on the read commands takes seconds.
 `--runs N` times each read command N times and prints the median (the machine may be busy).
+The reads run in turns with `python -c pass` and `python -c "import sqlalchemy"`, and each is
+also printed as a multiple of the latter: what every command pays before its own work, and a
+measure of the machine's speed that day.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import uuid
 from pathlib import Path
 
-from common import TRACKER, generated_contacts, generated_plan, machine, timed
+from common import TRACKER, Run, generated_contacts, generated_plan, machine, timed
 
 
 def _postgres_database(admin_url: str) -> str:
@@ -66,21 +70,37 @@ def main() -> None:
         ("tick: derive what is due", [*base, "--now", "2017-04-26T11:00+06:00", "remind",
                                       "preview", "--json"]),
     ]
+    references = [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ('python -c "import sqlalchemy"', [sys.executable, "-c", "import sqlalchemy"]),
+    ]
     print(f"machine: {machine()}")
     print(f"database: {'SQLite file' if args.db == 'sqlite' else 'PostgreSQL'}; "
           f"{args.units} units × 26 items = {args.units * 26:,} assignments"
           + (f" (reused from {work})" if reused else f" (in {work})"))
     print(f"  {'step':<28} {'wall s':>8} {'peak MB':>9}")
-    steps = [(label, cmd, 1) for label, cmd in ([] if reused else loads)]
-    steps += [(label, cmd, args.runs) for label, cmd in reads]
-    for label, cmd, times in steps:
-        runs = [timed(cmd) for _ in range(times)]
-        wall = statistics.median(r.wall for r in runs)
-        peak = max(r.peak_mb for r in runs)
-        codes = {r.returncode for r in runs} - {0}
-        flag = f"  (exit {min(codes)})" if codes else ""
-        print(f"  {label:<28} {wall:8.2f} {peak:9.0f}{flag}")
+    for label, cmd in ([] if reused else loads):
+        _report(label, [timed(cmd)])
+    # The read commands and the references run in turns, so a busy spell of a shared machine
+    # falls on all of them alike; the ratio to `import sqlalchemy` (what every command pays
+    # first) says how much is the command's own work on a machine of any speed.
+    turns: dict[str, list[Run]] = {label: [] for label, _ in references + reads}
+    for _ in range(args.runs):
+        for label, cmd in references + reads:
+            turns[label].append(timed(cmd))
+    baseline = statistics.median(r.wall for r in turns[references[1][0]])
+    read_labels = {label for label, _ in reads}
+    for label in turns:
+        _report(label, turns[label], baseline if label in read_labels else None)
 
+
+def _report(label: str, runs: list[Run], baseline: float | None = None) -> None:
+    wall = statistics.median(r.wall for r in runs)
+    peak = max(r.peak_mb for r in runs)
+    codes = {r.returncode for r in runs} - {0}
+    flag = f"  (exit {min(codes)})" if codes else ""
+    ratio = f"   {wall / baseline:4.1f}x import sqlalchemy" if baseline else ""
+    print(f"  {label:<28} {wall:8.2f} {peak:9.0f}{ratio}{flag}")
 
 if __name__ == "__main__":
     main()
