@@ -140,7 +140,10 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("immediate", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the driver's connection: through SQLAlchemy's execution machinery this one word
+        # cost more than the rest of a typical outbox transaction (47 of 123 µs).
+        connection.connection.dbapi_connection.execute(
+            "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
