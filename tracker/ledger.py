@@ -139,17 +139,16 @@ class Ledger:
             with connection.begin():
                 results = _run_batch(connection, batch)
         except Exception as exc:
-            for request in batch:
-                if request.future is not None:
-                    self._loop.call_soon_threadsafe(_fail, request.future, exc)
-                elif self._failure is None:
-                    self._failure = exc
             if any(request.future is None for request in batch):
+                self._failure = self._failure or exc
                 log.error("could not record the outcome of a delivery: %s", exc)
+            self._loop.call_soon_threadsafe(
+                _fail, [r.future for r in batch if r.future is not None], exc)
             return False
-        for request, result in zip(batch, results, strict=True):
-            if request.future is not None:
-                self._loop.call_soon_threadsafe(_succeed, request.future, result)
+        # One wake-up of the event loop per transaction, not per request.
+        self._loop.call_soon_threadsafe(_succeed, [
+            (request.future, result) for request, result in zip(batch, results, strict=True)
+            if request.future is not None])
         return True
 
 
@@ -171,11 +170,13 @@ def _run_batch(connection: Connection, batch: list[_Request]) -> list[Any]:
     return results
 
 
-def _succeed(future: asyncio.Future[Any], result: Any) -> None:
-    if not future.done():
-        future.set_result(result)
+def _succeed(settled: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, result in settled:
+        if not future.done():
+            future.set_result(result)
 
 
-def _fail(future: asyncio.Future[Any], exc: BaseException) -> None:
-    if not future.done():
-        future.set_exception(exc)
+def _fail(futures: list[asyncio.Future[Any]], exc: BaseException) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_exception(exc)
