@@ -39,8 +39,8 @@ class App:
     def plan(self) -> Plan:
         """The plan as last loaded into the database."""
         if self._plan is None:
-            with self.database().reading() as session:
-                stored = session.execute(text("SELECT plan_json FROM campaign")).scalar()
+            with self.database().reading() as conn:
+                stored = conn.execute(text("SELECT plan_json FROM campaign")).scalar()
             if stored is None:
                 raise RuntimeFailure("no plan is loaded: run `tracker init`")
             self._plan = plan_from_dict(json.loads(stored))

@@ -110,26 +110,26 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     return Contact(role, unit, body, email, name, lang)
 
 
-def store_contacts(session: Connection, book: ContactBook) -> int:
+def store_contacts(conn: Connection, book: ContactBook) -> int:
     """Replace the stored contacts with the book's, in the caller's transaction."""
-    session.execute(delete(CONTACT))
-    session.execute(insert(CONTACT), [
+    conn.execute(delete(CONTACT))
+    conn.execute(insert(CONTACT), [
         {"role": c.role, "unit_key": c.unit, "body_key": c.body, "email": c.email,
          "name": c.name, "lang": c.lang} for c in book.contacts])
     from tracker.settings_store import set_setting
 
-    set_setting(session, "reply_to", book.reply_to or "")
+    set_setting(conn, "reply_to", book.reply_to or "")
     return len(book.contacts)
 
 
-def stored_contacts(session: Connection) -> ContactBook:
-    rows = session.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
+def stored_contacts(conn: Connection) -> ContactBook:
+    rows = conn.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
                                   CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
                            .order_by(CONTACT.c.id)).all()
     from tracker.settings_store import get_setting
 
     return ContactBook(tuple(Contact(*row) for row in rows),
-                       get_setting(session, "reply_to") or None)
+                       get_setting(conn, "reply_to") or None)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,8 @@ def _check_contacts(report: Report, db: Any) -> None:
     except RuntimeFailure as exc:
         report.add("contacts", "problem", str(exc))
         return
-    with db.reading() as session:
-        book = stored_contacts(session)
+    with db.reading() as conn:
+        book = stored_contacts(conn)
     if not book.agencies:
         report.add("contacts", "problem", "no contacts are loaded, so nobody is reminded: run "
                    "`tracker contacts load contacts.yaml`")
@@ -191,12 +191,12 @@ def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
     from tracker import outbox
     from tracker.coretables import OUTBOX
 
-    with db.reading() as session:
-        counts = outbox.counts(session)
-        open_rows = session.execute(
+    with db.reading() as conn:
+        counts = outbox.counts(conn)
+        open_rows = conn.execute(
             select(OUTBOX.c.state, OUTBOX.c.claimed_by, OUTBOX.c.claimed_at)
             .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
-        overdue = session.execute(
+        overdue = conn.execute(
             select(func.count()).select_from(OUTBOX).where(
                 # due an hour ago, and known for an hour (a mail recorded late for an earlier
                 # slot is not a sign that nobody sends)

@@ -45,7 +45,7 @@ def moment_reader(dialect: Dialect) -> Callable[[object], datetime | None]:
     return moment
 
 
-def load_history(session: Connection, item: int | None = None, units: list[str] | None = None,
+def load_history(conn: Connection, item: int | None = None, units: list[str] | None = None,
                  since: datetime | None = None, limit: int | None = None,
                  until: datetime | None = None) -> list[HistoryEntry]:
     """Events oldest first (the newest `limit` of them when a limit is given), after `since`
@@ -66,8 +66,8 @@ def load_history(session: Connection, item: int | None = None, units: list[str] 
     query = query.order_by(e.c.at.desc(), e.c.id.desc())
     if limit is not None:
         query = query.limit(limit)
-    rows = session.execute(query).all()
-    moment = moment_reader(session.dialect)
+    rows = conn.execute(query).all()
+    moment = moment_reader(conn.dialect)
     return [HistoryEntry(ident, cast(datetime, moment(at)), number, unit, body, action, by, note,
                          moment(done_at))
             for ident, at, number, unit, body, action, by, note, done_at in reversed(rows)]

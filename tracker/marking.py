@@ -53,7 +53,7 @@ def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) 
     return moment
 
 
-def apply(session: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
+def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
           note: str, now: datetime, on: date | datetime | None = None) -> MarkResult:
     """Mark (`action='mark'`) or unmark the selected assignments in one transaction."""
     a = ASSIGNMENT
@@ -73,8 +73,8 @@ def apply(session: Connection, plan: Plan, selection: Selection, action: str, *,
                                             a.c.unit_key.in_(units)]
         if selection.body:
             where.append(a.c.body_key == selection.body)
-        result.matched += session.execute(select(func.count()).where(*where)).scalar_one()
-        rows = session.execute(
+        result.matched += conn.execute(select(func.count()).where(*where)).scalar_one()
+        rows = conn.execute(
             update(a).where(*where, a.c.state == from_state).values(**values)
             .returning(a.c.id, a.c.item_number, a.c.unit_key, a.c.body_key)).all()
         for ident, item, unit, body in rows:
@@ -83,6 +83,6 @@ def apply(session: Connection, plan: Plan, selection: Selection, action: str, *,
                            "note": note, "done_at": values["done_at"]})
     e = EVENT
     for start in range(0, len(events), _CHUNK):
-        session.execute(insert(e), events[start:start + _CHUNK])
+        conn.execute(insert(e), events[start:start + _CHUNK])
     result.changed.sort()
     return result

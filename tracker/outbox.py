@@ -29,9 +29,6 @@ from tracker.db import Database, UTCDateTime, upsert_insert
 from tracker.driversql import DriverStatement
 from tracker.errors import UserError
 
-Executor = Connection
-"""Where the ledger functions run their statements: a session or a plain connection."""
-
 STATES = ("pending", "claimed", "transmitting", "sent", "failed", "uncertain", "skipped")
 OPEN_STATES = ("pending", "claimed", "transmitting")
 
@@ -103,7 +100,7 @@ class NewRow:
     """The message body; stored once for every row that shares it."""
 
 
-def _insert(conn: Executor, table: Any = OUTBOX) -> Any:
+def _insert(conn: Connection, table: Any = OUTBOX) -> Any:
     return upsert_insert(conn, table)
 
 
@@ -114,13 +111,13 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def record(session: Executor, rows: Sequence[NewRow], now: datetime) -> int:
+def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
     """Insert rows; a key already present (another process was quicker) is left alone."""
     if not rows:
         return 0
     bodies = {body_digest(r.body): r.body for r in rows}
-    statement = _insert(session, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
-    session.execute(statement, [{"digest": d, "data": b} for d, b in bodies.items()])
+    statement = _insert(conn, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
+    conn.execute(statement, [{"digest": d, "data": b} for d, b in bodies.items()])
     values = [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
@@ -136,14 +133,14 @@ def record(session: Executor, rows: Sequence[NewRow], now: datetime) -> int:
     } for r in rows]
     inserted = 0
     for start in range(0, len(values), 500):
-        statement = _insert(session).on_conflict_do_nothing(index_elements=["dedupe_key"])
-        result = session.execute(statement.returning(OUTBOX.c.id), values[start:start + 500])
+        statement = _insert(conn).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        result = conn.execute(statement.returning(OUTBOX.c.id), values[start:start + 500])
         inserted += len(result.all())
     return inserted
 
 
-def recorded_keys(session: Connection, campaign: str, kind: str = "reminder") -> set[str]:
-    return set(session.execute(select(OUTBOX.c.dedupe_key).where(
+def recorded_keys(conn: Connection, campaign: str, kind: str = "reminder") -> set[str]:
+    return set(conn.execute(select(OUTBOX.c.dedupe_key).where(
         OUTBOX.c.campaign == campaign, OUTBOX.c.kind == kind)).scalars())
 
 
@@ -156,7 +153,7 @@ class Claimed:
     attempts: int
 
 
-# The functions below take an open connection (or session) inside a write transaction: a
+# The functions below take an open connection inside a write transaction: a
 # delivery run issues them through its ledger (tracker.ledger), which groups them into few
 # commits.
 
@@ -174,7 +171,7 @@ _CLAIM = (update(OUTBOX)
                      OUTBOX.c.attempts, OUTBOX.c.body_digest))
 
 
-def claim(conn: Executor, worker: str, now: datetime, limit: int,
+def claim(conn: Connection, worker: str, now: datetime, limit: int,
           skip_locked: bool) -> list[Claimed]:
     """Take up to `limit` due rows for this worker (`skip_locked`: PostgreSQL's FOR UPDATE SKIP
     LOCKED, so concurrent claimers never wait for or take each other's rows)."""
@@ -190,7 +187,7 @@ def claim(conn: Executor, worker: str, now: datetime, limit: int,
     return sorted(claimed, key=lambda c: ids.index(c.id))
 
 
-def load_bodies(conn: Executor, digests: set[str | None]) -> dict[str | None, bytes]:
+def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
     """The stored bodies by digest (rows recorded before bodies were shared have none)."""
     wanted = sorted(d for d in digests if d)
     if not wanted:
@@ -258,7 +255,7 @@ def finish_many(conn: Connection, outcomes: Sequence[tuple[int, str, dict[str, A
     return [None] * len(outcomes)
 
 
-def release(conn: Executor, ids: Sequence[int], worker: str) -> None:
+def release(conn: Connection, ids: Sequence[int], worker: str) -> None:
     """Hand claimed rows back untouched (no attempt spent): e.g. on a configuration error."""
     if not ids:
         return
@@ -267,7 +264,7 @@ def release(conn: Executor, ids: Sequence[int], worker: str) -> None:
                  .values(state="pending", claimed_by=None, claimed_at=None))
 
 
-def recover(conn: Executor, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
+def recover(conn: Connection, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
     """Rows left by dead processes: `claimed` back to pending, `transmitting` to uncertain.
 
     A claim is dead when it belongs to a process of this host that no longer exists, or when
@@ -318,19 +315,19 @@ def _alive(pid: int) -> bool:
 
 def close_open_rows(db: Database, now: datetime, reason: str) -> int:
     """After the campaign closed: pending rows will never go; say so instead of keeping them."""
-    with db.writing() as session:
-        result = session.execute(update(OUTBOX).where(OUTBOX.c.state == "pending")
+    with db.writing() as conn:
+        result = conn.execute(update(OUTBOX).where(OUTBOX.c.state == "pending")
                                  .values(state="skipped", finished_at=now, last_error=reason)
                                  .returning(OUTBOX.c.id)).all()
     return len(result)
 
 
-def counts(session: Connection) -> dict[str, int]:
-    rows = session.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all()
+def counts(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all()
     return {state: int(n) for state, n in rows}
 
 
-def list_rows(session: Connection, state: str | None = None) -> list[dict[str, Any]]:
+def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]]:
     query = select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.deadline, OUTBOX.c.stage,
                    OUTBOX.c.recipient, OUTBOX.c.unit_key, OUTBOX.c.body_keys, OUTBOX.c["items"],
                    OUTBOX.c.send_at, OUTBOX.c.recorded_at, OUTBOX.c.late, OUTBOX.c.state,
@@ -339,7 +336,7 @@ def list_rows(session: Connection, state: str | None = None) -> list[dict[str, A
     if state:
         query = query.where(OUTBOX.c.state == state)
     result = []
-    for row in session.execute(query.order_by(OUTBOX.c.send_at, OUTBOX.c.id)).mappings():
+    for row in conn.execute(query.order_by(OUTBOX.c.send_at, OUTBOX.c.id)).mappings():
         entry = dict(row)
         entry["items"] = json.loads(entry["items"])
         entry["bodies"] = [b for b in entry.pop("body_keys").split(",") if b]
@@ -348,36 +345,36 @@ def list_rows(session: Connection, state: str | None = None) -> list[dict[str, A
     return result
 
 
-def resolve(session: Connection, row_id: int, outcome: str, note: str, now: datetime) -> None:
+def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetime) -> None:
     """A person settles an uncertain or failed row (having checked with the recipient)."""
-    state = _state_of(session, row_id)
+    state = _state_of(conn, row_id)
     if state not in ("uncertain", "failed"):
         raise UserError(f"outbox row {row_id} is {state}: only uncertain or failed rows can be "
                         "resolved")
-    session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
         state=outcome, finished_at=now,
         last_error=f"resolved as {outcome} by staff" + (f": {note}" if note else "")))
 
 
-def retry(session: Connection, row_id: int, now: datetime) -> None:
+def retry(conn: Connection, row_id: int, now: datetime) -> None:
     """Send a failed or uncertain row again (a person's decision, never automatic)."""
-    state = _state_of(session, row_id)
+    state = _state_of(conn, row_id)
     if state not in ("uncertain", "failed"):
         raise UserError(f"outbox row {row_id} is {state}: only uncertain or failed rows can be "
                         "retried")
-    session.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
+    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
         state="pending", attempts=0, next_attempt_at=now, finished_at=None))
 
 
-def _state_of(session: Connection, row_id: int) -> str:
-    state = session.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
+def _state_of(conn: Connection, row_id: int) -> str:
+    state = conn.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
     if state is None:
         raise UserError(f"no outbox row {row_id}")
     return str(state)
 
 
-def problems(session: Connection) -> dict[str, int]:
-    found = counts(session)
+def problems(conn: Connection) -> dict[str, int]:
+    found = counts(conn)
     return {"failed": found.get("failed", 0), "uncertain": found.get("uncertain", 0)}
 
 

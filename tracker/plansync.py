@@ -33,25 +33,25 @@ class SyncReport:
                                     *self.updated.values()))
 
 
-def sync_plan(session: Connection, plan: Plan, now: datetime) -> SyncReport:
+def sync_plan(conn: Connection, plan: Plan, now: datetime) -> SyncReport:
     """Make the database describe `plan`; refuse to drop anything with recorded progress."""
     report = SyncReport()
-    _sync_campaign(session, plan, now, report)
-    _sync_rows(session, UNIT, "key", _unit_rows(plan), report, "units")
-    _sync_rows(session, BODY, "key", _body_rows(plan), report, "bodies")
-    _sync_rows(session, ITEM, "number", _item_rows(plan), report, "items")
-    _sync_assignments(session, plan, now, report)
-    _delete_missing(session, ITEM, "number", {i.number for i in plan.items}, report, "items")
-    _delete_missing(session, UNIT, "key", set(plan.unit_keys), report, "units")
-    _delete_missing(session, BODY, "key", set(plan.bodies), report, "bodies")
+    _sync_campaign(conn, plan, now, report)
+    _sync_rows(conn, UNIT, "key", _unit_rows(plan), report, "units")
+    _sync_rows(conn, BODY, "key", _body_rows(plan), report, "bodies")
+    _sync_rows(conn, ITEM, "number", _item_rows(plan), report, "items")
+    _sync_assignments(conn, plan, now, report)
+    _delete_missing(conn, ITEM, "number", {i.number for i in plan.items}, report, "items")
+    _delete_missing(conn, UNIT, "key", set(plan.unit_keys), report, "units")
+    _delete_missing(conn, BODY, "key", set(plan.bodies), report, "bodies")
     return report
 
 
-def _sync_campaign(session: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
+def _sync_campaign(conn: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
     plan_json = json.dumps(plan_to_dict(plan), ensure_ascii=False, sort_keys=True)
-    existing = session.execute(select(CAMPAIGN.c.key, CAMPAIGN.c.plan_json)).all()
+    existing = conn.execute(select(CAMPAIGN.c.key, CAMPAIGN.c.plan_json)).all()
     if not existing:
-        session.execute(insert(CAMPAIGN).values(key=plan.key, plan_json=plan_json, loaded_at=now))
+        conn.execute(insert(CAMPAIGN).values(key=plan.key, plan_json=plan_json, loaded_at=now))
         report.created = True
         return
     key, stored = existing[0]
@@ -59,7 +59,7 @@ def _sync_campaign(session: Connection, plan: Plan, now: datetime, report: SyncR
         raise UserError(f"{plan.source}: this database tracks campaign '{key}', the file "
                         f"describes '{plan.key}'; use another database for another campaign")
     if stored != plan_json:
-        session.execute(update(CAMPAIGN).values(plan_json=plan_json, loaded_at=now))
+        conn.execute(update(CAMPAIGN).values(plan_json=plan_json, loaded_at=now))
         report.updated["campaign"] = 1
 
 
@@ -86,25 +86,25 @@ def _item_rows(plan: Plan) -> list[dict[str, object]]:
              "due_kind": i.due.kind, "due_date": plan.due_date(i)} for i in plan.items]
 
 
-def _sync_rows(session: Connection, table: Table, key: str, rows: list[dict[str, object]],
+def _sync_rows(conn: Connection, table: Table, key: str, rows: list[dict[str, object]],
                report: SyncReport, label: str) -> None:
     """Insert new rows and update changed ones (deletions come after assignments)."""
     columns = list(rows[0]) if rows else []
     existing = {row[0]: tuple(row[1:]) for row in
-                session.execute(select(*(table.c[c] for c in [key, *columns]))).all()}
+                conn.execute(select(*(table.c[c] for c in [key, *columns]))).all()}
     new = [r for r in rows if r[key] not in existing]
     changed = [r for r in rows if r[key] in existing
                and existing[r[key]] != tuple(r[c] for c in [key, *columns])[1:]]
     if new:
-        session.execute(insert(table), new)
+        conn.execute(insert(table), new)
         report.added[label] = len(new)
     for row in changed:
-        session.execute(update(table).where(table.c[key] == row[key]).values(**row))
+        conn.execute(update(table).where(table.c[key] == row[key]).values(**row))
     if changed:
         report.updated[label] = len(changed)
 
 
-def _sync_assignments(session: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
+def _sync_assignments(conn: Connection, plan: Plan, now: datetime, report: SyncReport) -> None:
     wanted: dict[tuple[int, str, str], bool] = {}
     for item in plan.items:
         for unit in plan.units_of(item):
@@ -113,12 +113,12 @@ def _sync_assignments(session: Connection, plan: Plan, now: datetime, report: Sy
                 wanted[(item.number, unit, body)] = body in required
     a = ASSIGNMENT
     existing = {(r.item_number, r.unit_key, r.body_key): (r.id, r.required) for r in
-                session.execute(select(a.c.id, a.c.item_number, a.c.unit_key, a.c.body_key,
+                conn.execute(select(a.c.id, a.c.item_number, a.c.unit_key, a.c.body_key,
                                        a.c.required)).all()}
     gone = [(ident, key) for key, (ident, _) in existing.items() if key not in wanted]
     if gone:
         ids = [ident for ident, _ in gone]
-        worked = session.execute(
+        worked = conn.execute(
             select(a.c.item_number, a.c.unit_key, a.c.body_key)
             .where(a.c.id.in_(ids))
             .where(a.c.id.in_(select(EVENT.c.assignment_id)))
@@ -129,26 +129,26 @@ def _sync_assignments(session: Connection, plan: Plan, now: datetime, report: Sy
                             "progress has been recorded on it; unmark it first or keep it in the "
                             "plan")
         for start in range(0, len(ids), 5000):
-            session.execute(delete(a).where(a.c.id.in_(ids[start:start + 5000])))
+            conn.execute(delete(a).where(a.c.id.in_(ids[start:start + 5000])))
         report.removed["assignments"] = len(ids)
     new = [{"item_number": k[0], "unit_key": k[1], "body_key": k[2], "required": req,
             "state": "pending", "updated_at": now}
            for k, req in wanted.items() if k not in existing]
     if new:
-        session.execute(insert(a), new)
+        conn.execute(insert(a), new)
         report.added["assignments"] = len(new)
     flipped = [(existing[k][0], req) for k, req in wanted.items()
                if k in existing and existing[k][1] != req]
     for ident, req in flipped:
-        session.execute(update(a).where(a.c.id == ident).values(required=req))
+        conn.execute(update(a).where(a.c.id == ident).values(required=req))
     if flipped:
         report.updated["assignments"] = len(flipped)
 
 
-def _delete_missing(session: Connection, table: Table, key: str, keep: set[object],
+def _delete_missing(conn: Connection, table: Table, key: str, keep: set[object],
                     report: SyncReport, label: str) -> None:
-    present = set(session.execute(select(table.c[key])).scalars())
+    present = set(conn.execute(select(table.c[key])).scalars())
     gone = present - keep
     if gone:
-        session.execute(delete(table).where(table.c[key].in_(gone)))
+        conn.execute(delete(table).where(table.c[key].in_(gone)))
         report.removed[label] = len(gone)

@@ -22,15 +22,15 @@ from tracker.timefmt import iso_utc
 from tracker.views import compact
 
 
-def load_situation(session: Connection, plan: Plan) -> Situation:
+def load_situation(conn: Connection, plan: Plan) -> Situation:
     """What is outstanding, from the same grouped read of the assignments as the status grid."""
     from tracker.reports.store import missing_reports
 
-    return Situation(assignment_groups(session), missing_reports(session, plan))
+    return Situation(assignment_groups(conn), missing_reports(conn, plan))
 
 
-def load_recipients(session: Connection, plan: Plan) -> tuple[list[Recipient], str | None]:
-    book = stored_contacts(session)
+def load_recipients(conn: Connection, plan: Plan) -> tuple[list[Recipient], str | None]:
+    book = stored_contacts(conn)
     return recipients_from(plan, book), book.reply_to
 
 
@@ -111,9 +111,9 @@ def _mails_json_text(mails: Sequence[DueMail], batch: int = 2000) -> Iterator[st
 
 def simulate_mails(app: App, start: datetime, end: datetime) -> list[DueMail]:
     plan = app.plan()
-    with app.database().reading() as session:
-        recipients, _ = load_recipients(session, plan)
-        situation = load_situation(session, plan)
+    with app.database().reading() as conn:
+        recipients, _ = load_recipients(conn, plan)
+        situation = load_situation(conn, plan)
     return simulate(plan, recipients, situation, start, end)
 
 
@@ -131,10 +131,10 @@ class TickResult:
 def due_now(app: App, now: datetime) -> TickResult:
     """What a tick at `now` would record, without recording it."""
     plan = app.plan()
-    with app.database().reading() as session:
-        recipients, reply_to = load_recipients(session, plan)
-        situation = load_situation(session, plan)
-        recorded = outbox.recorded_keys(session, plan.key)
+    with app.database().reading() as conn:
+        recipients, reply_to = load_recipients(conn, plan)
+        situation = load_situation(conn, plan)
+        recorded = outbox.recorded_keys(conn, plan.key)
     decided = plan_tick(plan, recipients, situation, now, recorded)
     return TickResult(decided.send, decided.skip, closed=decided.closed, reply_to=reply_to)
 
@@ -215,6 +215,6 @@ def send_now(app: App, clock: Callable[[], datetime], *, workers: int = 4,
 
 
 def pending_rows(app: App, now: datetime) -> Sequence[dict[str, Any]]:
-    with app.database().reading() as session:
-        rows = outbox.list_rows(session, "pending")
+    with app.database().reading() as conn:
+        rows = outbox.list_rows(conn, "pending")
     return [r for r in rows if r["next_attempt_at"] <= now]

@@ -7,11 +7,11 @@ from sqlalchemy import Connection, delete, insert, select
 from tracker.coretables import SETTING
 
 
-def get_setting(session: Connection, key: str) -> str | None:
-    value = session.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
+def get_setting(conn: Connection, key: str) -> str | None:
+    value = conn.execute(select(SETTING.c.value).where(SETTING.c.key == key)).scalar()
     return None if value is None else str(value)
 
 
-def set_setting(session: Connection, key: str, value: str) -> None:
-    session.execute(delete(SETTING).where(SETTING.c.key == key))
-    session.execute(insert(SETTING).values(key=key, value=value))
+def set_setting(conn: Connection, key: str, value: str) -> None:
+    conn.execute(delete(SETTING).where(SETTING.c.key == key))
+    conn.execute(insert(SETTING).values(key=key, value=value))

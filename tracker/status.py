@@ -54,7 +54,7 @@ class AssignmentGroup:
     units: list[str]
 
 
-def assignment_groups(session: Connection, units: Iterable[str] | None = None,
+def assignment_groups(conn: Connection, units: Iterable[str] | None = None,
                       items: Iterable[int] | None = None) -> list[AssignmentGroup]:
     """The assignments (optionally only these units or items) as groups; see the module doc."""
     a = _ASSIGNMENT
@@ -68,7 +68,7 @@ def assignment_groups(session: Connection, units: Iterable[str] | None = None,
     # sets built over them compare by identity.
     return [AssignmentGroup(item, body, bool(required), state, done_at,
                             list(map(sys.intern, joined.split(_SEPARATOR))))
-            for item, body, required, state, done_at, joined in session.execute(query)]
+            for item, body, required, state, done_at, joined in conn.execute(query)]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -212,6 +212,6 @@ def _summaries(runs: Iterable[Run], unit_order: Sequence[str]) -> list[UnitSumma
     return summaries
 
 
-def load_grid(session: Connection, plan: Plan, as_of: datetime,
+def load_grid(conn: Connection, plan: Plan, as_of: datetime,
               units: Sequence[str] | None = None) -> Grid:
-    return build_grid(plan, assignment_groups(session, units=units), as_of)
+    return build_grid(plan, assignment_groups(conn, units=units), as_of)

@@ -46,8 +46,8 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
         _send(app)
         return
     plan = app.plan()
-    with app.database().reading() as session:
-        data = build_digest(session, plan, app.now, since_moment)
+    with app.database().reading() as conn:
+        data = build_digest(conn, plan, app.now, since_moment)
     if fmt == "json":
         if output:
             import json

@@ -41,9 +41,9 @@ def final_report(app: App, file: Path, lang: str | None) -> None:
     check_target(file)
     chosen = lang or (app.lang if app.lang in _LANGUAGES else "ru")
     plan = app.plan()
-    with app.database().reading() as session:
-        grid = load_grid(session, plan, app.now)
-        results = load_reports(session, plan)
+    with app.database().reading() as conn:
+        grid = load_grid(conn, plan, app.now)
+        results = load_reports(conn, plan)
     write_report(file, build_report(plan, grid, results, app.now, chosen))
     done = sum(cell.state == "done" for cell in grid.cells)
     received = sum(result.received for result in results)

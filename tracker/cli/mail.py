@@ -62,8 +62,8 @@ def contacts_load(app: App, file: Path) -> None:
     from tracker.contacts import contact_gaps, store_contacts
 
     book = _read_contacts(app, file)
-    with app.database().writing() as session:
-        count = store_contacts(session, book)
+    with app.database().writing() as conn:
+        count = store_contacts(conn, book)
     gaps = contact_gaps(app.plan(), book)
     click.echo(f"loaded {count} contacts from {file}")
     if gaps:
@@ -84,8 +84,8 @@ def contacts_gaps(app: App, as_json: bool) -> None:
     from tracker.contacts import contact_gaps, stored_contacts
 
     plan = app.plan()
-    with app.database().reading() as session:
-        gaps = contact_gaps(plan, stored_contacts(session))
+    with app.database().reading() as conn:
+        gaps = contact_gaps(plan, stored_contacts(conn))
     if as_json:
         emit_json([{"unit": g.unit, "body": g.body, "items": list(g.items)} for g in gaps])
         return
@@ -242,8 +242,8 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     from tracker.timefmt import iso_utc
 
     app: App = ctx.obj
-    with app.database().reading() as session:
-        rows = ledger.list_rows(session, state)
+    with app.database().reading() as conn:
+        rows = ledger.list_rows(conn, state)
     if as_json:
         emit_json([{**row, **{k: iso_utc(row[k]) for k in
                               ("send_at", "recorded_at", "next_attempt_at", "finished_at")}}
@@ -270,8 +270,8 @@ def outbox_resolve(app: App, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
     from tracker import outbox as ledger
 
-    with app.database().writing() as session:
-        ledger.resolve(session, row_id, outcome, note, app.now)
+    with app.database().writing() as conn:
+        ledger.resolve(conn, row_id, outcome, note, app.now)
     click.echo(f"outbox row {row_id} resolved as {outcome}")
 
 
@@ -282,8 +282,8 @@ def outbox_retry(app: App, row_id: int) -> None:
     """Queue a failed or uncertain row to be sent again by the next run."""
     from tracker import outbox as ledger
 
-    with app.database().writing() as session:
-        ledger.retry(session, row_id, app.now)
+    with app.database().writing() as conn:
+        ledger.retry(conn, row_id, app.now)
     click.echo(f"outbox row {row_id} queued again")
 
 

@@ -42,8 +42,8 @@ def items(app: App, as_json: bool, region: str | None, body: str | None,
               if (body is None or body in i.responsible)
               and (units is None or any(u in plan.units_of(i) for u in units))]
     if state is not None:
-        with app.database().reading() as session:
-            grid = load_grid(session, plan, app.now, units=units)
+        with app.database().reading() as conn:
+            grid = load_grid(conn, plan, app.now, units=units)
         states: dict[int, set[str]] = {}
         for cell in grid.cells:
             states.setdefault(cell.item, set()).add(cell.state)
@@ -128,8 +128,8 @@ def _change(app: App, action: str, item_args: tuple[str, ...], region: tuple[str
     plan = app.plan()
     selection = select(plan, item_args, region, body)
     moment = _parse_on(on)
-    with app.database().writing() as session:
-        result = apply(session, plan, selection, action, actor=_actor(by), note=note,
+    with app.database().writing() as conn:
+        result = apply(conn, plan, selection, action, actor=_actor(by), note=note,
                        now=app.now, on=moment)
     verb = "marked done" if action == "mark" else "marked not done"
     already = "already done" if action == "mark" else "already not done"
@@ -233,8 +233,8 @@ def status(app: App, region: str | None, as_json: bool) -> None:
         from tracker.errors import UserError
 
         raise UserError("--region takes one region here")
-    with app.database().reading() as session:
-        grid = load_grid(session, plan, app.now, units=units)
+    with app.database().reading() as conn:
+        grid = load_grid(conn, plan, app.now, units=units)
     if as_json:
         emit_json_text(status_json_text(grid), lambda: status_json(grid))
     elif units:
@@ -268,8 +268,8 @@ def history(app: App, item: int | None, region: str | None, limit: int | None,
         raise UserError(f"unknown item {item} (the plan has items "
                         f"{min(plan.items_by_number)}-{max(plan.items_by_number)})")
     units = list(parse_units([region], plan)) if region else None
-    with app.database().reading() as session:
-        entries = load_history(session, item=item, units=units, limit=limit)
+    with app.database().reading() as conn:
+        entries = load_history(conn, item=item, units=units, limit=limit)
     if as_json:
         emit_json(history_json(entries))
         return

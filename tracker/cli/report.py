@@ -73,8 +73,8 @@ def report_set(app: App, region: str, school_assemblies: int | None, class_hours
         raise UserError("nothing to set: give at least one of --school-assemblies, "
                         "--class-hours, --contests, --meetings, --debates, --parent-meetings, "
                         "--children-reached, --other")
-    with app.database().writing() as session:
-        set_fields(session, unit, values, app.now)
+    with app.database().writing() as conn:
+        set_fields(conn, unit, values, app.now)
     shown = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}"
                       for k, v in values.items())
     click.echo(f"{unit}: set {shown}")
@@ -101,8 +101,8 @@ def report_submit(app: App, region: str, again: bool) -> None:
 
     plan = app.plan()
     unit = require_region(region, plan)
-    with app.database().writing() as session:
-        outcome = submit(session, plan, unit, app.now, again=again)
+    with app.database().writing() as conn:
+        outcome = submit(conn, plan, unit, app.now, again=again)
     click.echo(_received_line(app, outcome))
 
 
@@ -136,8 +136,8 @@ def report_show(app: App, as_json: bool) -> None:
     from tracker.reports.views import render_report, report_json
 
     plan = app.plan()
-    with app.database().reading() as session:
-        results = load_reports(session, plan)
+    with app.database().reading() as conn:
+        results = load_reports(conn, plan)
     if as_json:
         emit_json(report_json(results))
     else:
@@ -171,8 +171,8 @@ def report_import(app: App, file: Path, again: bool) -> None:
     imported = read_reports(file, plan, str(file))
     if not imported.reports:
         raise UserError(f"{file}: no region row has any figures")
-    with app.database().writing() as session:
-        outcomes = replace_reports(session, plan, imported.reports, app.now, again=again)
+    with app.database().writing() as conn:
+        outcomes = replace_reports(conn, plan, imported.reports, app.now, again=again)
     click.echo(f"{file}: imported {len(outcomes)} region(s): "
                + ", ".join(o.unit for o in outcomes))
     kept = [o.unit for o in outcomes if not o.changed]
@@ -205,8 +205,8 @@ def report_export(app: App, file: Path, delimiter: str) -> None:
     from tracker.reports.store import load_reports
 
     plan = app.plan()
-    with app.database().reading() as session:
-        results = load_reports(session, plan)
+    with app.database().reading() as conn:
+        results = load_reports(conn, plan)
     export_report(file, plan, results, delimiter)
     received = sum(r.received for r in results)
     click.echo(f"wrote {file}: {len(results)} regions, {received} report(s) received")
@@ -250,8 +250,8 @@ def media_add(app: App, region: str, outlet: str, day: str, url: str | None) -> 
                            check_url(url) if url is not None else None)
     except CellError as exc:
         raise UserError(f"media add: {exc}") from None
-    with app.database().writing() as session:
-        ident = add_media(session, unit, entry, app.now)
+    with app.database().writing() as conn:
+        ident = add_media(conn, unit, entry, app.now)
     click.echo(f"{unit}: added media entry {ident}: {entry.outlet}, "
                f"{entry.published_on.isoformat()}" + (f", {entry.url}" if entry.url else ""))
 
@@ -273,8 +273,8 @@ def media_list(app: App, region: str | None, as_json: bool) -> None:
 
     plan = app.plan()
     unit = require_region(region, plan) if region is not None else None
-    with app.database().reading() as session:
-        listing = list_media(session, plan, unit)
+    with app.database().reading() as conn:
+        listing = list_media(conn, plan, unit)
     if as_json:
         emit_json(media_list_json(listing))
     else:
@@ -294,8 +294,8 @@ def media_remove(app: App, ident: int) -> None:
     from tracker.errors import UserError
     from tracker.reports.store import remove_media
 
-    with app.database().writing() as session:
-        removed = remove_media(session, ident, app.now)
+    with app.database().writing() as conn:
+        removed = remove_media(conn, ident, app.now)
         if removed is None:
             raise UserError(f"no media entry with id {ident} "
                             "(see `tracker report media list`)")

@@ -43,8 +43,8 @@ def _load(app: App, path: Path | None, create: bool) -> None:
         from tracker.schema import ensure_current
 
         ensure_current(db)
-    with db.writing() as session:
-        report = sync_plan(session, plan, app.now)
+    with db.writing() as conn:
+        report = sync_plan(conn, plan, app.now)
     where = describe(db.url)
     if report.created:
         click.echo(f"loaded {plan.key}: {len(plan.items)} items, {len(plan.regions)} regions, "

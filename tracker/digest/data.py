@@ -121,29 +121,29 @@ def _late_units(plan: Plan, number: int, ended: dict[str, frozenset[str]]) -> fr
     return late
 
 
-def default_since(session: Connection, plan: Plan) -> datetime:
+def default_since(conn: Connection, plan: Plan) -> datetime:
     """The previous digest's time, or the campaign's first day when none was sent yet."""
-    stored = get_setting(session, LAST_SENT)
+    stored = get_setting(conn, LAST_SENT)
     if stored:
         return datetime.fromisoformat(stored)
     return datetime.combine(plan.window_start, time(0), ZoneInfo(plan.timezone))
 
 
-def build_digest(session: Connection, plan: Plan, now: datetime,
+def build_digest(conn: Connection, plan: Plan, now: datetime,
                  since: datetime | None = None) -> Digest:
-    grid = load_grid(session, plan, now)
-    reports = load_reports(session, plan)
-    since = since or default_since(session, plan)
+    grid = load_grid(conn, plan, now)
+    reports = load_reports(conn, plan)
+    since = since or default_since(conn, plan)
     changes: list[dict[str, Any]] = [
         {"at": e.at, "kind": e.action, "item": e.item, "unit": e.unit, "body": e.body,
          "by": e.by, "note": e.note}
-        for e in load_history(session, since=since, until=now)]
+        for e in load_history(conn, since=since, until=now)]
     changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late}
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
-    problem_rows = outbox.list_rows(session, "failed") + outbox.list_rows(session, "uncertain")
+    problem_rows = outbox.list_rows(conn, "failed") + outbox.list_rows(conn, "uncertain")
     return Digest(plan, now, since, grid, find_overdue(plan, grid, now), reports,
-                  totals(reports), changes, outbox.problems(session), problem_rows)
+                  totals(reports), changes, outbox.problems(conn), problem_rows)
 
 
 def _json_fields(digest: Digest) -> dict[str, Any]:

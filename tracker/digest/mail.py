@@ -56,10 +56,10 @@ def record_digest(app: App, now: datetime, sender: str, period: str) -> tuple[in
     """Record one digest mail per manager for `period`; returns (recorded, managers)."""
     plan = app.plan()
     db = app.database()
-    with db.reading() as session:
-        book = stored_contacts(session)
-        digest = build_digest(session, plan, now)
-        recorded = outbox.recorded_keys(session, plan.key, kind="digest")
+    with db.reading() as conn:
+        book = stored_contacts(conn)
+        digest = build_digest(conn, plan, now)
+        recorded = outbox.recorded_keys(conn, plan.key, kind="digest")
     rows = []
     rendered_by_lang = {}
     for manager in book.managers:
@@ -82,8 +82,8 @@ def record_digest(app: App, now: datetime, sender: str, period: str) -> tuple[in
             body=prepared.body))
     if not rows:
         return 0, len(book.managers)
-    with db.writing() as session:
-        count = outbox.record(session, rows, now)
+    with db.writing() as conn:
+        count = outbox.record(conn, rows, now)
         if count:
-            set_setting(session, LAST_SENT, now.isoformat())
+            set_setting(conn, LAST_SENT, now.isoformat())
     return count, len(book.managers)

@@ -2,7 +2,7 @@
 
 One `region_report` row per region that has recorded anything, and its «Освещение в СМИ»
 entries in `media_coverage`.  A region without a row simply has an empty form.  The functions
-take a session the caller opened (one transaction per command) and never commit themselves.
+take a connection the caller opened (one transaction per command) and never commit themselves.
 Receiving is a compare-and-set (`WHERE received_at IS NULL`), so a repeated or concurrent
 submission keeps the first time the report arrived.
 """
@@ -50,12 +50,12 @@ class MediaListing:
     entry: MediaEntry
 
 
-def load_reports(session: Connection, plan: Plan) -> list[RegionResult]:
+def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
     """Every region's report in plan order, an empty one where nothing was recorded."""
     r, m = REGION_REPORT, MEDIA_COVERAGE
-    rows = {row.unit_key: row for row in session.execute(select(r)).all()}
+    rows = {row.unit_key: row for row in conn.execute(select(r)).all()}
     media: dict[str, list[MediaEntry]] = defaultdict(list)
-    for entry in session.execute(select(m).order_by(m.c.published_on, m.c.id)).all():
+    for entry in conn.execute(select(m).order_by(m.c.published_on, m.c.id)).all():
         media[entry.unit_key].append(
             MediaEntry(entry.outlet, entry.published_on, entry.url, entry.id))
     results: list[RegionResult] = []
@@ -77,96 +77,96 @@ def load_reports(session: Connection, plan: Plan) -> list[RegionResult]:
     return results
 
 
-def missing_reports(session: Connection, plan: Plan) -> list[str]:
+def missing_reports(conn: Connection, plan: Plan) -> list[str]:
     """Region keys, in plan order, whose results report has not been received yet."""
     r = REGION_REPORT
-    received = set(session.execute(
+    received = set(conn.execute(
         select(r.c.unit_key).where(r.c.received_at.is_not(None))).scalars())
     return [region.key for region in plan.regions if region.key not in received]
 
 
-def _ensure_row(session: Connection, unit: str, now: datetime) -> None:
+def _ensure_row(conn: Connection, unit: str, now: datetime) -> None:
     """The region's row, created empty if missing; safe when two commands race to create it."""
-    dialect = session.dialect.name
+    dialect = conn.dialect.name
     values = {"unit_key": unit, "other": "", "updated_at": now,
               **dict.fromkeys(COUNT_FIELDS, 0)}
     statement: Any
     if dialect in ("postgresql", "sqlite"):
-        statement = upsert_insert(session, REGION_REPORT).values(**values)
+        statement = upsert_insert(conn, REGION_REPORT).values(**values)
         statement = statement.on_conflict_do_nothing()
     else:
-        if session.execute(select(REGION_REPORT.c.unit_key)
+        if conn.execute(select(REGION_REPORT.c.unit_key)
                            .where(REGION_REPORT.c.unit_key == unit)).first():
             return
         statement = insert(REGION_REPORT).values(**values)
-    session.execute(statement)
+    conn.execute(statement)
 
 
-def set_fields(session: Connection, unit: str, values: Mapping[str, int | str],
+def set_fields(conn: Connection, unit: str, values: Mapping[str, int | str],
                now: datetime) -> None:
     """Change the given columns of a region's report and leave the others as they are."""
     unknown = set(values) - WRITABLE
     if unknown:
         raise ValueError(f"not a writable report column: {', '.join(sorted(unknown))}")
-    _ensure_row(session, unit, now)
-    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
+    _ensure_row(conn, unit, now)
+    conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
                     .values(**values, updated_at=now))
 
 
-def submit(session: Connection, plan: Plan, unit: str, now: datetime,
+def submit(conn: Connection, plan: Plan, unit: str, now: datetime,
            again: bool = False) -> Received:
     """Record the report as received now, unless it already was (then keep that time, which
     is what the late flag is judged by) or `again` asks to receive it anew."""
     r = REGION_REPORT
-    _ensure_row(session, unit, now)
+    _ensure_row(conn, unit, now)
     statement = update(r).where(r.c.unit_key == unit)
     if not again:
         statement = statement.where(r.c.received_at.is_(None))
-    changed = session.execute(statement.values(received_at=now, updated_at=now)
+    changed = conn.execute(statement.values(received_at=now, updated_at=now)
                               .returning(r.c.unit_key)).first() is not None
-    received_at: datetime = session.execute(
+    received_at: datetime = conn.execute(
         select(r.c.received_at).where(r.c.unit_key == unit)).scalar_one()
     return Received(unit, received_at, changed, is_late(plan, unit, received_at))
 
 
-def add_media(session: Connection, unit: str, entry: MediaEntry, now: datetime) -> int:
+def add_media(conn: Connection, unit: str, entry: MediaEntry, now: datetime) -> int:
     """Add one media coverage entry to a region's report; its id, for `media remove`."""
-    _ensure_row(session, unit, now)
+    _ensure_row(conn, unit, now)
     m = MEDIA_COVERAGE
-    ident: int = session.execute(
+    ident: int = conn.execute(
         insert(m).values(unit_key=unit, outlet=entry.outlet, published_on=entry.published_on,
                          url=entry.url).returning(m.c.id)).scalar_one()
-    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
+    conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
                     .values(updated_at=now))
     return ident
 
 
-def list_media(session: Connection, plan: Plan, unit: str | None = None) -> list[MediaListing]:
+def list_media(conn: Connection, plan: Plan, unit: str | None = None) -> list[MediaListing]:
     """Media coverage entries, regions in plan order, each region's by date."""
     m = MEDIA_COVERAGE
     query = select(m).order_by(m.c.published_on, m.c.id)
     if unit is not None:
         query = query.where(m.c.unit_key == unit)
     order = {key: n for n, key in enumerate(plan.unit_keys)}
-    rows = sorted(session.execute(query).all(), key=lambda row: order.get(row.unit_key, 999))
+    rows = sorted(conn.execute(query).all(), key=lambda row: order.get(row.unit_key, 999))
     return [MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, row.id))
             for row in rows]
 
 
-def remove_media(session: Connection, ident: int, now: datetime) -> MediaListing | None:
+def remove_media(conn: Connection, ident: int, now: datetime) -> MediaListing | None:
     """Delete one media coverage entry by id; None when there is no such entry."""
     m = MEDIA_COVERAGE
-    row = session.execute(delete(m).where(m.c.id == ident)
+    row = conn.execute(delete(m).where(m.c.id == ident)
                           .returning(m.c.unit_key, m.c.outlet, m.c.published_on,
                                      m.c.url)).first()
     if row is None:
         return None
-    session.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == row.unit_key)
+    conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == row.unit_key)
                     .values(updated_at=now))
     return MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, ident))
 
 
-def replace_reports(session: Connection, plan: Plan, reports: Sequence[RegionResult],
+def replace_reports(conn: Connection, plan: Plan, reports: Sequence[RegionResult],
                     now: datetime, again: bool = False) -> list[Received]:
     """Replace the given regions' reports (counts, other, media list) and receive them.
 
@@ -176,13 +176,13 @@ def replace_reports(session: Connection, plan: Plan, reports: Sequence[RegionRes
     m = MEDIA_COVERAGE
     outcomes: list[Received] = []
     for report in reports:
-        set_fields(session, report.unit,
+        set_fields(conn, report.unit,
                    {**{name: report.count(name) for name in COUNT_FIELDS},
                     "other": report.other}, now)
-        session.execute(delete(m).where(m.c.unit_key == report.unit))
+        conn.execute(delete(m).where(m.c.unit_key == report.unit))
         if report.media_coverage:
-            session.execute(insert(m), [
+            conn.execute(insert(m), [
                 {"unit_key": report.unit, "outlet": e.outlet, "published_on": e.published_on,
                  "url": e.url} for e in report.media_coverage])
-        outcomes.append(submit(session, plan, report.unit, now, again=again))
+        outcomes.append(submit(conn, plan, report.unit, now, again=again))
     return outcomes
