@@ -20,7 +20,13 @@ from tracker.errors import PlanError
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class _Loader(yaml.SafeLoader):
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML was built with it (the wheels are): composing a plan of 7,500
+schools took 9 s in PyYAML's pure-Python parser.  The nodes, their lines and the constructors
+are the same either way."""
+
+
+class _Loader(_SafeBase):  # type: ignore[misc]
     """SafeLoader without the implicit timestamp type."""
 
 
@@ -66,11 +72,14 @@ def load_yaml(path: Path, label: str | None = None) -> Any:
 
 def load_yaml_text(text: str, source: str) -> Any:
     try:
-        loader = _Loader(text)  # checks every character at once: a control character fails here
+        # PyYAML's reader checks every character at once and says which one is not allowed
+        # (libyaml's parser would only say that something is).
+        yaml.reader.Reader(text)
     except yaml.reader.ReaderError as exc:
         where = text.count("\n", 0, exc.position) + 1
         raise PlanError(source, where, f"character {chr(exc.character)!r} is not allowed "
                         "in YAML") from None
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
