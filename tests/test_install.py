@@ -110,7 +110,7 @@ def test_core_tables_match_the_models() -> None:
             real_type = real.columns[column.name].type
             assert type(column.type) is type(real_type), (light.name, column.name)
     assert marking.ASSIGNMENT is coretables.ASSIGNMENT and marking.EVENT is coretables.EVENT
-    assert status._ASSIGNMENT is coretables.ASSIGNMENT
+    assert status.ASSIGNMENT is coretables.ASSIGNMENT
 
 
 MODEL_MODULES = ("tracker.__main__", "tracker.models", "tracker.plansync")

@@ -124,8 +124,8 @@ def store_contacts(conn: Connection, book: ContactBook) -> int:
 
 def stored_contacts(conn: Connection) -> ContactBook:
     rows = conn.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
-                                  CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
-                           .order_by(CONTACT.c.id)).all()
+                               CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
+                        .order_by(CONTACT.c.id)).all()
     from tracker.settings_store import get_setting
 
     return ContactBook(tuple(Contact(*row) for row in rows),

@@ -6,18 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Connection, column, literal, select, table
+from sqlalchemy import Connection, literal, select, type_coerce
 from sqlalchemy.engine import Dialect
+from sqlalchemy.types import NullType
 
+from tracker.coretables import ASSIGNMENT, EVENT
 from tracker.db import UTCDateTime
-
-# The columns read here, without tracker.models (which loads SQLModel and pydantic).  The
-# moments are read untyped and converted by `moment_reader`: a digest reads every event since
-# the previous one (18,000 after one big `mark`), and they share a handful of moments.
-_EVENT = table("event", column("id"), column("assignment_id"), column("at"), column("action"),
-               column("actor"), column("note"), column("done_at"))
-_ASSIGNMENT = table("assignment", column("id"), column("item_number"), column("unit_key"),
-                    column("body_key"))
 
 
 class HistoryEntry(NamedTuple):
@@ -50,10 +44,14 @@ def load_history(conn: Connection, item: int | None = None, units: list[str] | N
                  until: datetime | None = None) -> list[HistoryEntry]:
     """Events oldest first (the newest `limit` of them when a limit is given), after `since`
     and up to `until` when given."""
-    e = _EVENT
-    a = _ASSIGNMENT
-    query = (select(e.c.id, e.c.at, a.c.item_number, a.c.unit_key, a.c.body_key, e.c.action,
-                    e.c.actor, e.c.note, e.c.done_at)
+    e = EVENT
+    a = ASSIGNMENT
+    # The moments come back raw and are converted by `moment_reader`, not per row by their
+    # column type: a digest reads every event since the previous one (18,000 after one big
+    # `mark`), and they share a handful of moments.
+    query = (select(e.c.id, type_coerce(e.c.at, NullType()), a.c.item_number, a.c.unit_key,
+                    a.c.body_key, e.c.action, e.c.actor, e.c.note,
+                    type_coerce(e.c.done_at, NullType()))
              .join(a, a.c.id == e.c.assignment_id))
     if item is not None:
         query = query.where(a.c.item_number == item)

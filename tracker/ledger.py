@@ -48,7 +48,6 @@ class _Request:
 _STOP = object()
 
 
-
 class Ledger:
     """Runs outbox writes in a thread of its own, many requests per transaction."""
 

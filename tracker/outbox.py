@@ -100,10 +100,6 @@ class NewRow:
     """The message body; stored once for every row that shares it."""
 
 
-def _insert(conn: Connection, table: Any = OUTBOX) -> Any:
-    return upsert_insert(conn, table)
-
-
 @functools.lru_cache(maxsize=256)
 def body_digest(body: bytes) -> str:
     """The key of a body in `outbox_body` (cached: rows of one text share one bytes object,
@@ -115,8 +111,9 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
     """Insert rows; a key already present (another process was quicker) is left alone."""
     if not rows:
         return 0
-    bodies = {body_digest(r.body): r.body for r in rows}
-    statement = _insert(conn, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
+    digests = [body_digest(r.body) for r in rows]
+    bodies = {digest: r.body for digest, r in zip(digests, rows, strict=True)}
+    statement = upsert_insert(conn, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
     conn.execute(statement, [{"digest": d, "data": b} for d, b in bodies.items()])
     values = [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
@@ -129,11 +126,12 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
         "finished_at": now if r.state == "skipped" else None,
         "last_error": "overtaken by a later reminder" if r.state == "skipped" else "",
         "message_id": r.message_id, "subject": r.subject, "message": r.head,
-        "body_digest": body_digest(r.body),
-    } for r in rows]
+        "body_digest": digest,
+    } for r, digest in zip(rows, digests, strict=True)]
     inserted = 0
     for start in range(0, len(values), 500):
-        statement = _insert(conn).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        statement = upsert_insert(conn, OUTBOX).on_conflict_do_nothing(
+            index_elements=["dedupe_key"])
         result = conn.execute(statement.returning(OUTBOX.c.id), values[start:start + 500])
         inserted += len(result.all())
     return inserted
@@ -153,9 +151,8 @@ class Claimed:
     attempts: int
 
 
-# The functions below take an open connection inside a write transaction: a
-# delivery run issues them through its ledger (tracker.ledger), which groups them into few
-# commits.
+# The functions below take an open connection inside a write transaction: a delivery run
+# issues them through its ledger (tracker.ledger), which groups them into few commits.
 
 
 _DUE = (select(OUTBOX.c.id)
@@ -317,8 +314,8 @@ def close_open_rows(db: Database, now: datetime, reason: str) -> int:
     """After the campaign closed: pending rows will never go; say so instead of keeping them."""
     with db.writing() as conn:
         result = conn.execute(update(OUTBOX).where(OUTBOX.c.state == "pending")
-                                 .values(state="skipped", finished_at=now, last_error=reason)
-                                 .returning(OUTBOX.c.id)).all()
+                              .values(state="skipped", finished_at=now, last_error=reason)
+                              .returning(OUTBOX.c.id)).all()
     return len(result)
 
 

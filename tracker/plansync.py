@@ -114,7 +114,7 @@ def _sync_assignments(conn: Connection, plan: Plan, now: datetime, report: SyncR
     a = ASSIGNMENT
     existing = {(r.item_number, r.unit_key, r.body_key): (r.id, r.required) for r in
                 conn.execute(select(a.c.id, a.c.item_number, a.c.unit_key, a.c.body_key,
-                                       a.c.required)).all()}
+                                    a.c.required)).all()}
     gone = [(ident, key) for key, (ident, _) in existing.items() if key not in wanted]
     if gone:
         ids = [ident for ident, _ in gone]

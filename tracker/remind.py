@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -20,6 +20,10 @@ from tracker.reminders.recipients import Recipient, recipients_from
 from tracker.status import assignment_groups
 from tracker.timefmt import iso_utc
 from tracker.views import compact
+
+if TYPE_CHECKING:  # delivery and the ledger load only when something is sent
+    from tracker.delivery import Feed
+    from tracker.ledger import Ledger
 
 
 def load_situation(conn: Connection, plan: Plan) -> Situation:
@@ -144,7 +148,7 @@ RECORD_CHUNK = 200
 
 
 def recorder(app: App, tick: TickResult, now: datetime, sender: str,
-             reply_to: str | None) -> Any:
+             reply_to: str | None) -> Feed | None:
     """The tick's mails composed and recorded chunk by chunk, as a feed for `deliver`.
 
     Recording through the delivery's own ledger lets the first messages go out while the rest
@@ -159,7 +163,7 @@ def recorder(app: App, tick: TickResult, now: datetime, sender: str,
     plan = app.plan()
     composer = Composer(plan, sender, tick.reply_to or reply_to)
 
-    async def feed(ledger: Any, announce: Callable[[], Awaitable[None]]) -> None:
+    async def feed(ledger: Ledger, announce: Callable[[], Awaitable[None]]) -> None:
         for start in range(0, len(mails), RECORD_CHUNK):
             rows = [_row(plan, composer.compose(mail, now), state)
                     for mail, state in mails[start:start + RECORD_CHUNK]]
@@ -175,7 +179,7 @@ def _row(plan: Plan, composed: Any, state: str) -> outbox.NewRow:
         key=composed.key, campaign=plan.key, kind="reminder", deadline=mail.slot.deadline,
         stage=mail.slot.stage, recipient=mail.recipient.email,
         recipient_name=mail.recipient.name, lang=mail.recipient.lang, unit=mail.recipient.unit,
-        bodies=sorted({b for _, b in mail.recipient.pairs}), items=mail.items,
+        bodies=mail.recipient.bodies, items=mail.items,
         send_at=mail.slot.send_at, late=mail.late, state=state,
         message_id=composed.prepared.message_id, subject=composed.subject,
         head=composed.prepared.head, body=composed.prepared.body)

@@ -32,9 +32,6 @@ from tracker.plan.model import Plan
 
 STATES = ("pending", "partial", "done")
 
-# The columns read here, without tracker.models: importing the models loads SQLModel and
-# pydantic (a third of a second) that reading the grid does not need.
-_ASSIGNMENT = ASSIGNMENT
 _SEPARATOR = ","
 """Joins a group's unit keys; plan keys are [a-z0-9_], so it never occurs in one."""
 
@@ -57,7 +54,7 @@ class AssignmentGroup:
 def assignment_groups(conn: Connection, units: Iterable[str] | None = None,
                       items: Iterable[int] | None = None) -> list[AssignmentGroup]:
     """The assignments (optionally only these units or items) as groups; see the module doc."""
-    a = _ASSIGNMENT
+    a = ASSIGNMENT
     key = (a.c.item_number, a.c.body_key, a.c.required, a.c.state, a.c.done_at)
     query = select(*key, func.aggregate_strings(a.c.unit_key, _SEPARATOR)).group_by(*key)
     if units is not None:

@@ -96,7 +96,7 @@ def _ensure_row(conn: Connection, unit: str, now: datetime) -> None:
         statement = statement.on_conflict_do_nothing()
     else:
         if conn.execute(select(REGION_REPORT.c.unit_key)
-                           .where(REGION_REPORT.c.unit_key == unit)).first():
+                        .where(REGION_REPORT.c.unit_key == unit)).first():
             return
         statement = insert(REGION_REPORT).values(**values)
     conn.execute(statement)
@@ -110,7 +110,7 @@ def set_fields(conn: Connection, unit: str, values: Mapping[str, int | str],
         raise ValueError(f"not a writable report column: {', '.join(sorted(unknown))}")
     _ensure_row(conn, unit, now)
     conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
-                    .values(**values, updated_at=now))
+                 .values(**values, updated_at=now))
 
 
 def submit(conn: Connection, plan: Plan, unit: str, now: datetime,
@@ -123,7 +123,7 @@ def submit(conn: Connection, plan: Plan, unit: str, now: datetime,
     if not again:
         statement = statement.where(r.c.received_at.is_(None))
     changed = conn.execute(statement.values(received_at=now, updated_at=now)
-                              .returning(r.c.unit_key)).first() is not None
+                           .returning(r.c.unit_key)).first() is not None
     received_at: datetime = conn.execute(
         select(r.c.received_at).where(r.c.unit_key == unit)).scalar_one()
     return Received(unit, received_at, changed, is_late(plan, unit, received_at))
@@ -137,7 +137,7 @@ def add_media(conn: Connection, unit: str, entry: MediaEntry, now: datetime) -> 
         insert(m).values(unit_key=unit, outlet=entry.outlet, published_on=entry.published_on,
                          url=entry.url).returning(m.c.id)).scalar_one()
     conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
-                    .values(updated_at=now))
+                 .values(updated_at=now))
     return ident
 
 
@@ -157,12 +157,12 @@ def remove_media(conn: Connection, ident: int, now: datetime) -> MediaListing | 
     """Delete one media coverage entry by id; None when there is no such entry."""
     m = MEDIA_COVERAGE
     row = conn.execute(delete(m).where(m.c.id == ident)
-                          .returning(m.c.unit_key, m.c.outlet, m.c.published_on,
-                                     m.c.url)).first()
+                       .returning(m.c.unit_key, m.c.outlet, m.c.published_on,
+                                  m.c.url)).first()
     if row is None:
         return None
     conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == row.unit_key)
-                    .values(updated_at=now))
+                 .values(updated_at=now))
     return MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, ident))
 
 
