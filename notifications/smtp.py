@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -75,14 +74,12 @@ from notifications.errors import (
 )
 from notifications.headers import validate_addr_spec
 from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.payload import Payload, payload_of
 from notifications.settings import SmtpSettings
 
 __all__ = ["Outcome", "SendResult", "SmtpConnection", "SmtpSettings"]
 
 logger = logging.getLogger("notifications.smtp")
-
-_LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
-
 
 class Outcome(Enum):
     """What happened to one message; see the module docstring."""
@@ -205,14 +202,15 @@ class SmtpConnection:
         self,
         sender: str,
         recipients: Sequence[str],
-        data: bytes,
+        data: bytes | Payload,
         *,
         before_body: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         """Send pre-built message bytes with the given envelope.
 
         *sender* and *recipients* are bare addresses. Line endings are
-        normalised to CRLF and leading dots are escaped here. A message goes to
+        normalised to CRLF and leading dots are escaped here, unless *data* is
+        already a `Payload` (see notifications.payload). A message goes to
         all its recipients or to none: any refused RCPT aborts the transaction
         (4xx: DEFERRED, 5xx: FAILED).
         """
@@ -222,7 +220,7 @@ class SmtpConnection:
         self,
         sender: str,
         recipients: Sequence[str],
-        data: bytes,
+        data: bytes | Payload,
         message_id: str | None,
         before_body: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
@@ -232,7 +230,7 @@ class SmtpConnection:
             raise MessageError("a mail needs at least one recipient")
         envelope_from = validate_addr_spec(sender, "sender")
         envelope_to = [validate_addr_spec(rcpt, "recipient") for rcpt in recipients]
-        payload, size = _data_payload(data)
+        payload, size = data if isinstance(data, Payload) else payload_of(data)
         label = message_id or "message"
 
         async with self._lock:
@@ -496,24 +494,3 @@ def _abort(smtp: aiosmtplib.SMTP) -> None:
     if isinstance(smtp.transport, asyncio.WriteTransport):
         smtp.transport.abort()
     smtp.close()
-
-
-def _data_payload(data: bytes) -> tuple[bytes, int]:
-    """Return the DATA payload and the message size for the SIZE parameter.
-
-    The payload has CRLF line endings, dot-stuffing (RFC 5321 4.5.2) and the
-    final ".CRLF"; the size (RFC 1870) counts neither of the latter two.
-    bytes.replace runs in C: on a 50 kB message it is many times faster than a regex
-    substitution, and this runs once per message on the delivery path.
-    """
-    crlf = data.count(b"\r\n")  # counting copies nothing: most messages need no change
-    if data.count(b"\r") != crlf:  # a bare CR: normalise the slow, general way
-        data = _LINE_ENDINGS.sub(b"\r\n", data)
-    elif data.count(b"\n") != crlf:  # bare LFs only
-        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    if not data.endswith(b"\r\n"):
-        data += b"\r\n"
-    stuffed = data.replace(b"\r\n.", b"\r\n..") if b"\r\n." in data else data
-    if stuffed.startswith(b"."):
-        stuffed = b"." + stuffed
-    return stuffed + b".\r\n", len(data)
