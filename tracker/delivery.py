@@ -20,6 +20,7 @@ from datetime import datetime
 
 from notifications.errors import SmtpAuthError, SmtpSecurityError
 from notifications.headers import parse_mailbox
+from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
 from notifications.smtp import Outcome, SmtpConnection
 from tracker import outbox
@@ -102,9 +103,18 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
     fatal: list[Exception] = []
     ledger = Ledger(db)
     feeding = _Feeding(feed)
+    bodies: dict[str | None, Section] = {}
+    """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
+
+    def payload(row: outbox.Claimed) -> Payload:
+        body = bodies.get(row.body_digest)
+        if body is None:
+            body = bodies[row.body_digest] = section_of(row.body)
+        return joined(row.head, body)
 
     async def claim() -> list[outbox.Claimed]:
-        return await ledger.call(outbox.claim, me, clock(), batch, not db.is_sqlite)
+        return await ledger.call(outbox.claim, me, clock(), batch, not db.is_sqlite,
+                                 frozenset(bodies))
 
     async def worker(number: int) -> None:
         async with SmtpConnection(settings) as connection:
@@ -128,7 +138,7 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
 
                     try:
                         result = await connection.send_bytes(envelope_from, [row.recipient],
-                                                             row.message, before_body=before_body)
+                                                             payload(row), before_body=before_body)
                     except (SmtpAuthError, SmtpSecurityError) as exc:
                         fatal.append(exc)
                         await marking

@@ -1,11 +1,13 @@
-"""Running a few hot statements on the database driver's own cursor.
+"""Running the delivery's hot statements on the database driver's own cursor.
 
-SQLAlchemy builds an execution context for every statement it runs.  For the two writes that
-every outgoing message needs (its `transmitting` mark and its outcome) that cost several times
-what the database itself spends: 410 µs against 81 µs for a mark in its own transaction on
-SQLite, measured on the bench machine.  A `DriverStatement` is an ordinary Core statement,
-compiled once per dialect, its parameters converted by the same SQLAlchemy types, then run on
-the cursor of the connection's current transaction.  Everything else keeps using SQLAlchemy.
+SQLAlchemy builds an execution context for every statement it runs.  For the statements a
+delivery run repeats (recording the mails, claiming them, each message's `transmitting` mark
+and its outcome) that cost several times what the database itself spends: 410 µs against
+81 µs for a mark in its own transaction on SQLite, and recording 5,056 mails took 0.26 s
+against 0.08 s, measured on the bench machine.  A `DriverStatement` is an ordinary Core
+statement, compiled once per dialect, its parameters converted by the same SQLAlchemy types,
+then run on the cursor of the connection's current transaction.  Everything else keeps using
+SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -30,16 +32,24 @@ class _Compiled:
 
 
 class DriverStatement:
-    """A Core statement run on the driver's cursor (no RETURNING of many rows, no expanding
-    IN): same SQL, same parameter conversion, none of the per-execution overhead."""
+    """A Core statement run on the driver's cursor (no expanding IN; rows come back as the
+    driver gives them): same SQL, same parameter conversion, none of the per-execution
+    overhead.
 
-    def __init__(self, statement: ClauseElement) -> None:
+    `statement` is the statement, or a function building it for a connection's dialect (an
+    INSERT ... ON CONFLICT, see tracker.db.upsert_insert).  `column_keys` names the columns an
+    INSERT sets, each from the parameter of the same name.
+    """
+
+    def __init__(self, statement: ClauseElement | Callable[[Connection], ClauseElement],
+                 column_keys: Sequence[str] | None = None) -> None:
         self._statement = statement
+        self._column_keys = list(column_keys) if column_keys is not None else None
         self._compiled: dict[str, _Compiled] = {}
 
     def execute(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Run once; the rows it returns (with RETURNING), else an empty list."""
-        compiled = self._compile(conn.dialect)
+        compiled = self._compile(conn)
         cursor = conn.connection.cursor()
         try:
             cursor.execute(compiled.sql, self._values(compiled, params))
@@ -47,18 +57,23 @@ class DriverStatement:
         finally:
             cursor.close()
 
-    def executemany(self, conn: Connection, many: Sequence[Mapping[str, Any]]) -> None:
-        compiled = self._compile(conn.dialect)
+    def executemany(self, conn: Connection, many: Sequence[Mapping[str, Any]]) -> int:
+        """Run once per parameter set; the number of rows written (both drivers sum it)."""
+        compiled = self._compile(conn)
         cursor = conn.connection.cursor()
         try:
             cursor.executemany(compiled.sql, [self._values(compiled, p) for p in many])
+            return int(cursor.rowcount)
         finally:
             cursor.close()
 
-    def _compile(self, dialect: Dialect) -> _Compiled:
+    def _compile(self, conn: Connection) -> _Compiled:
+        dialect: Dialect = conn.dialect
         found = self._compiled.get(dialect.name)
         if found is None:
-            compiled: Any = self._statement.compile(dialect=dialect)
+            statement = (self._statement if isinstance(self._statement, ClauseElement)
+                         else self._statement(conn))
+            compiled: Any = statement.compile(dialect=dialect, column_keys=self._column_keys)
             processors = {}
             for name, bind in compiled.binds.items():
                 processor = bind.type.bind_processor(dialect)

@@ -17,7 +17,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,15 +107,29 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+# Recording, claiming, and the two writes of every message run on the driver's cursor (see
+# tracker.driversql): through SQLAlchemy's execution they cost more than the mail server.
+_ROW_COLUMNS = (
+    "dedupe_key", "campaign", "kind", "deadline", "stage", "recipient", "recipient_name",
+    "lang", "unit_key", "body_keys", "items", "send_at", "recorded_at", "late", "state",
+    "attempts", "next_attempt_at", "claimed_by", "claimed_at", "finished_at", "last_error",
+    "message_id", "subject", "message", "body_digest")
+_INSERT_ROWS = DriverStatement(
+    lambda conn: upsert_insert(conn, OUTBOX).on_conflict_do_nothing(
+        index_elements=["dedupe_key"]), _ROW_COLUMNS)
+_INSERT_BODIES = DriverStatement(
+    lambda conn: upsert_insert(conn, OUTBOX_BODY).on_conflict_do_nothing(
+        index_elements=["digest"]), ("digest", "data"))
+
+
 def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
     """Insert rows; a key already present (another process was quicker) is left alone."""
     if not rows:
         return 0
     digests = [body_digest(r.body) for r in rows]
     bodies = {digest: r.body for digest, r in zip(digests, rows, strict=True)}
-    statement = upsert_insert(conn, OUTBOX_BODY).on_conflict_do_nothing(index_elements=["digest"])
-    conn.execute(statement, [{"digest": d, "data": b} for d, b in bodies.items()])
-    values = [{
+    _INSERT_BODIES.executemany(conn, [{"digest": d, "data": b} for d, b in bodies.items()])
+    return _INSERT_ROWS.executemany(conn, [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
         "lang": r.lang, "unit_key": r.unit, "body_keys": ",".join(r.bodies),
@@ -127,14 +141,7 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
         "last_error": "overtaken by a later reminder" if r.state == "skipped" else "",
         "message_id": r.message_id, "subject": r.subject, "message": r.head,
         "body_digest": digest,
-    } for r, digest in zip(rows, digests, strict=True)]
-    inserted = 0
-    for start in range(0, len(values), 500):
-        statement = upsert_insert(conn, OUTBOX).on_conflict_do_nothing(
-            index_elements=["dedupe_key"])
-        result = conn.execute(statement.returning(OUTBOX.c.id), values[start:start + 500])
-        inserted += len(result.all())
-    return inserted
+    } for r, digest in zip(rows, digests, strict=True)])
 
 
 def recorded_keys(conn: Connection, campaign: str, kind: str = "reminder") -> set[str]:
@@ -147,7 +154,10 @@ class Claimed:
     id: int
     recipient: str
     message_id: str
-    message: bytes
+    head: bytes
+    """The header section (the whole message for rows recorded before bodies were shared)."""
+    body_digest: str | None
+    body: bytes
     attempts: int
 
 
@@ -155,33 +165,47 @@ class Claimed:
 # issues them through its ledger (tracker.ledger), which groups them into few commits.
 
 
-_DUE = (select(OUTBOX.c.id)
-        .where(OUTBOX.c.state == "pending",
-               OUTBOX.c.next_attempt_at <= bindparam("now", type_=UTCDateTime))
-        .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("limit")))
-_DUE_SKIP_LOCKED = _DUE.with_for_update(skip_locked=True)
-_CLAIM = (update(OUTBOX)
-          .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)), OUTBOX.c.state == "pending")
-          .values(state="claimed", claimed_by=bindparam("worker"),
-                  claimed_at=bindparam("claimed_at", type_=UTCDateTime))
-          .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
-                     OUTBOX.c.attempts, OUTBOX.c.body_digest))
+def _claim_statement(skip_locked: bool) -> DriverStatement:
+    """Take the due rows in one statement: the oldest first, at most `limit`.
+
+    The due rows are a materialised CTE, chosen exactly once: PostgreSQL may otherwise run a
+    `SKIP LOCKED ... LIMIT` subquery again for each row it updates, each run skipping the rows
+    the last one locked, and claim more than `limit` (seen in the tests).  There is no second
+    `state = 'pending'` outside: the rows are pending and ours (SQLite's write lock;
+    PostgreSQL's row locks, re-checked), and with it SQLite walks every pending row.
+    """
+    due = (select(OUTBOX.c.id)
+           .where(OUTBOX.c.state == "pending",
+                  OUTBOX.c.next_attempt_at <= bindparam("now", type_=UTCDateTime))
+           .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("limit")))
+    if skip_locked:
+        due = due.with_for_update(skip_locked=True)
+    chosen = due.cte("due").prefix_with("MATERIALIZED")
+    return DriverStatement(
+        update(OUTBOX)
+        .where(OUTBOX.c.id.in_(select(chosen.c.id)))
+        .values(state="claimed", claimed_by=bindparam("worker"),
+                claimed_at=bindparam("claimed_at", type_=UTCDateTime))
+        .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
+                   OUTBOX.c.body_digest, OUTBOX.c.attempts, OUTBOX.c.next_attempt_at))
+
+
+_CLAIM = {skip_locked: _claim_statement(skip_locked) for skip_locked in (False, True)}
 
 
 def claim(conn: Connection, worker: str, now: datetime, limit: int,
-          skip_locked: bool) -> list[Claimed]:
+          skip_locked: bool, known: Container[str | None] = ()) -> list[Claimed]:
     """Take up to `limit` due rows for this worker (`skip_locked`: PostgreSQL's FOR UPDATE SKIP
-    LOCKED, so concurrent claimers never wait for or take each other's rows)."""
-    query = _DUE_SKIP_LOCKED if skip_locked else _DUE
-    ids = list(conn.execute(query, {"now": now, "limit": limit}).scalars())
-    if not ids:
-        return []
-    rows = conn.execute(_CLAIM, {"ids": ids, "worker": worker, "claimed_at": now}).all()
-    bodies = load_bodies(conn, {row.body_digest for row in rows})
-    claimed = [Claimed(row.id, row.recipient, row.message_id,
-                       bytes(row.message) + bodies.get(row.body_digest, b""), row.attempts)
-               for row in rows]
-    return sorted(claimed, key=lambda c: ids.index(c.id))
+    LOCKED, so concurrent claimers never wait for or take each other's rows).  Bodies whose
+    digest is `known` to the caller are not read again (their `Claimed.body` is empty)."""
+    rows = _CLAIM[skip_locked].execute(
+        conn, {"now": now, "limit": limit, "worker": worker, "claimed_at": now})
+    # RETURNING keeps no order; the raw due times sort as the times do within one database
+    rows.sort(key=lambda row: (row[6], row[0]))
+    bodies = load_bodies(conn, {row[4] for row in rows if row[4] not in known})
+    return [Claimed(row_id, recipient, message_id, bytes(head), digest,
+                    bodies.get(digest, b""), attempts)
+            for row_id, recipient, message_id, head, digest, attempts, _ in rows]
 
 
 def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
@@ -194,7 +218,6 @@ def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, 
     return {digest: bytes(data) for digest, data in found}
 
 
-# The two writes of every message run on the driver's cursor (see tracker.driversql).
 _MARK_TRANSMITTING = DriverStatement(
     update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.state == "claimed",
                          OUTBOX.c.claimed_by == bindparam("worker"))
