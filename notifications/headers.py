@@ -35,6 +35,9 @@ _EW_MAX_BYTES = 42
 # deliberately kept: they are meaningful in Kazakh and Russian typography.
 _SUBJECT_SPACE_RUN = re.compile("[\x00-\x20\x7f-\x9f\u2028\u2029]+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACE_OR_CONTROL = re.compile("[\\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Whitespace as str.isspace() has it (the same test inside `re`), or a control character."""
+_QUOTED_PAIR = re.compile(r"\\(.)")
 
 _ATEXT = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
 _LOCAL_PART = re.compile(rf"[{_ATEXT}]+(?:\.[{_ATEXT}]+)*")
@@ -102,7 +105,7 @@ def parse_mailbox(value: str, what: str) -> Mailbox:
 def _unquote(name: str) -> str:
     """Strip one level of RFC 5322 quoting from a display name."""
     if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
-        return re.sub(r"\\(.)", r"\1", name[1:-1])
+        return _QUOTED_PAIR.sub(r"\1", name[1:-1])
     return name
 
 
@@ -114,7 +117,7 @@ def validate_addr_spec(addr: str, what: str) -> str:
     local, domain = addr.split("@")
     if not local or not domain:
         raise InvalidAddressError(f"{what} has an empty local part or domain: {addr!r}")
-    if any(ch.isspace() for ch in addr) or _CONTROL.search(addr):
+    if _SPACE_OR_CONTROL.search(addr):
         raise InvalidAddressError(f"{what} contains spaces or control characters: {addr!r}")
     if not local.isascii():
         raise InvalidAddressError(

@@ -363,3 +363,16 @@ def test_same_content_shares_one_boundary_and_body_for_every_recipient() -> None
     assert body_one == body_two and head_one != head_two
     other = prepare(make_mail(html="<p>Басқа мәтін</p>"))
     assert other.data.split(b"\r\n\r\n", 1)[1] != body_one  # a different boundary and text
+
+
+def test_every_unicode_space_or_control_character_in_an_address_is_refused() -> None:
+    from notifications.headers import validate_addr_spec
+
+    refused = [chr(c) for c in range(0x110000)
+               if (chr(c).isspace() or chr(c) in "\x7f\u2028\u2029" or c < 0x20
+                   or 0x80 <= c <= 0x9f) and chr(c) not in "\r\n"]  # line breaks: header injection
+    assert "\u00a0" in refused and "\u3000" in refused  # no-break and ideographic spaces
+    for char in refused:
+        with pytest.raises(InvalidAddressError, match="spaces or control"):
+            validate_addr_spec(f"a{char}b@example.kz", "recipient")
+    assert validate_addr_spec("a.b@example.kz", "recipient") == "a.b@example.kz"
