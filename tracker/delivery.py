@@ -129,8 +129,7 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
 
                     # The `transmitting` mark is committed while the server answers MAIL, RCPT
                     # and DATA, so its latency is hidden; the body waits for it all the same.
-                    marking = asyncio.ensure_future(
-                        ledger.call_grouped(outbox.mark_transmitting_many, row.id, me))
+                    marking = ledger.call_grouped(outbox.mark_transmitting_many, row.id, me)
 
                     async def before_body(marked: asyncio.Future[bool] = marking) -> None:
                         if not await marked:

@@ -72,13 +72,15 @@ class Ledger:
         """Run `action(connection, *args)` with the next awaited request, without waiting."""
         self._posted.append(_Request(action, args, None))
 
-    async def call_grouped(self, action: Callable[[Connection, list[tuple[Any, ...]]],
-                                                  list[T]], *args: Any) -> T:
+    def call_grouped(self, action: Callable[[Connection, list[tuple[Any, ...]]], list[T]],
+                     *args: Any) -> asyncio.Future[T]:
         """Like `call`, but `action(connection, [args, ...])` serves every request for it in
-        the transaction with one statement, returning one result per request."""
+        the transaction with one statement, returning one result per request.  Returns the
+        result's future at once: a sender overlaps it with the SMTP dialogue, and a task
+        wrapped around a coroutine cost more than the statement itself."""
         future: asyncio.Future[T] = self._loop.create_future()
         self._submit(_Request(action, args, future, grouped=True))
-        return await future
+        return future
 
     def post_grouped(self, action: Callable[[Connection, list[tuple[Any, ...]]], list[Any]],
                      *args: Any) -> None:
