@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # delivery and the ledger load only when something is sent
     from tracker.delivery import Feed
     from tracker.ledger import Ledger
 
+T = TypeVar("T")
 
 def load_situation(conn: Connection, plan: Plan) -> Situation:
     """What is outstanding, from the same grouped read of the assignments as the status grid."""
@@ -145,6 +147,9 @@ def due_now(app: App, now: datetime) -> TickResult:
 
 RECORD_CHUNK = 200
 """Mails composed and recorded per transaction: delivery starts after the first chunk."""
+FORK_FROM = 1000
+"""From this many mails on, a forked child composes them (see tracker.forked); a smaller
+tick is composed in less time than forking saves."""
 
 
 def recorder(app: App, tick: TickResult, now: datetime, sender: str,
@@ -158,19 +163,34 @@ def recorder(app: App, tick: TickResult, now: datetime, sender: str,
     mails = [(m, "pending") for m in tick.to_send] + [(m, "skipped") for m in tick.to_skip]
     if not mails:
         return None
-    from tracker.reminders.compose import Composer
+    from tracker.forked import ForkedChunks, can_fork
+    from tracker.reminders.compose import Composer  # imported before a fork, never in a child
 
     plan = app.plan()
-    composer = Composer(plan, sender, tick.reply_to or reply_to)
+    chunks = [mails[start:start + RECORD_CHUNK] for start in range(0, len(mails), RECORD_CHUNK)]
+
+    @lru_cache(maxsize=1)
+    def composer() -> Composer:  # made where the mails are composed: the templates load there
+        return Composer(plan, sender, tick.reply_to or reply_to)
+
+    def compose(chunk: list[tuple[DueMail, str]]) -> list[outbox.NewRow]:
+        return [_row(plan, composer().compose(mail, now), state) for mail, state in chunk]
 
     async def feed(ledger: Ledger, announce: Callable[[], Awaitable[None]]) -> None:
-        for start in range(0, len(mails), RECORD_CHUNK):
-            rows = [_row(plan, composer.compose(mail, now), state)
-                    for mail, state in mails[start:start + RECORD_CHUNK]]
-            tick.recorded += await ledger.call(outbox.record, rows, now)
-            await announce()
+        composed = (ForkedChunks(compose, chunks).results()
+                    if len(mails) >= FORK_FROM and can_fork() else _here(compose, chunks))
+        async with contextlib.aclosing(composed):  # a forked composer stops with the feed
+            async for rows in composed:
+                tick.recorded += await ledger.call(outbox.record, rows, now)
+                await announce()
 
     return feed
+
+
+async def _here(compose: Callable[[T], list[outbox.NewRow]], chunks: list[T]
+                ) -> AsyncGenerator[list[outbox.NewRow], None]:
+    for chunk in chunks:
+        yield compose(chunk)
 
 
 def _row(plan: Plan, composed: Any, state: str) -> outbox.NewRow:
