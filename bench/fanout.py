@@ -1,6 +1,6 @@
 """Mail fan-out: a campaign whose reminders come to N mails, delivered to a local SMTP sink.
 
-    python bench/fanout.py [--mails 5000] [--workers 4]
+    python bench/fanout.py [--mails 5000] [--workers 4] [--runs 3]
 
 End to end is one `tracker remind send` (derive what is due, render, record in the outbox,
 deliver, record each outcome) against a sink on 127.0.0.1: Postfix's `smtp-sink` when it is
@@ -8,6 +8,8 @@ installed (Debian package `postfix`), else an aiosmtpd sink in its own process. 
 the transport's floor — the same number of aiosmtplib workers sending the same messages as
 pre-built bytes to the same sink — and, where `smtp-source` is installed, Postfix's own client
 rate with the same message size.  Goal: end to end at least half of the floor.
+With `--runs N` the end-to-end run (each on a fresh copy of the campaign) and the floor take
+turns N times, and the medians are compared: the machine's speed drifts between minutes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -83,41 +87,51 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mails", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--runs", type=int, default=3, help="turns of end to end and floor")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracker-fanout-"))
+    prepared = work / "prepared.db"
     db_file = work / "fanout.db"
-    db = f"sqlite:///{db_file}"
     per_pair = math.ceil(args.mails / 64)  # 16 regions x 4 regional bodies
     contacts = generated_contacts(REPO / "plan.yaml", work / "contacts.yaml", per_pair)
-    subprocess.run([*TRACKER, "--db", db, "init"], check=True, capture_output=True)
-    subprocess.run([*TRACKER, "--db", db, "contacts", "load", str(contacts)], check=True,
+    subprocess.run([*TRACKER, "--db", f"sqlite:///{prepared}", "init"], check=True,
                    capture_output=True)
+    subprocess.run([*TRACKER, "--db", f"sqlite:///{prepared}", "contacts", "load",
+                    str(contacts)], check=True, capture_output=True)
     port = free_port()
     sink, kind = start_sink(port)
+    env = {**os.environ, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
+           "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
+    ends: list[float] = []
+    floors: list[float] = []
     try:
-        env = {**os.environ, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
-               "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
-        start = time.perf_counter()
-        result = subprocess.run([*TRACKER, "--db", db, "--now", MOMENT, "remind", "send",
-                                 "--json", "--workers", str(args.workers)], env=env,
-                                capture_output=True, text=True)
-        end_to_end = time.perf_counter() - start
-        if result.returncode:
-            raise SystemExit(result.stderr)
-        with sqlite3.connect(db_file) as conn:
-            # the header section per row, the body stored once per distinct text
-            rows = [(recipient, bytes(head) + bytes(body or b"")) for recipient, head, body in
-                    conn.execute("SELECT o.recipient, o.message, b.data FROM outbox o "
-                                 "LEFT JOIN outbox_body b ON b.digest = o.body_digest "
-                                 "WHERE o.state = 'sent'")]
-        sent = len(rows)
-        size = sum(len(m) for _, m in rows) // max(sent, 1)
-        floor_seconds = asyncio.run(floor(port, [(r, bytes(m)) for r, m in rows], args.workers))
+        for _ in range(max(1, args.runs)):
+            shutil.copyfile(prepared, db_file)
+            start = time.perf_counter()
+            result = subprocess.run([*TRACKER, "--db", f"sqlite:///{db_file}", "--now", MOMENT,
+                                     "remind", "send", "--json", "--workers", str(args.workers)],
+                                    env=env, capture_output=True, text=True)
+            ends.append(time.perf_counter() - start)
+            if result.returncode:
+                raise SystemExit(result.stderr)
+            with sqlite3.connect(db_file) as conn:
+                # the header section per row, the body stored once per distinct text
+                rows = [(recipient, bytes(head) + bytes(body or b""))
+                        for recipient, head, body in conn.execute(
+                            "SELECT o.recipient, o.message, b.data FROM outbox o "
+                            "LEFT JOIN outbox_body b ON b.digest = o.body_digest "
+                            "WHERE o.state = 'sent'")]
+            floors.append(asyncio.run(floor(port, rows, args.workers)))
     finally:
         sink.terminate()
         sink.wait()
+    sent = len(rows)
+    size = sum(len(m) for _, m in rows) // max(sent, 1)
+    end_to_end, floor_seconds = statistics.median(ends), statistics.median(floors)
     e2e_rate = sent / end_to_end
     floor_rate = sent / floor_seconds
+    spread = (f"  ({len(ends)} runs in turns, medians; end to end {min(ends):.2f}-"
+              f"{max(ends):.2f} s, floor {min(floors):.2f}-{max(floors):.2f} s)")
     print(f"machine: {machine()}")
     print(f"sink: {kind} on 127.0.0.1; {sent} mails of {size:,} bytes on average; "
           f"{args.workers} workers")
@@ -126,6 +140,7 @@ def main() -> None:
     print(f"  floor: aiosmtplib, pre-built bytes:                {floor_seconds:6.2f} s "
           f"{floor_rate:8.0f} mails/s")
     print(f"  ratio end to end / floor: {e2e_rate / floor_rate:.2f}  (goal >= 0.5)")
+    print(spread)
     source = have("smtp-source")
     if source:
         port2 = free_port()
