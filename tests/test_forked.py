@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -104,16 +106,81 @@ def test_stopping_early_kills_and_reaps_the_child() -> None:
     assert _is_reaped(pid)
 
 
+def test_a_process_running_other_threads_does_not_fork() -> None:
+    from tracker.forked import may_fork
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not may_fork()
+    finally:
+        release.set()
+        other.join()
+
+
 @pytest.fixture
 def server() -> Iterator[SmtpTestServer]:
     with SmtpTestServer() as smtp:
         yield smtp
 
 
-def _send(t: Tracker, server: SmtpTestServer) -> Any:
-    env = {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(server.port),
-           "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
-    return t("remind", "send", "--json", now=NOW, env=env)
+# `remind send` in a process of its own: only a single-threaded process forks (tracker.forked),
+# and this one runs the SMTP server's thread.  The run composes in chunks of 5 from the first
+# mail on, counts its forks, and may make one mail's composing fail.
+_RUN = """
+import sys
+import tracker.forked as forked
+import tracker.remind as remind
+from tracker.errors import RuntimeFailure
+from tracker.reminders.compose import Composer
+
+remind.FORK_FROM, remind.RECORD_CHUNK = 0, 5
+made = []
+
+class Counted(forked.ForkedChunks):
+    def __init__(self, *args):
+        made.append(1)
+        super().__init__(*args)
+
+forked.ForkedChunks = Counted
+fail_after = int(sys.argv[1])
+compose, calls = Composer.compose, []
+
+def composing(self, mail, now):
+    calls.append(1)
+    if fail_after and len(calls) > fail_after:
+        raise RuntimeFailure("template error: 'due' is undefined")
+    return compose(self, mail, now)
+
+Composer.compose = composing
+sys.argv = ["tracker", *sys.argv[2:]]
+try:
+    from tracker.cli.entry import main
+    main()
+finally:
+    print(f"forks={len(made)} composed-here={len(calls)}", file=sys.stderr)
+"""
+
+
+def _env(server: SmtpTestServer) -> dict[str, str]:
+    return {"TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(server.port),
+            "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
+
+
+def _send_in_own_process(t: Tracker, server: SmtpTestServer, fail_after: int = 0
+                         ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _RUN, str(fail_after), "--db", t.url, "--now", NOW,
+         "remind", "send", "--json"],
+        env={**os.environ, **_env(server)}, capture_output=True, text=True, timeout=120)
+
+
+def _campaign(url: str) -> Tracker:
+    t = Tracker(url)
+    t.ok("init")
+    t.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    return t
 
 
 def _recorded(t: Tracker) -> list[tuple[Any, ...]]:
@@ -132,55 +199,35 @@ def _recorded(t: Tracker) -> list[tuple[Any, ...]]:
 
 def test_a_forked_composer_records_and_sends_what_the_sending_process_would(
         tmp_path: Any, server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tracker.forked
+    here = _campaign(f"sqlite:///{tmp_path / 'here.db'}")
+    monkeypatch.setattr(remind, "FORK_FROM", 0)  # this process has threads: it must not fork
+    monkeypatch.setattr(remind, "RECORD_CHUNK", 5)
+    result = here("remind", "send", "--json", now=NOW, env=_env(server))
+    assert result.exit_code == 0, result.output
+    sent_here = sorted(m.data for m in server.messages)
+    server.clear()
 
-    monkeypatch.setattr(remind, "RECORD_CHUNK", 5)  # several chunks from the example contacts
-    forks = []
-
-    class Counted(ForkedChunks[Any, Any]):
-        def __init__(self, *args: Any) -> None:
-            forks.append(1)
-            super().__init__(*args)
-
-    monkeypatch.setattr(tracker.forked, "ForkedChunks", Counted)
-    runs = {}
-    for name, fork_from in (("here", 10**9), ("forked", 0)):
-        monkeypatch.setattr(remind, "FORK_FROM", fork_from)
-        t = Tracker(f"sqlite:///{tmp_path / name}.db")
-        t.ok("init")
-        t.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
-        result = _send(t, server)
-        assert result.exit_code == 0, result.output
-        runs[name] = _recorded(t)
-    assert forks == [1]  # the second run only
-    assert runs["forked"] == runs["here"]
-    assert len(runs["here"]) > 3 * 5
-    sent = [m.message_id for m in server.messages]
-    assert len(sent) == 2 * len(runs["here"]) and len(set(sent)) == len(runs["here"])
+    forked = _campaign(f"sqlite:///{tmp_path / 'forked.db'}")
+    run = _send_in_own_process(forked, server)
+    assert run.returncode == 0, run.stderr
+    assert "forks=1 composed-here=0" in run.stderr  # the child composed every mail
+    assert _recorded(forked) == _recorded(here)
+    assert len(_recorded(here)) > 3 * 5
+    assert sorted(m.data for m in server.messages) == sent_here
 
 
 def test_a_mistake_found_while_composing_in_the_child_stops_the_run_cleanly(
-        sqlite_tracker: Tracker, server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker.reminders.compose import Composer
-
-    monkeypatch.setattr(remind, "RECORD_CHUNK", 5)
-    monkeypatch.setattr(remind, "FORK_FROM", 0)
-    compose = Composer.compose
-    calls = []
-
-    def failing(self: Composer, mail: Any, now: Any) -> Any:
-        calls.append(1)
-        if len(calls) > 12:  # in the child, two chunks in
-            raise RuntimeFailure("template error: 'due' is undefined")
-        return compose(self, mail, now)
-
-    monkeypatch.setattr(Composer, "compose", failing)
-    sqlite_tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
-    result = _send(sqlite_tracker, server)
-    assert result.exit_code == 1
-    assert "template error: 'due' is undefined" in result.output
-    assert "Traceback" not in result.output
-    assert calls == []  # the parent composed nothing itself
-    recorded = _recorded(sqlite_tracker)
+        tmp_path: Any, server: SmtpTestServer) -> None:
+    t = _campaign(f"sqlite:///{tmp_path / 'tracker.db'}")
+    run = _send_in_own_process(t, server, fail_after=12)  # in the child, two chunks in
+    assert run.returncode == 1, run.stderr
+    assert "template error: 'due' is undefined" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert "forks=1 composed-here=0" in run.stderr
+    recorded = _recorded(t)
     assert len(recorded) == 10  # the two chunks before the mistake
     assert {m.message_id for m in server.messages} <= {row[2] for row in recorded}
+    again = _send_in_own_process(t, server)  # mended: the next run records the rest, once
+    assert again.returncode == 0, again.stderr
+    ids = [m.message_id for m in server.messages]
+    assert len(ids) == len(set(ids)) == len(_recorded(t)) > 10

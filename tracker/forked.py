@@ -5,8 +5,8 @@ A delivery run is bound by one core: its event loop speaks SMTP, and composing t
 nothing but what the process already holds, so a child forked after the tick is decided does
 it on the second core and sends each chunk's result down a pipe; the sending process only
 unpickles it.  The child never touches the database, the network or the parent's files: it
-computes, writes to the pipe, and leaves with `os._exit`.  Where `fork` does not exist, the
-work runs in the process itself.
+computes, writes to the pipe, and leaves with `os._exit`.  Where `fork` does not exist, or
+the process already runs other threads (see `may_fork`), the work runs in the process itself.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import threading
 from collections.abc import AsyncGenerator, Callable, Sequence
 from multiprocessing.connection import Connection, Pipe
 from typing import Generic, TypeVar
@@ -25,8 +26,12 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 
-def can_fork() -> bool:
-    return hasattr(os, "fork")
+def may_fork() -> bool:
+    """Only a process with one thread forks: a child has only the thread that forked, and a
+    lock another thread held at that moment (an import's, a logger's) would stay locked in it
+    for good.  So the CLI forks before its delivery starts threads; the daemon, whose scheduler
+    runs jobs in threads, composes in the process."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class ForkedChunks(Generic[In, Out]):

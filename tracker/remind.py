@@ -152,18 +152,22 @@ FORK_FROM = 1000
 tick is composed in less time than forking saves."""
 
 
+@contextlib.contextmanager
 def recorder(app: App, tick: TickResult, now: datetime, sender: str,
-             reply_to: str | None) -> Feed | None:
+             reply_to: str | None) -> Iterator[Feed | None]:
     """The tick's mails composed and recorded chunk by chunk, as a feed for `deliver`.
 
     Recording through the delivery's own ledger lets the first messages go out while the rest
     are still being rendered, and keeps to one writer per process.  Each row has its unique key,
-    so a run stopped halfway records the rest on the next tick, never twice.
+    so a run stopped halfway records the rest on the next tick, never twice.  A large tick is
+    composed by a child forked here, before the delivery starts its threads (see
+    tracker.forked), and the child is gone when the block ends.
     """
     mails = [(m, "pending") for m in tick.to_send] + [(m, "skipped") for m in tick.to_skip]
     if not mails:
-        return None
-    from tracker.forked import ForkedChunks, can_fork
+        yield None
+        return
+    from tracker.forked import ForkedChunks, may_fork
     from tracker.reminders.compose import Composer  # imported before a fork, never in a child
 
     plan = app.plan()
@@ -176,15 +180,20 @@ def recorder(app: App, tick: TickResult, now: datetime, sender: str,
     def compose(chunk: list[tuple[DueMail, str]]) -> list[outbox.NewRow]:
         return [_row(plan, composer().compose(mail, now), state) for mail, state in chunk]
 
+    forked = ForkedChunks(compose, chunks) if len(mails) >= FORK_FROM and may_fork() else None
+
     async def feed(ledger: Ledger, announce: Callable[[], Awaitable[None]]) -> None:
-        composed = (ForkedChunks(compose, chunks).results()
-                    if len(mails) >= FORK_FROM and can_fork() else _here(compose, chunks))
-        async with contextlib.aclosing(composed):  # a forked composer stops with the feed
+        composed = forked.results() if forked is not None else _here(compose, chunks)
+        async with contextlib.aclosing(composed):
             async for rows in composed:
                 tick.recorded += await ledger.call(outbox.record, rows, now)
                 await announce()
 
-    return feed
+    try:
+        yield feed
+    finally:
+        if forked is not None:
+            forked.close()
 
 
 async def _here(compose: Callable[[T], list[outbox.NewRow]], chunks: list[T]
@@ -232,9 +241,9 @@ def send_now(app: App, clock: Callable[[], datetime], *, workers: int = 4,
         tick.closed_rows = outbox.close_open_rows(app.database(), now,
                                                   "the campaign has closed")
         return tick, DeliverySummary()
-    feed = recorder(app, tick, now, settings.mail_from, settings.reply_to)
-    summary = asyncio.run(deliver(app.database(), settings, policy, clock, workers=workers,
-                                  stop=stop, feed=feed))
+    with recorder(app, tick, now, settings.mail_from, settings.reply_to) as feed:
+        summary = asyncio.run(deliver(app.database(), settings, policy, clock,
+                                      workers=workers, stop=stop, feed=feed))
     return tick, summary
 
 
