@@ -79,6 +79,9 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
     assert all(statuses == {"ok"} for statuses in _statuses(found).values()), result.output
     server_line = found["mail server"][0][1]
     assert "STARTTLS" in server_line and "login accepted" in server_line
+    engine = "SQLite" if campaign.url.startswith("sqlite") else "PostgreSQL"
+    assert re.search(rf"schema current \(revision \d+\), {engine} \d+\.\d+",
+                     found["database"][0][1]), found["database"]
     assert secured.connections == 1 and secured.messages == []
     as_json = campaign.json("doctor", now=NOW, env=_env(secured, tmp_path))
     assert as_json["healthy"] is True and len(as_json["findings"]) == 7
@@ -272,3 +275,14 @@ def test_doctor_command_module_imports_only_click() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_database_engine_too_old_for_the_outbox_is_named_with_what_is_needed() -> None:
+    from tracker.doctor import version_problem
+
+    assert version_problem("SQLite", (3, 34, 1)) == (
+        "SQLite 3.34.1 is too old: tracker needs 3.35 or newer")
+    assert version_problem("PostgreSQL", (11, 22)) == (
+        "PostgreSQL 11.22 is too old: tracker needs 12 or newer")
+    assert version_problem("SQLite", (3, 35, 0)) is None
+    assert version_problem("PostgreSQL", (12, 0)) is None

@@ -149,8 +149,38 @@ def _check_database(report: Report, db_url: str) -> Any:
         report.add("database", "problem", f"{where}: schema at revision {revision}, this "
                    f"tracker needs {HEAD_REVISION}: {advice}")
         return None
-    report.add("database", "ok", f"{where} reachable, schema current (revision {revision})")
+    engine, version = _engine_version(db)
+    too_old = version_problem(engine, version)
+    if too_old:
+        db.dispose()
+        report.add("database", "problem", f"{where}: {too_old}")
+        return None
+    report.add("database", "ok", f"{where} reachable, schema current (revision {revision}), "
+               f"{engine} {'.'.join(map(str, version))}")
     return db
+
+
+OLDEST = {"SQLite": (3, 35), "PostgreSQL": (12,)}
+"""The outbox claims with RETURNING and a materialised CTE (see tracker.outbox)."""
+
+
+def _engine_version(db: Any) -> tuple[str, tuple[int, ...]]:
+    if db.is_sqlite:
+        import sqlite3
+
+        return "SQLite", tuple(sqlite3.sqlite_version_info)
+    with db.reading() as conn:  # the version is read when the first connection opens
+        info = conn.dialect.server_version_info or ()
+    return "PostgreSQL", tuple(part for part in info if isinstance(part, int))
+
+
+def version_problem(engine: str, version: tuple[int, ...]) -> str | None:
+    """Why this database engine's version cannot run tracker, or None."""
+    oldest = OLDEST[engine]
+    if version >= oldest:
+        return None
+    return (f"{engine} {'.'.join(map(str, version))} is too old: tracker needs "
+            f"{'.'.join(map(str, oldest))} or newer")
 
 
 def _check_contacts(report: Report, db: Any) -> None:
