@@ -156,7 +156,7 @@ def _check_database(report: Report, db_url: str) -> Any:
         report.add("database", "problem", f"{where}: {too_old}")
         return None
     report.add("database", "ok", f"{where} reachable, schema current (revision {revision}), "
-               f"{engine} {'.'.join(map(str, version))}")
+               f"{engine} {_dotted(version)}")
     return db
 
 
@@ -179,8 +179,11 @@ def version_problem(engine: str, version: tuple[int, ...]) -> str | None:
     oldest = OLDEST[engine]
     if version >= oldest:
         return None
-    return (f"{engine} {'.'.join(map(str, version))} is too old: tracker needs "
-            f"{'.'.join(map(str, oldest))} or newer")
+    return f"{engine} {_dotted(version)} is too old: tracker needs {_dotted(oldest)} or newer"
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version))
 
 
 def _check_contacts(report: Report, db: Any) -> None:
@@ -282,18 +285,18 @@ def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
 
 def _check_mail_server(report: Report, settings: Any) -> None:
     """Connect, STARTTLS when required, log in, QUIT: the password is tried, no MAIL is sent."""
-    from notifications.errors import SmtpAuthError, SmtpSecurityError
-    from notifications.smtp import SmtpConnection, _StepFailed
+    from notifications.errors import SmtpAuthError, SmtpSecurityError, SmtpUnavailableError
+    from notifications.smtp import SmtpConnection
 
     probe_settings = dataclasses.replace(settings, timeout=min(settings.timeout, PROBE_TIMEOUT))
     where = f"{settings.host}:{settings.port}"
 
     async def probe() -> None:
-        # SmtpConnection opens, secures and authenticates on demand; close() says QUIT.  Going
-        # through it (not a second SMTP client) means doctor tests exactly what delivery does.
+        # connect() opens, secures and authenticates as a send would; close() says QUIT.  Going
+        # through SmtpConnection (not a second SMTP client) tests exactly what delivery does.
         connection = SmtpConnection(probe_settings)
         try:
-            await connection._connection()
+            await connection.connect()
         finally:
             await connection.close()
 
@@ -305,9 +308,8 @@ def _check_mail_server(report: Report, settings: Any) -> None:
     except SmtpAuthError as exc:
         report.add("mail server", "problem", f"{where}: {exc}")
         return
-    except _StepFailed as exc:
-        report.add("mail server", "problem", f"{where} unreachable or refusing: "
-                   f"{exc.result.detail}")
+    except SmtpUnavailableError as exc:
+        report.add("mail server", "problem", f"{where} unreachable or refusing: {exc.detail}")
         return
     steps = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS"}[settings.security]
     login = "login accepted" if settings.username else "no login configured"
