@@ -102,5 +102,6 @@ def _report(label: str, runs: list[Run], baseline: float | None = None) -> None:
     ratio = f"   {wall / baseline:4.1f}x import sqlalchemy" if baseline else ""
     print(f"  {label:<28} {wall:8.2f} {peak:9.0f}{ratio}{flag}")
 
+
 if __name__ == "__main__":
     main()

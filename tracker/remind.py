@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # delivery and the ledger load only when something is sent
 
 T = TypeVar("T")
 
+
 def load_situation(conn: Connection, plan: Plan) -> Situation:
     """What is outstanding, from the same grouped read of the assignments as the status grid."""
     from tracker.reports.store import missing_reports
