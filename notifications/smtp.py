@@ -45,23 +45,15 @@ How aiosmtplib (5.x) behaves, read from its source, and what follows:
   disconnect, and on a 421 reply.
 * ``mail()``/``rcpt()`` raise ``SMTPSenderRefused``/``SMTPRecipientRefused``
   (both ``SMTPResponseException`` with ``.code``) for any non-250/251 reply.
-* ``connect()`` raises ``SMTPConnectError`` (refused, unreachable, TLS
-  handshake failure wrapped with the ``ssl`` error as ``__cause__``),
-  ``SMTPConnectTimeoutError``, or ``SMTPConnectResponseError`` for a non-220
-  greeting. ``starttls()`` lets ``ssl.SSLError`` (e.g. certificate
-  verification) escape unwrapped and raises plain ``SMTPException`` if the
-  server does not advertise STARTTLS. ``login()`` raises
-  ``SMTPAuthenticationError`` (``.code``) once every advertised mechanism failed.
+* Opening the session (connect, EHLO, STARTTLS, login) is notifications.session;
+  outcomes and how replies are told are notifications.outcome.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
 from types import TracebackType
 
 import aiosmtplib
@@ -74,43 +66,14 @@ from notifications.errors import (
 )
 from notifications.headers import validate_addr_spec
 from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.outcome import Outcome, SendResult, StepFailed, Teller
 from notifications.payload import Payload, payload_of
+from notifications.session import abort, open_session
 from notifications.settings import SmtpSettings
 
 __all__ = ["Outcome", "SendResult", "SmtpConnection", "SmtpSettings"]
 
 logger = logging.getLogger("notifications.smtp")
-
-class Outcome(Enum):
-    """What happened to one message; see the module docstring."""
-
-    SENT = "sent"
-    DEFERRED = "deferred"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """Outcome, the SMTP reply code if there was one, and a human-readable detail."""
-
-    outcome: Outcome
-    code: int | None
-    detail: str
-
-
-class _StepFailed(Exception):
-    """Internal: a step failed with *result*; the connection must be dropped.
-
-    ``stale`` marks failures that a dead *reused* connection produces before
-    anything of the message was sent (disconnect or 421 at MAIL FROM); those
-    are retried once on a fresh connection.
-    """
-
-    def __init__(self, result: SendResult, *, stale: bool = False) -> None:
-        super().__init__(result.detail)
-        self.result = result
-        self.stale = stale
 
 
 class SmtpConnection:
@@ -124,6 +87,7 @@ class SmtpConnection:
 
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
+        self._tell = Teller(settings.password)
         self._smtp: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.connections_opened = 0
@@ -180,7 +144,7 @@ class SmtpConnection:
         async with self._lock:
             try:
                 await self._connection()
-            except _StepFailed as failure:
+            except StepFailed as failure:
                 self._discard()
                 raise SmtpUnavailableError(failure.result.detail, failure.result.code) from None
 
@@ -241,7 +205,7 @@ class SmtpConnection:
                     result = await self._transaction(
                         smtp, envelope_from, envelope_to, payload, size, before_body
                     )
-                except _StepFailed as failure:
+                except StepFailed as failure:
                     self._discard()
                     if failure.stale and reused and attempt == 1:
                         logger.info("reused SMTP connection was dead (%s); reconnecting", failure)
@@ -259,101 +223,12 @@ class SmtpConnection:
         if self._smtp is not None and self._smtp.is_connected:
             return self._smtp
         self._discard()
-        settings = self._settings
-        smtp = aiosmtplib.SMTP(
-            hostname=settings.host,
-            port=settings.port,
-            timeout=settings.timeout,
-            use_tls=settings.security == "tls",
-            start_tls=False,  # we do STARTTLS ourselves, to make it mandatory
-            tls_context=settings.tls_context,
-            local_hostname=settings.local_hostname,
-        )
-        where = f"{settings.host}:{settings.port}"
-        try:
-            await smtp.connect()
-            await self._hello(smtp)
-            if settings.security == "starttls":
-                await self._starttls(smtp)
-            if settings.username is not None:
-                await self._login(smtp)
-        except (SmtpSecurityError, SmtpAuthError, _StepFailed):
-            _abort(smtp)
-            raise
-        except ssl.SSLError as exc:
-            _abort(smtp)
-            raise SmtpSecurityError(f"TLS with {where} failed: {exc}") from exc
-        except aiosmtplib.SMTPConnectError as exc:
-            _abort(smtp)
-            if isinstance(exc.__cause__, ssl.SSLError):
-                raise SmtpSecurityError(f"TLS with {where} failed: {exc.__cause__}") from exc
-            raise _StepFailed(self._result(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
-        except (aiosmtplib.SMTPException, OSError) as exc:
-            _abort(smtp)
-            raise _StepFailed(self._result(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
-        except BaseException:
-            _abort(smtp)
-            raise
+        smtp = await open_session(self._settings, self._tell)
         self._smtp = smtp
         self.connections_opened += 1
-        logger.debug("SMTP connection %d to %s ready", self.connections_opened, where)
+        logger.debug("SMTP connection %d to %s:%s ready", self.connections_opened,
+                     self._settings.host, self._settings.port)
         return smtp
-
-    async def _hello(self, smtp: aiosmtplib.SMTP) -> None:
-        try:
-            await smtp.ehlo()
-        except aiosmtplib.SMTPHeloError as exc:
-            if 400 <= exc.code < 500 or not smtp.is_connected:
-                raise
-            if self._settings.security == "starttls":
-                raise SmtpSecurityError(
-                    "server refused EHLO, so it cannot offer the required STARTTLS"
-                ) from exc
-            await smtp.helo()
-
-    async def _starttls(self, smtp: aiosmtplib.SMTP) -> None:
-        if not smtp.supports_extension("starttls"):
-            raise SmtpSecurityError(
-                f"{self._settings.host} does not offer STARTTLS, which is required "
-                "(TRACKER_SMTP_SECURITY=starttls); refusing to send in clear text"
-            )
-        try:
-            await smtp.starttls()
-        except aiosmtplib.SMTPResponseException as exc:
-            if 400 <= exc.code < 500:
-                raise
-            raise SmtpSecurityError(f"server refused STARTTLS: {exc.code} {exc.message}") from exc
-        # RFC 3207: forget what we learnt before TLS and ask again (AUTH, SIZE).
-        await smtp.ehlo()
-
-    async def _login(self, smtp: aiosmtplib.SMTP) -> None:
-        settings = self._settings
-        assert settings.username is not None and settings.password is not None
-        if not smtp.supports_extension("auth"):
-            raise SmtpAuthError(
-                f"{settings.host} does not offer AUTH (on this connection), "
-                "but a username is configured"
-            )
-        if settings.security == "none":
-            logger.warning("logging in to %s without TLS (security=none)", settings.host)
-        try:
-            await smtp.login(settings.username, settings.password)
-        except aiosmtplib.SMTPAuthenticationError as exc:
-            if 400 <= exc.code < 500:
-                raise  # temporary (e.g. 454): DEFERRED, not a configuration error
-            raise SmtpAuthError(
-                f"{settings.host} rejected the credentials of user {settings.username!r}: "
-                f"{exc.code} {self._redact(exc.message)}"
-            ) from None
-        except (
-            aiosmtplib.SMTPServerDisconnected,
-            aiosmtplib.SMTPTimeoutError,
-            aiosmtplib.SMTPResponseException,
-        ):
-            raise  # transport trouble: DEFERRED
-        except aiosmtplib.SMTPException as exc:
-            # e.g. "No suitable authentication method found."
-            raise SmtpAuthError(f"cannot log in to {settings.host}: {exc}") from None
 
     async def _transaction(
         self,
@@ -380,31 +255,31 @@ class SmtpConnection:
             await smtp.mail(sender, options=options)
         except aiosmtplib.SMTPResponseException as exc:
             self._raise_if_run_level(exc.code, exc.message)
-            failure = self._reply_result(exc.code, exc.message, "MAIL FROM")
-            raise _StepFailed(failure, stale=exc.code == 421) from exc
+            failure = self._tell.reply(exc.code, exc.message, "MAIL FROM")
+            raise StepFailed(failure, stale=exc.code == 421) from exc
         except aiosmtplib.SMTPServerDisconnected as exc:
-            failure = self._result(Outcome.DEFERRED, exc, "MAIL FROM")
-            raise _StepFailed(failure, stale=True) from exc
+            failure = self._tell.error(Outcome.DEFERRED, exc, "MAIL FROM")
+            raise StepFailed(failure, stale=True) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise _StepFailed(self._result(Outcome.DEFERRED, exc, "MAIL FROM")) from exc
+            raise StepFailed(self._tell.error(Outcome.DEFERRED, exc, "MAIL FROM")) from exc
 
         for recipient in recipients:
             try:
                 await smtp.rcpt(recipient)
             except aiosmtplib.SMTPResponseException as exc:
                 self._raise_if_run_level(exc.code, exc.message)
-                failure = self._reply_result(exc.code, exc.message, f"RCPT TO:<{recipient}>")
-                raise _StepFailed(failure) from exc
+                failure = self._tell.reply(exc.code, exc.message, f"RCPT TO:<{recipient}>")
+                raise StepFailed(failure) from exc
             except (aiosmtplib.SMTPException, OSError) as exc:
-                raise _StepFailed(self._result(Outcome.DEFERRED, exc, "RCPT TO")) from exc
+                raise StepFailed(self._tell.error(Outcome.DEFERRED, exc, "RCPT TO")) from exc
 
         try:
             go_ahead = await smtp.execute_command(b"DATA")
         except (aiosmtplib.SMTPException, OSError) as exc:
-            failure = self._result(Outcome.DEFERRED, exc, "DATA (before the body)")
-            raise _StepFailed(failure) from exc
+            failure = self._tell.error(Outcome.DEFERRED, exc, "DATA (before the body)")
+            raise StepFailed(failure) from exc
         if go_ahead.code != 354:
-            raise _StepFailed(self._reply_result(go_ahead.code, go_ahead.message, "DATA"))
+            raise StepFailed(self._tell.reply(go_ahead.code, go_ahead.message, "DATA"))
 
         if before_body is not None:
             await before_body()
@@ -414,26 +289,26 @@ class SmtpConnection:
                 raise aiosmtplib.SMTPServerDisconnected("connection lost after 354")
             protocol.write(payload)
         except (aiosmtplib.SMTPException, OSError) as exc:
-            failure = self._result(Outcome.DEFERRED, exc, "DATA (writing the body)")
-            raise _StepFailed(failure) from exc
+            failure = self._tell.error(Outcome.DEFERRED, exc, "DATA (writing the body)")
+            raise StepFailed(failure) from exc
 
         # From here on the server may hold the complete message.
         try:
             reply = await protocol.read_response(timeout=self._settings.timeout)
         except Exception as exc:  # timeout, disconnect, garbage: all mean "unknown"
-            raise _StepFailed(
-                self._result(Outcome.UNCERTAIN, exc, "end of DATA (body was sent)")
+            raise StepFailed(
+                self._tell.error(Outcome.UNCERTAIN, exc, "end of DATA (body was sent)")
             ) from exc
         if 200 <= reply.code < 300:
-            return SendResult(Outcome.SENT, reply.code, self._redact(reply.message))
+            return SendResult(Outcome.SENT, reply.code, self._tell.redact(reply.message))
         if 400 <= reply.code < 600:
-            raise _StepFailed(self._reply_result(reply.code, reply.message, "end of DATA"))
-        raise _StepFailed(
+            raise StepFailed(self._tell.reply(reply.code, reply.message, "end of DATA"))
+        raise StepFailed(
             SendResult(
                 Outcome.UNCERTAIN,
                 reply.code,
                 f"end of DATA (body was sent): unexpected reply {reply.code} "
-                f"{self._redact(reply.message)}",
+                f"{self._tell.redact(reply.message)}",
             )
         )
 
@@ -446,35 +321,16 @@ class SmtpConnection:
         """
         if code != 530:
             return
-        text = f"{self._settings.host} refused the mail: {code} {self._redact(message)}"
+        text = f"{self._settings.host} refused the mail: {code} {self._tell.redact(message)}"
         if "STARTTLS" in message.upper():
             raise SmtpSecurityError(f"{text} (set TRACKER_SMTP_SECURITY=starttls)")
         raise SmtpAuthError(f"{text} (are TRACKER_SMTP_USERNAME/PASSWORD set?)")
-
-    def _reply_result(self, code: int, message: str, stage: str) -> SendResult:
-        """Map an SMTP reply: 5xx is permanent, everything else retryable."""
-        outcome = Outcome.FAILED if 500 <= code < 600 else Outcome.DEFERRED
-        return SendResult(outcome, code, f"{stage}: {code} {self._redact(message)}")
-
-    def _result(self, outcome: Outcome, exc: BaseException, stage: str) -> SendResult:
-        """Describe an exception; *outcome* is decided by the caller, by stage."""
-        if isinstance(exc, aiosmtplib.SMTPResponseException):
-            return SendResult(outcome, exc.code, f"{stage}: {exc.code} {self._redact(exc.message)}")
-        kind = "timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
-        return SendResult(outcome, None, f"{stage}: {kind}: {self._redact(str(exc))}")
-
-    def _redact(self, text: str) -> str:
-        """Never let the password reach a detail string or a log line."""
-        password = self._settings.password
-        if password:
-            text = text.replace(password, "***")
-        return text
 
     def _discard(self) -> None:
         """Drop the connection without QUIT (after errors the state is unknown)."""
         smtp, self._smtp = self._smtp, None
         if smtp is not None:
-            _abort(smtp)
+            abort(smtp)
 
     @staticmethod
     def _log_result(label: str, recipients: list[str], result: SendResult) -> None:
@@ -484,13 +340,3 @@ class SmtpConnection:
             result.outcome.value, result.detail,
         )
 
-
-def _abort(smtp: aiosmtplib.SMTP) -> None:
-    """Close *smtp* at once, without QUIT and without a graceful TLS shutdown.
-
-    A graceful TLS close needs more turns of the event loop; if the loop ends
-    first (the run stops on an SmtpAuthError, say) the socket stays open.
-    """
-    if isinstance(smtp.transport, asyncio.WriteTransport):
-        smtp.transport.abort()
-    smtp.close()
