@@ -15,18 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from tracker import coretables
+# The light Core tables (tracker.coretables): importing tracker.models would build every
+# SQLModel class (and pydantic with them), a fifth of the time of a whole `tracker mark`.
+from tracker.coretables import ASSIGNMENT, EVENT
 from tracker.errors import UserError
 from tracker.plan.model import Plan
 from tracker.selection import Selection
 
 _CHUNK = 5000
-
-# The tables as light Core descriptions (tracker.coretables): importing tracker.models would
-# build every SQLModel class (and pydantic with them), a fifth of the time of a whole
-# `tracker mark`, for three statements.  The names stay here for the code that uses them.
-ASSIGNMENT = coretables.ASSIGNMENT
-EVENT = coretables.EVENT
 
 
 @dataclass
