@@ -141,7 +141,7 @@ def outbox_rows(url: str) -> list[dict[str, Any]]:
     """Every outbox row straight from the database (faster than the CLI for thousands)."""
     from sqlalchemy import create_engine, select
 
-    from tracker.models import OUTBOX
+    from tracker.store.models import OUTBOX
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:
@@ -159,7 +159,7 @@ def state_counts(url: str) -> Counter[str]:
     """How many outbox rows are in each state (one cheap query, for polling)."""
     from sqlalchemy import create_engine, func, select
 
-    from tracker.models import OUTBOX
+    from tracker.store.models import OUTBOX
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:

@@ -7,8 +7,7 @@ import os
 import socket
 from datetime import UTC, datetime, timedelta
 
-from tracker.db import Database
-from tracker.outbox import (
+from tracker.mail.outbox import (
     _CLAIM,
     NewRow,
     RetryPolicy,
@@ -18,7 +17,8 @@ from tracker.outbox import (
     record,
     worker_identity,
 )
-from tracker.schema import upgrade
+from tracker.store.database import Database
+from tracker.store.schema import upgrade
 
 NOW = datetime(2017, 4, 18, 4, 0, tzinfo=UTC)
 POLICY = RetryPolicy(lease=600)
@@ -50,8 +50,8 @@ def _row(number: int, send_at: datetime, body: bytes) -> NewRow:
 
 
 def test_claims_take_the_oldest_due_rows_once_each_and_skip_known_bodies(db_url: str) -> None:
-    """Recording and claiming run on the driver's cursor (tracker.driversql); the claim is one
-    statement, whose rows come back in no particular order."""
+    """Recording and claiming run on the driver's cursor (tracker.store.statements); the claim is
+    one statement, whose rows come back in no particular order."""
     db = Database(db_url, create=True)
     try:
         upgrade(db)

@@ -16,7 +16,7 @@ MARKS_EACH = 100
 def _assignments(url: str) -> list[tuple[int, str, str]]:
     from sqlalchemy import create_engine, select
 
-    from tracker.models import ASSIGNMENT
+    from tracker.store.models import ASSIGNMENT
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:

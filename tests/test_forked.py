@@ -1,4 +1,4 @@
-"""Mails composed in a forked child (tracker.forked): the same rows as composing them in the
+"""Mails composed in a forked child (tracker.mail.forked): the same rows as composing them in the
 sending process, the child's failures surfacing as the parent's, and no child left behind."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 
 from tests.conftest import REPO, Tracker
 from tests.smtp_server import SmtpTestServer
-from tracker import remind
 from tracker.errors import RuntimeFailure
-from tracker.forked import ForkedChunks
+from tracker.mail import tick as remind
+from tracker.mail.forked import ForkedChunks
 
 NOW = "2017-04-18T10:30:00+06:00"
 
@@ -107,7 +107,7 @@ def test_stopping_early_kills_and_reaps_the_child() -> None:
 
 
 def test_a_process_running_other_threads_does_not_fork() -> None:
-    from tracker.forked import may_fork
+    from tracker.mail.forked import may_fork
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)
@@ -125,15 +125,15 @@ def server() -> Iterator[SmtpTestServer]:
         yield smtp
 
 
-# `remind send` in a process of its own: only a single-threaded process forks (tracker.forked),
+# `remind send` in a process of its own: only a single-threaded process forks (tracker.mail.forked),
 # and this one runs the SMTP server's thread.  The run composes in chunks of 5 from the first
 # mail on, counts its forks, and may make one mail's composing fail.
 _RUN = """
 import sys
-import tracker.forked as forked
-import tracker.remind as remind
+import tracker.mail.forked as forked
+import tracker.mail.tick as remind
 from tracker.errors import RuntimeFailure
-from tracker.reminders.compose import Composer
+from tracker.mail.compose import Composer
 
 remind.FORK_FROM, remind.RECORD_CHUNK = 0, 5
 made = []

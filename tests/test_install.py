@@ -98,9 +98,11 @@ def test_mark_imports_no_sqlmodel(tmp_path: Path) -> None:
 
 
 def test_core_tables_match_the_models() -> None:
-    """tracker.coretables describes the tables without importing tracker.models: every table
-    there must have exactly the model's columns, with the same column types."""
-    from tracker import coretables, marking, models, status
+    """tracker.store.tables describes the tables without importing tracker.store.models: every
+    table there must have exactly the model's columns, with the same column types."""
+    from tracker.progress import marking, status
+    from tracker.store import models
+    from tracker.store import tables as coretables
 
     real_tables = {t.name: t for t in models.SQLModel.metadata.tables.values()}
     for light in coretables.TABLES:
@@ -113,13 +115,13 @@ def test_core_tables_match_the_models() -> None:
     assert status.ASSIGNMENT is coretables.ASSIGNMENT
 
 
-MODEL_MODULES = ("tracker.__main__", "tracker.models", "tracker.plansync")
-UNWANTED = ("sqlmodel", "pydantic", "tracker.models", "sqlalchemy.orm",
+MODEL_MODULES = ("tracker.__main__", "tracker.store.models", "tracker.plan.sync")
+UNWANTED = ("sqlmodel", "pydantic", "tracker.store.models", "sqlalchemy.orm",
             "sqlalchemy.dialects.postgresql")
 """What the commands below must not load: the models, the ORM (they work with Core statements
 on plain connections; the ORM's import was a tenth of a second of every command), and, on
 SQLite, the PostgreSQL dialect."""
-"""What may import tracker.models (so SQLModel and pydantic): the schema itself, and loading
+"""What may import tracker.store.models (so SQLModel and pydantic): the schema itself, and loading
 the plan (`init`, `plan load`); `__main__` runs the command line when imported."""
 
 LIGHT_IMPORTS = f"""
@@ -155,7 +157,7 @@ def test_modules_import_no_sqlmodel() -> None:
 
 
 def test_commands_run_without_sqlmodel(tmp_path: Path, smtp_server: SmtpTestServer) -> None:
-    """Reading, marking, reminding, mailing, reports and contacts never load tracker.models:
+    """Reading, marking, reminding, mailing, reports and contacts never load tracker.store.models:
     run in one process (after `init`, which does), they leave SQLModel and pydantic out."""
     db = f"sqlite:///{tmp_path / 'tracker.db'}"
     subprocess.run([sys.executable, "-m", "tracker", "--db", db, "init"], capture_output=True,

@@ -18,9 +18,9 @@ from sqlalchemy import func, select, update
 from tests.conftest import Tracker
 from tests.helpers_campaign import many_contacts, smtp_env
 from tests.smtp_server import Mode, SmtpTestServer
-from tracker.db import Database
-from tracker.ledger import Ledger
-from tracker.models import OUTBOX, OUTBOX_BODY, SETTING
+from tracker.mail.writer import Ledger
+from tracker.store.database import Database
+from tracker.store.models import OUTBOX, OUTBOX_BODY, SETTING
 
 MORNING = "2017-04-18T10:30:00+06:00"  # both zones' 09:00 has passed
 

@@ -9,9 +9,9 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect
 
-from tracker.db import Database
 from tracker.resources import migrations_dir
-from tracker.schema import HEAD_REVISION, current_revision, downgrade, upgrade
+from tracker.store.database import Database
+from tracker.store.schema import HEAD_REVISION, current_revision, downgrade, upgrade
 
 
 def _config() -> Config:
@@ -46,7 +46,7 @@ def test_upgrade_downgrade_upgrade_and_no_drift(db_url: str) -> None:
 def test_sqlite_reads_the_assignment_groups_off_their_index(tmp_path: Path) -> None:
     """Status, digest and ticks group the assignments; at school scale a table scan plus a
     sort of 195,000 rows was a third of a second, so the read must come off the index."""
-    from tracker.status import assignment_groups
+    from tracker.progress.status import assignment_groups
 
     db = Database(f"sqlite:///{tmp_path / 'plan.db'}", create=True)
     try:

@@ -1,5 +1,5 @@
 """A body prepared once for DATA and joined to each header section gives the same bytes as
-preparing every whole message (tracker.delivery relies on it for mails that share a body)."""
+preparing every whole message (tracker.mail.sender relies on it for mails that share a body)."""
 
 from __future__ import annotations
 

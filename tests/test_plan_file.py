@@ -136,7 +136,7 @@ def test_libyaml_and_pure_python_parsers_read_the_same_values_and_lines() -> Non
     school scale); the values, and the lines that error messages name, must not change."""
     import yaml
 
-    from tracker import yamlsource
+    from tracker.plan import yamlsource
 
     def shape(value: object) -> object:
         if isinstance(value, yamlsource.LineMap):

@@ -135,8 +135,8 @@ def test_database_problems(tmp_path: Path, db_url: str, smtp_server: SmtpTestSer
         "skipped"}
     tracker = Tracker(db_url)
     tracker.ok("init")
-    from tracker.db import Database
-    from tracker.schema import HEAD_REVISION, downgrade
+    from tracker.store.database import Database
+    from tracker.store.schema import HEAD_REVISION, downgrade
 
     db = Database(db_url.replace("postgresql://", "postgresql+psycopg://"))
     try:
@@ -191,8 +191,8 @@ def test_outbox_problems_failed_uncertain_and_stuck(campaign: Tracker,
     # Two rows as a sender killed mid-run leaves them: one claimed, one on the wire.
     from sqlalchemy import update
 
-    from tracker.db import Database
-    from tracker.models import OUTBOX
+    from tracker.store.database import Database
+    from tracker.store.models import OUTBOX
 
     smtp_server.reply_for("edu@almaty.example", 451)
     campaign.ok("remind", "send", now="2017-04-20T10:30:00+06:00", env=env)
@@ -230,8 +230,8 @@ def test_claim_held_past_the_lease_by_a_live_process_id(campaign: Tracker,
     its dead predecessor, so recovery leaves the old claim alone; doctor must say so."""
     from sqlalchemy import update
 
-    from tracker.db import Database
-    from tracker.models import OUTBOX
+    from tracker.store.database import Database
+    from tracker.store.models import OUTBOX
 
     env = smtp_env(smtp_server)
     smtp_server.set_mode(Mode.REFUSE)

@@ -53,7 +53,7 @@ class TimedServer(SmtpTestServer):
 def _assignments(url: str) -> list[tuple[int, str, str]]:
     from sqlalchemy import create_engine, select
 
-    from tracker.models import ASSIGNMENT
+    from tracker.store.models import ASSIGNMENT
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:

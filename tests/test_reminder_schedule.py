@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import REPO, Tracker
+from tracker.mail.schedule import campaign_closes, stages_for
 from tracker.plan.loader import load_plan
 from tracker.plan.model import Plan
-from tracker.reminders.schedule import campaign_closes, stages_for
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +134,11 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
     the same position; each must still get exactly the mails composed for it alone."""
     import random
 
-    from tracker.remind import TickResult, preview_json, preview_json_text
-    from tracker.reminders.derive import Situation, plan_tick
-    from tracker.reminders.recipients import Recipient
-    from tracker.status import AssignmentGroup
-    from tracker.views import compact
+    from tracker.mail.due import Situation, plan_tick
+    from tracker.mail.recipients import Recipient
+    from tracker.mail.tick import TickResult, preview_json, preview_json_text
+    from tracker.progress.status import AssignmentGroup
+    from tracker.views.plan import compact
 
     chooser = random.Random(2017)
     required = {(n, u, b) for n, u, b in plan.assignments()
@@ -188,7 +188,7 @@ def test_items_by_unit_lists_each_units_items_in_order_sharing_alike_tuples() ->
     """The per-class computation of `items_by_unit` against its definition, unit by unit."""
     import random
 
-    from tracker.reminders.derive import items_by_unit
+    from tracker.mail.due import items_by_unit
 
     chooser = random.Random(25)
     for _ in range(500):

@@ -112,9 +112,9 @@ def test_resubmit_keeps_the_first_time_unless_again(tracker: Tracker) -> None:
 
 
 def test_missing_reports_lists_exactly_the_regions_not_received(tracker: Tracker) -> None:
-    from tracker.app import App
-    from tracker.db import resolve_url
+    from tracker.cli.context import App
     from tracker.reports.store import load_reports, missing_reports, totals
+    from tracker.store.database import resolve_url
 
     tracker.ok("report", "set", "kostanay", "--meetings", "4")  # entered, not received
     for unit in ("aktobe", "astana", "almaty"):

@@ -274,7 +274,7 @@ def test_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> No
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    from tracker.db import Database
+    from tracker.store.database import Database
 
     db = Database(f"sqlite:///{path}")
     try:

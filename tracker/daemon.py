@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tracker.app import App
+from tracker.cli.context import App
 from tracker.errors import RuntimeFailure
 
 log = logging.getLogger("tracker.daemon")
@@ -46,7 +46,7 @@ def configure_logging() -> None:
 def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
              settings: Any, workers: int) -> None:
     """One tick: record what is due, deliver; a database hiccup waits for the next tick."""
-    from tracker.remind import send_now
+    from tracker.mail.tick import send_now
 
     app.forget_plan()  # staff may have re-loaded the plan
     record_due_digest(app, clock(), settings.mail_from)
@@ -79,7 +79,7 @@ def record_due_digest(app: App, now: datetime, sender: str) -> int:
 def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
                clock: CampaignClock) -> int:
     """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
-    from tracker.remind import smtp_settings
+    from tracker.mail.tick import smtp_settings
 
     configure_logging()
     settings = smtp_settings()
@@ -122,7 +122,7 @@ def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
                                        minute=digest.time.minute, timezone=digest.timezone),
                       id="digest", max_instances=1, coalesce=True)
     scheduler.start()
-    from tracker.db import describe
+    from tracker.store.database import describe
 
     log.info("running: a tick every %s s on %s", tick_seconds, describe(app.db_url))
     while not stop.wait(0.5):

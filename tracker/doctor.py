@@ -108,7 +108,7 @@ def _check_configuration(report: Report, environ: Mapping[str, str]) -> Any:
 
 def _check_policy(report: Report, environ: Mapping[str, str]) -> Any:
     """The retry variables: a bad one would stop every delivery run with a usage error."""
-    from tracker.outbox import RetryPolicy
+    from tracker.mail.outbox import RetryPolicy
 
     try:
         policy = RetryPolicy.from_env(environ)
@@ -122,8 +122,8 @@ def _check_policy(report: Report, environ: Mapping[str, str]) -> Any:
 
 def _check_database(report: Report, db_url: str) -> Any:
     """Reachable and at HEAD_REVISION; never creates a missing SQLite file (create=False)."""
-    from tracker.db import Database, describe
-    from tracker.schema import HEAD_REVISION, current_revision
+    from tracker.store.database import Database, describe
+    from tracker.store.schema import HEAD_REVISION, current_revision
 
     where = describe(db_url)
     try:
@@ -161,7 +161,7 @@ def _check_database(report: Report, db_url: str) -> Any:
 
 
 OLDEST = {"SQLite": (3, 35), "PostgreSQL": (12,)}
-"""The outbox claims with RETURNING and a materialised CTE (see tracker.outbox)."""
+"""The outbox claims with RETURNING and a materialised CTE (see tracker.mail.outbox)."""
 
 
 def _engine_version(db: Any) -> tuple[str, tuple[int, ...]]:
@@ -188,8 +188,8 @@ def _dotted(version: tuple[int, ...]) -> str:
 
 def _check_contacts(report: Report, db: Any) -> None:
     """Nobody to remind means reminders silently never go: gaps are found here, not in May."""
-    from tracker.app import App
-    from tracker.contacts import contact_gaps, stored_contacts
+    from tracker.cli.context import App
+    from tracker.progress.contacts import contact_gaps, stored_contacts
 
     app = App(db_url=db.url, now=datetime.now().astimezone(), _db=db)
     try:
@@ -221,8 +221,8 @@ def _check_contacts(report: Report, db: Any) -> None:
 
 def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
     """What needs a person: refused or uncertain mail, senders that died, no sender at all."""
-    from tracker import outbox
-    from tracker.coretables import OUTBOX
+    from tracker.mail import outbox
+    from tracker.store.tables import OUTBOX
 
     with db.reading() as conn:
         counts = outbox.counts(conn)

@@ -22,4 +22,4 @@ def bundled(name: str) -> Path:
 
 def migrations_dir() -> Path:
     """The Alembic script folder, inside the package so that it installs with it."""
-    return _PACKAGE_DIR / "migrations"
+    return _PACKAGE_DIR / "store" / "migrations"

@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json_text
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
 
 
 @click.command()
@@ -67,7 +67,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
         else:
             click.echo(html)
         return
-    from tracker.digest.text import render_text
+    from tracker.views.digest import render_text
 
     lang = app.lang if app.lang in ("kk", "ru") else "ru"
     if output:
@@ -81,10 +81,10 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
 def _send(app: App) -> None:
     import asyncio
 
-    from tracker import outbox
-    from tracker.delivery import deliver
     from tracker.digest.mail import period_of, record_digest
-    from tracker.remind import smtp_settings
+    from tracker.mail import outbox
+    from tracker.mail.sender import deliver
+    from tracker.mail.tick import smtp_settings
 
     settings = smtp_settings()
     period = period_of(app.plan(), app.now)

@@ -25,7 +25,7 @@ def doctor(app: object, as_json: bool, no_smtp: bool) -> None:
     """
     import os
 
-    from tracker.app import App
+    from tracker.cli.context import App
     from tracker.cli.output import emit_json
     from tracker.doctor import examine
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
 
 _LANGUAGES = {"kk": "Kazakh", "ru": "Russian"}
 
@@ -35,8 +35,8 @@ def final_report(app: App, file: Path, lang: str | None) -> None:
     """
     from tracker.finalreport import check_target, write_report
     from tracker.finalreport.content import build_report
+    from tracker.progress.status import load_grid
     from tracker.reports.store import load_reports
-    from tracker.status import load_grid
 
     check_target(file)
     chosen = lang or (app.lang if app.lang in _LANGUAGES else "ru")

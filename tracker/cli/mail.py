@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -22,8 +22,8 @@ def contacts() -> None:
 
 
 def _read_contacts(app: App, file: Path) -> Any:
-    from tracker.contacts import load_contacts
     from tracker.errors import UserError
+    from tracker.progress.contacts import load_contacts
 
     if not file.exists():
         raise UserError(f"{file}: file not found")
@@ -40,7 +40,7 @@ def contacts_check(app: App, file: Path) -> None:
     Example:
       tracker contacts check contacts.yaml
     """
-    from tracker.contacts import contact_gaps
+    from tracker.progress.contacts import contact_gaps
 
     book = _read_contacts(app, file)
     gaps = contact_gaps(app.plan(), book)
@@ -59,7 +59,7 @@ def contacts_load(app: App, file: Path) -> None:
     Example:
       tracker contacts load contacts.yaml
     """
-    from tracker.contacts import contact_gaps, store_contacts
+    from tracker.progress.contacts import contact_gaps, store_contacts
 
     book = _read_contacts(app, file)
     with app.database().writing() as conn:
@@ -81,7 +81,7 @@ def contacts_gaps(app: App, as_json: bool) -> None:
     Example:
       tracker contacts gaps
     """
-    from tracker.contacts import contact_gaps, stored_contacts
+    from tracker.progress.contacts import contact_gaps, stored_contacts
 
     plan = app.plan()
     with app.database().reading() as conn:
@@ -119,7 +119,7 @@ def remind_preview(app: App, as_json: bool) -> None:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
     from tracker.cli.output import emit_json_text
-    from tracker.remind import due_now, pending_rows, preview_json, preview_json_text
+    from tracker.mail.tick import due_now, pending_rows, preview_json, preview_json_text
 
     tick = due_now(app, app.now)
     waiting = pending_rows(app, app.now)
@@ -150,7 +150,7 @@ def remind_send(app: App, as_json: bool, workers: int) -> None:
     Example:
       tracker remind send
     """
-    from tracker.remind import send_now
+    from tracker.mail.tick import send_now
 
     tick, summary = send_now(app, lambda: app.now, workers=workers)
     counts = {k: summary.counts.get(k, 0) for k in
@@ -207,7 +207,7 @@ def simulate(app: App, start: str, end: str, as_json: bool) -> None:
       tracker simulate --from 2017-04-01 --to 2017-05-15
     """
     from tracker.errors import UserError
-    from tracker.remind import mail_json, simulate_mails
+    from tracker.mail.tick import mail_json, simulate_mails
 
     plan = app.plan()
     first = _day_bound(start, False, plan.timezone)
@@ -238,7 +238,7 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker import outbox as ledger
+    from tracker.mail import outbox as ledger
     from tracker.timefmt import iso_utc
 
     app: App = ctx.obj
@@ -268,7 +268,7 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
 @click.pass_obj
 def outbox_resolve(app: App, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
-    from tracker import outbox as ledger
+    from tracker.mail import outbox as ledger
 
     with app.database().writing() as conn:
         ledger.resolve(conn, row_id, outcome, note, app.now)
@@ -280,7 +280,7 @@ def outbox_resolve(app: App, row_id: int, outcome: str, note: str) -> None:
 @click.pass_obj
 def outbox_retry(app: App, row_id: int) -> None:
     """Queue a failed or uncertain row to be sent again by the next run."""
-    from tracker import outbox as ledger
+    from tracker.mail import outbox as ledger
 
     with app.database().writing() as conn:
         ledger.retry(conn, row_id, app.now)

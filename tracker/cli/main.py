@@ -126,8 +126,8 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     Then:        tracker status
                  tracker mark 5-11 --region aktobe --note "Хат № 12"
     """
-    from tracker.app import App
-    from tracker.db import resolve_url
+    from tracker.cli.context import App
+    from tracker.store.database import resolve_url
 
     ctx.obj = App(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)
 

@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
 
 _STATE = click.Choice(["pending", "partial", "done"])
 
@@ -31,9 +31,9 @@ def items(app: App, as_json: bool, region: str | None, body: str | None,
       tracker items --region aktobe --state pending
       tracker --lang ru items --json
     """
-    from tracker.selection import check_body, parse_units
-    from tracker.status import load_grid
-    from tracker.views import due_json, item_json
+    from tracker.progress.selection import check_body, parse_units
+    from tracker.progress.status import load_grid
+    from tracker.views.plan import due_json, item_json
 
     plan = app.plan()
     body = check_body(body, plan)
@@ -81,7 +81,7 @@ def regions(app: App, as_json: bool) -> None:
     """
     from zoneinfo import ZoneInfo
 
-    from tracker.views import region_json
+    from tracker.views.plan import region_json
 
     plan = app.plan()
     if as_json:
@@ -122,8 +122,8 @@ def _parse_on(value: str | None) -> date | datetime | None:
 
 def _change(app: App, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
             body: str | None, note: str, by: str | None, on: str | None) -> None:
-    from tracker.marking import apply
-    from tracker.selection import select
+    from tracker.progress.marking import apply
+    from tracker.progress.selection import select
 
     plan = app.plan()
     selection = select(plan, item_args, region, body)
@@ -221,11 +221,11 @@ def status(app: App, region: str | None, as_json: bool) -> None:
       tracker status --region aktobe
       tracker status --json
     """
-    from tracker.cli.gridtext import render_grid, render_unit
     from tracker.cli.output import emit_json_text
-    from tracker.selection import parse_units
-    from tracker.status import load_grid
-    from tracker.views import status_json, status_json_text
+    from tracker.progress.selection import parse_units
+    from tracker.progress.status import load_grid
+    from tracker.views.grid import render_grid, render_unit
+    from tracker.views.plan import status_json, status_json_text
 
     plan = app.plan()
     units = list(parse_units([region], plan)) if region else None
@@ -258,10 +258,10 @@ def history(app: App, item: int | None, region: str | None, limit: int | None,
       tracker history 5 --region aktobe
     """
     from tracker.errors import UserError
-    from tracker.history import load_history
-    from tracker.selection import parse_units
+    from tracker.progress.history import load_history
+    from tracker.progress.selection import parse_units
     from tracker.timefmt import local
-    from tracker.views import history_json
+    from tracker.views.plan import history_json
 
     plan = app.plan()
     if item is not None and item not in plan.items_by_number:

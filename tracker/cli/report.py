@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
     from tracker.reports.store import Received
 
 _COUNT = click.IntRange(min=0, max=1_000_000_000)  # reports.fields.MAX_COUNT, kept light
@@ -133,7 +133,7 @@ def report_show(app: App, as_json: bool) -> None:
       tracker report show --json
     """
     from tracker.reports.store import load_reports
-    from tracker.reports.views import render_report, report_json
+    from tracker.views.reports import render_report, report_json
 
     plan = app.plan()
     with app.database().reading() as conn:
@@ -269,7 +269,7 @@ def media_list(app: App, region: str | None, as_json: bool) -> None:
     """
     from tracker.reports.regions import require_region
     from tracker.reports.store import list_media
-    from tracker.reports.views import media_list_json, render_media
+    from tracker.views.reports import media_list_json, render_media
 
     plan = app.plan()
     unit = require_region(region, plan) if region is not None else None

@@ -10,7 +10,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.app import App
+    from tracker.cli.context import App
     from tracker.plan.model import Plan
 
 _PLAN_PATH = click.Path(dir_okay=False, path_type=Path)
@@ -30,17 +30,17 @@ def _read_plan(path: Path | None) -> Plan:
 
 
 def _load(app: App, path: Path | None, create: bool) -> None:
-    from tracker.db import describe
-    from tracker.plansync import sync_plan
+    from tracker.plan.sync import sync_plan
+    from tracker.store.database import describe
 
     plan = _read_plan(path)
     db = app.database(create=create)
     if create:
-        from tracker.schema import upgrade
+        from tracker.store.schema import upgrade
 
         upgrade(db)
     else:
-        from tracker.schema import ensure_current
+        from tracker.store.schema import ensure_current
 
         ensure_current(db)
     with db.writing() as conn:
@@ -94,7 +94,7 @@ def plan_check(file: Path | None, as_json: bool) -> None:
     """
     checked = _read_plan(file)
     if as_json:
-        from tracker.views import item_json
+        from tracker.views.plan import item_json
 
         emit_json([item_json(checked, item, "kk") for item in checked.items])
         return

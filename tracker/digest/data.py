@@ -15,16 +15,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from tracker import outbox
-from tracker.history import load_history
+from tracker.mail import outbox
 from tracker.plan.model import NATIONAL, Plan
+from tracker.progress.history import load_history
+from tracker.progress.status import Grid, load_grid
 from tracker.reports.fields import COUNT_FIELDS
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.reports.store import load_reports
-from tracker.settings_store import get_setting
-from tracker.status import Grid, load_grid
+from tracker.store.settings import get_setting
 from tracker.timefmt import iso_utc
-from tracker.views import compact
+from tracker.views.plan import compact
 
 LAST_SENT = "digest_last_sent_at"
 

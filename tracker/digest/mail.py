@@ -11,15 +11,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, prepare
-from tracker import outbox
-from tracker.app import App
-from tracker.contacts import stored_contacts
+from tracker.cli.context import App
 from tracker.digest.data import LAST_SENT, build_digest
 from tracker.digest.render import render_digest
+from tracker.mail import outbox
+from tracker.mail.compose import message_id
+from tracker.mail.due import dedupe_key
 from tracker.plan.model import Plan
-from tracker.reminders.compose import message_id
-from tracker.reminders.derive import dedupe_key
-from tracker.settings_store import set_setting
+from tracker.progress.contacts import stored_contacts
+from tracker.store.settings import set_setting
 
 ONE_DAY = timedelta(days=1)
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
+from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
-from tracker.reminders.compose import languages, offset_label, short_title
 from tracker.reports.fields import COUNT_FIELDS
 from tracker.resources import bundled
 

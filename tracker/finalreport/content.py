@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 from tracker.finalreport.model import Block, Cell, Document, Heading, Link, Paragraph, Table
 from tracker.finalreport.wording import Russian, day, moment, number, wording
 from tracker.plan.model import NATIONAL, Item, Plan
+from tracker.progress.status import Cell as GridCell
+from tracker.progress.status import Grid
 from tracker.reports.deadline import MILESTONE as REPORT_MILESTONE
 from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS
 from tracker.reports.results import RegionResult, totals
-from tracker.status import Cell as GridCell
-from tracker.status import Grid
 
 _QUOTED = re.compile(r"«(.+)»")
 _NOT_ENTERED = "—"

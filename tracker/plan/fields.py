@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import PlanError
 from tracker.plan.model import Text
-from tracker.yamlsource import LineList, LineMap
+from tracker.plan.yamlsource import LineList, LineMap
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 _LANG_NAMES = {"kk": "Kazakh", "ru": "Russian", "en": "English"}

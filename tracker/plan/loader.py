@@ -27,7 +27,7 @@ from tracker.plan.model import (
     Section,
     Text,
 )
-from tracker.yamlsource import LineList, load_yaml
+from tracker.plan.yamlsource import LineList, load_yaml
 
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
             "saturday": 6, "sunday": 7}
@@ -286,7 +286,7 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
 
 def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:
     """Validate a plan given as text (used by tests and by `plan check -`)."""
-    from tracker.yamlsource import load_yaml_text
+    from tracker.plan.yamlsource import load_yaml_text
 
     return build_plan(Fields(source, load_yaml_text(text, source), ""), source)
 

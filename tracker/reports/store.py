@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from tracker.coretables import MEDIA_COVERAGE, REGION_REPORT
-from tracker.db import upsert_insert
 from tracker.plan.model import Plan
 from tracker.reports.deadline import is_late
 from tracker.reports.fields import COUNT_FIELDS, MediaEntry
 from tracker.reports.results import RegionResult, Totals, totals
+from tracker.store.database import upsert_insert
+from tracker.store.tables import MEDIA_COVERAGE, REGION_REPORT
 
 __all__ = [
     "MediaListing", "Received", "RegionResult", "Totals", "add_media", "list_media",

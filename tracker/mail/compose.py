@@ -1,0 +1,173 @@
+"""Turning a due reminder into a rendered, ready-to-send message.
+
+The template context is plain data (numbers, dates, kk/ru pairs), so `notifications` renders it
+without knowing anything of the plan.  The Message-ID is derived from the outbox key, so the
+same reminder always has the same id, however often it is retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.render import MailRenderer, RenderedMail
+from tracker.mail.due import DueMail, dedupe_key
+from tracker.plan.model import Plan, Text
+from tracker.resources import bundled
+
+
+def languages(lang: str) -> list[str]:
+    """`both` means Kazakh first, then Russian."""
+    return ["kk", "ru"] if lang == "both" else [lang]
+
+
+def message_id(key: str, sender: str) -> str:
+    domain = sender.rsplit("@", 1)[-1].rstrip(">").strip() or "tracker.invalid"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def short_title(title: Text) -> dict[str, str]:
+    """The campaign's name in quotes («Қауіпсіз интернет»), for subjects; else the title."""
+    result = {}
+    for lang in ("kk", "ru"):
+        found = re.search(r"«[^«»]+»", title.get(lang))
+        result[lang] = found.group(0) if found else title.get(lang)
+    return result
+
+
+def _pair(text: Text) -> dict[str, str]:
+    return {"kk": text.kk, "ru": text.ru}
+
+
+def _date_parts(day: date) -> dict[str, int | str]:
+    return {"day": day.day, "month": day.month, "year": day.year, "weekday": day.weekday(),
+            "short": day.strftime("%d.%m.%Y")}
+
+
+def offset_label(timezone: str, on: date) -> str:
+    moment = datetime.combine(on, datetime.min.time(), ZoneInfo(timezone))
+    offset = moment.utcoffset() or timedelta(0)
+    hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
+    return f"UTC{'+' if offset >= timedelta(0) else '-'}{abs(hours):02d}:{minutes:02d}"
+
+
+def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
+    return {"kk": plan.unit_name(unit, "kk"), "ru": plan.unit_name(unit, "ru")}
+
+
+def _due_date(plan: Plan, number: int, unit: str) -> date:
+    return plan.milestones[plan.cell_deadline(plan.items_by_number[number], unit)].date
+
+
+def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
+    """Everything the reminder templates show, as plain data."""
+    recipient = mail.recipient
+    headline = mail.headline
+    due_day = plan.milestones[headline.deadline].date
+    tz = recipient.timezone
+    outstanding = []
+    for number, unit, body in mail.outstanding:
+        item = plan.items_by_number[number]
+        outstanding.append({
+            "number": number,
+            "title": _pair(item.title),
+            "form": _pair(plan.forms[item.form]),
+            "unit": _unit_text(plan, unit),
+            "body": _pair(plan.bodies[body].name),
+            "due": _due_date(plan, number, unit).strftime("%d.%m.%Y") + " 23:59",
+        })
+    done_numbers = sorted({number for number, _, _ in mail.done})
+    done = [{"number": n, "title": _pair(plan.items_by_number[n].title)} for n in done_numbers]
+    scheduled = mail.slot.send_at.astimezone(ZoneInfo(tz)).strftime("%d.%m.%Y %H:%M")
+    return {
+        "langs": languages(recipient.lang),
+        "campaign": _pair(plan.title),
+        "campaign_short": short_title(plan.title),
+        "addressee": {lang: f"{plan.unit_name(recipient.unit, lang)}, "
+                            f"{plan.bodies[recipient.pairs[0][1]].name.get(lang)}"
+                      for lang in ("kk", "ru")},
+        "headline": {
+            "deadline": headline.deadline,
+            "deadline_name": _pair(plan.milestones[headline.deadline].name),
+            "due": _date_parts(due_day),
+            "days_before": headline.days_before,
+            "overdue_day": headline.overdue_day,
+            "overdue_by": (mail.slot.day - due_day).days,
+        },
+        "tz_label": offset_label(tz, due_day),
+        "late": mail.late,
+        "scheduled": f"{scheduled} ({offset_label(tz, mail.slot.day)})",
+        "outstanding": outstanding,
+        "done": done,
+        "behind": [{"unit": _unit_text(plan, unit), "numbers": list(items)}
+                    for unit, items in mail.behind],
+        "missing_reports": [_unit_text(plan, unit) for unit in mail.missing_reports],
+        "reply_to": reply_to,
+        "report_missing": _unit_text(plan, mail.report_missing) if mail.report_missing else None,
+    }
+
+
+@dataclass(frozen=True)
+class ComposedMail:
+    due: DueMail
+    key: str
+    subject: str
+    prepared: PreparedMail
+    text: str
+    html: str | None
+
+
+class Composer:
+    """Renders due reminders into messages; one per run, so templates compile once."""
+
+    def __init__(self, plan: Plan, sender: str, reply_to: str | None,
+                 template_dir: Path | None = None) -> None:
+        self.plan = plan
+        self.sender = sender
+        self.reply_to = reply_to
+        self.renderer = MailRenderer(template_dir or bundled("templates"))
+        self._rendered: dict[DueMail, RenderedMail] = {}
+
+    def render(self, mail: DueMail) -> RenderedMail:
+        """Render once per distinct content: several addresses of one body get the same text.
+
+        The text depends on everything of the due mail but the address and the person's name
+        (see `context`), so that is the key; building the context alone cost more than sending.
+        """
+        key = mail._replace(recipient=replace(mail.recipient, email="", name=""))
+        rendered = self._rendered.get(key)
+        if rendered is None:
+            data = context(self.plan, mail, self.reply_to)
+            rendered = self._rendered[key] = self.renderer.render("reminder", data)
+        return rendered
+
+    def compose(self, mail: DueMail, now: datetime) -> ComposedMail:
+        key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage,
+                         mail.recipient.email)
+        rendered = self.render(mail)
+        outgoing = OutgoingMail(
+            message_id=message_id(key, self.sender),
+            sender=self.sender,
+            recipients=(f"{_display(mail.recipient.name)} <{mail.recipient.email}>",),
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            reply_to=self.reply_to,
+            extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
+            date=now,
+        )
+        return ComposedMail(mail, key, rendered.subject, prepare(outgoing), rendered.text,
+                            rendered.html)
+
+
+def _display(name: str) -> str:
+    """A display name safe inside `Name <addr>`: no line breaks, quotes or brackets."""
+    cleaned = " ".join(name.replace('"', "'").replace("<", "(").replace(">", ")").split())
+    return f'"{cleaned}"'

@@ -1,0 +1,153 @@
+"""Who receives what: agency recipients per region and body, the committee, and managers.
+
+contacts.yaml is checked like plan.yaml (file, line and field named on any mistake) and loaded
+whole: the database then holds exactly what the file says, so removing a person from the file
+stops their mail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, delete, insert, select
+
+from tracker.errors import PlanError
+from tracker.plan.fields import Fields
+from tracker.plan.model import NATIONAL, Plan
+from tracker.plan.yamlsource import LineList, load_yaml
+from tracker.store.tables import CONTACT
+
+LANGS = ("kk", "ru", "both")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str  # "agency" or "manager"
+    unit: str | None
+    body: str | None
+    email: str
+    name: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class ContactBook:
+    contacts: tuple[Contact, ...]
+    reply_to: str | None = None
+
+    @property
+    def agencies(self) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.role == "agency")
+
+    @property
+    def managers(self) -> tuple[Contact, ...]:
+        return tuple(c for c in self.contacts if c.role == "manager")
+
+
+def check_email(value: str, fail: object) -> str:
+    text = value.strip()
+    if "\r" in text or "\n" in text or not _EMAIL.match(text):
+        assert callable(fail)
+        fail(f"'{text}' is not an email address")
+    return text
+
+
+def load_contacts(path: Path, plan: Plan, label: str | None = None) -> ContactBook:
+    """Read and validate a contacts file against the plan's regions and bodies."""
+    source = label or str(path)
+    root = Fields(source, load_yaml(path, source), "")
+    root.only("reply_to", "contacts", "managers")
+    reply_to = None
+    if root.has("reply_to"):
+        line = root.line("reply_to")
+        reply_to = check_email(root.string("reply_to"), lambda m: root.fail(m, line))
+    contacts: list[Contact] = []
+    seen: dict[tuple[str | None, str | None, str], int] = {}
+    for role, key in (("agency", "contacts"), ("manager", "managers")):
+        entries = root.sequence(key) if root.has(key) else LineList()
+        for index, raw in enumerate(entries):
+            line = entries.line_of(index)
+            entry = Fields(source, raw, f"{key} entry {index + 1}", line)
+            contact = _contact(entry, role, plan)
+            identity = (contact.unit, contact.body, contact.email.lower())
+            if identity in seen:
+                entry.fail(f"{contact.email} is listed twice for the same unit and body "
+                           f"(first at line {seen[identity]})", line)
+            seen[identity] = line
+            contacts.append(contact)
+    if not contacts:
+        raise PlanError(source, None, "no contacts listed")
+    return ContactBook(tuple(contacts), reply_to)
+
+
+def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
+    unit = body = None
+    if role == "agency":
+        entry.only("unit", "body", "email", "name", "lang")
+        unit = entry.string("unit")
+        body = entry.string("body")
+        if unit != NATIONAL and unit not in plan.regions_by_key:
+            entry.fail(f"unknown region '{unit}' (use a region key or '{NATIONAL}')",
+                       entry.line("unit"))
+        if body not in plan.bodies:
+            entry.fail(f"unknown body '{body}' (use one of: {', '.join(plan.bodies)})",
+                       entry.line("body"))
+        level = plan.bodies[body].level
+        if (unit == NATIONAL) != (level == "national"):
+            where = "unit: national" if level == "national" else "a region"
+            entry.fail(f"body '{body}' is {level}: give it {where}", entry.line("unit"))
+    else:
+        entry.only("email", "name", "lang")
+    email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
+    name = entry.string("name")
+    lang = entry.string("lang") if entry.has("lang") else "both"
+    if lang not in LANGS:
+        entry.fail(f"lang must be kk, ru or both, got '{lang}'", entry.line("lang"))
+    return Contact(role, unit, body, email, name, lang)
+
+
+def store_contacts(conn: Connection, book: ContactBook) -> int:
+    """Replace the stored contacts with the book's, in the caller's transaction."""
+    conn.execute(delete(CONTACT))
+    conn.execute(insert(CONTACT), [
+        {"role": c.role, "unit_key": c.unit, "body_key": c.body, "email": c.email,
+         "name": c.name, "lang": c.lang} for c in book.contacts])
+    from tracker.store.settings import set_setting
+
+    set_setting(conn, "reply_to", book.reply_to or "")
+    return len(book.contacts)
+
+
+def stored_contacts(conn: Connection) -> ContactBook:
+    rows = conn.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
+                               CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
+                        .order_by(CONTACT.c.id)).all()
+    from tracker.store.settings import get_setting
+
+    return ContactBook(tuple(Contact(*row) for row in rows),
+                       get_setting(conn, "reply_to") or None)
+
+
+@dataclass(frozen=True)
+class Gap:
+    unit: str
+    body: str
+    items: tuple[int, ...]
+
+
+def contact_gaps(plan: Plan, book: ContactBook) -> list[Gap]:
+    """Required assignments that no contact would be reminded of, by (unit, body)."""
+    covered = {(c.unit, c.body) for c in book.agencies}
+    missing: dict[tuple[str, str], list[int]] = {}
+    for item in plan.items:
+        for unit in plan.units_of(item):
+            for body in plan.required_bodies(item, unit):
+                if (unit, body) not in covered:
+                    missing.setdefault((unit, body), []).append(item.number)
+    order = {u: i for i, u in enumerate(plan.unit_keys)}
+    return [Gap(unit, body, tuple(items)) for (unit, body), items in
+            sorted(missing.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))]

@@ -1,0 +1,85 @@
+"""Marking assignments done and undoing it, with an event for every change.
+
+Each command is one transaction.  The update is a compare-and-set (`WHERE state = 'pending'`
+... `RETURNING`), so two people marking the same thing at once record one change, not two, and
+only rows that really changed get an event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from tracker.errors import UserError
+from tracker.plan.model import Plan
+from tracker.progress.selection import Selection
+
+# The light Core tables (tracker.store.tables): importing tracker.store.models would build every
+# SQLModel class (and pydantic with them), a fifth of the time of a whole `tracker mark`.
+from tracker.store.tables import ASSIGNMENT, EVENT
+
+_CHUNK = 5000
+
+
+@dataclass
+class MarkResult:
+    action: str
+    changed: list[tuple[int, str, str]] = field(default_factory=list)
+    matched: int = 0
+
+    @property
+    def unchanged(self) -> int:
+        return self.matched - len(self.changed)
+
+
+def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) -> datetime:
+    """When the work was done: `--on` (a date means the start of that day where the unit is)."""
+    if on is None:
+        return now
+    if isinstance(on, datetime):
+        moment = on
+    else:
+        moment = datetime.combine(on, time(0), ZoneInfo(plan.unit_timezone(unit)))
+    if moment > now:
+        raise UserError(f"--on {on.isoformat()} is in the future (now is {now.isoformat()})")
+    return moment
+
+
+def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
+          note: str, now: datetime, on: date | datetime | None = None) -> MarkResult:
+    """Mark (`action='mark'`) or unmark the selected assignments in one transaction."""
+    a = ASSIGNMENT
+    result = MarkResult(action)
+    if action == "mark":
+        groups: dict[datetime, list[str]] = defaultdict(list)
+        for unit in selection.units:
+            groups[done_time(plan, unit, on, now)].append(unit)
+        batches = [(units, {"state": "done", "done_at": moment, "updated_at": now}, "pending")
+                   for moment, units in groups.items()]
+    else:
+        batches = [(list(selection.units), {"state": "pending", "done_at": None,
+                                            "updated_at": now}, "done")]
+    events: list[dict[str, object]] = []
+    for units, values, from_state in batches:
+        where: list[ColumnElement[bool]] = [a.c.item_number.in_(selection.items),
+                                            a.c.unit_key.in_(units)]
+        if selection.body:
+            where.append(a.c.body_key == selection.body)
+        result.matched += conn.execute(select(func.count()).where(*where)).scalar_one()
+        rows = conn.execute(
+            update(a).where(*where, a.c.state == from_state).values(**values)
+            .returning(a.c.id, a.c.item_number, a.c.unit_key, a.c.body_key)).all()
+        for ident, item, unit, body in rows:
+            result.changed.append((item, unit, body))
+            events.append({"assignment_id": ident, "at": now, "action": action, "actor": actor,
+                           "note": note, "done_at": values["done_at"]})
+    e = EVENT
+    for start in range(0, len(events), _CHUNK):
+        conn.execute(insert(e), events[start:start + _CHUNK])
+    result.changed.sort()
+    return result

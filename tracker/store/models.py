@@ -1,0 +1,242 @@
+"""The database tables.
+
+The plan is stored twice on purpose: as JSON in `campaign` (what every command reads, fast) and as
+rows in `unit`, `body`, `item` (what foreign keys and SQL queries hold on to).  Status lives in
+`assignment`, one row per (item, unit, body); every change of it is an `event` row.
+Schema changes go only through Alembic migrations in tracker/store/migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from tracker.store.database import (
+    UTCDateTime as UTCDateTime,  # re-exported: the migrations name it here
+)
+
+
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(64), unique=True, nullable=False))
+    plan_json: str = Field(sa_column=Column(Text, nullable=False))
+    loaded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Unit(SQLModel, table=True):
+    """A region, or `national` for national bodies."""
+
+    __tablename__ = "unit"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    name_kk: str = Field(sa_column=Column(Text, nullable=False))
+    name_ru: str = Field(sa_column=Column(Text, nullable=False))
+    name_en: str = Field(sa_column=Column(Text, nullable=False))
+    timezone: str = Field(sa_column=Column(String(64), nullable=False))
+    position: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class Body(SQLModel, table=True):
+    __tablename__ = "body"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    level: str = Field(sa_column=Column(String(16), nullable=False))
+    by_agreement: bool = Field(default=False, nullable=False)
+    name_kk: str = Field(sa_column=Column(Text, nullable=False))
+    name_ru: str = Field(sa_column=Column(Text, nullable=False))
+    name_en: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Item(SQLModel, table=True):
+    __tablename__ = "item"
+
+    number: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    section: str = Field(sa_column=Column(String(64), nullable=False))
+    title_kk: str = Field(sa_column=Column(Text, nullable=False))
+    title_ru: str = Field(sa_column=Column(Text, nullable=False))
+    title_en: str = Field(sa_column=Column(Text, nullable=False))
+    form: str = Field(sa_column=Column(String(64), nullable=False))
+    due_kind: str = Field(sa_column=Column(String(16), nullable=False))
+    due_date: date | None = Field(default=None)
+
+
+class Assignment(SQLModel, table=True):
+    """What one body owes for one item in one unit, and whether it is done."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("item_number", "unit_key", "body_key", name="uq_assignment"),
+        Index("ix_assignment_unit", "unit_key", "item_number"),
+        # status, digest and ticks read the assignments grouped in this order (migration 0005)
+        Index("ix_assignment_groups", "item_number", "body_key", "required", "state", "done_at",
+              "unit_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_number: int = Field(sa_column=Column(Integer, ForeignKey("item.number"), nullable=False))
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), nullable=False))
+    body_key: str = Field(sa_column=Column(String(64), ForeignKey("body.key"), nullable=False))
+    required: bool = Field(default=True, nullable=False)
+    state: str = Field(sa_column=Column(String(16), nullable=False, default="pending"))
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Event(SQLModel, table=True):
+    """One change of an assignment: who, when, what, and why."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("assignment.id"), nullable=False, index=True))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    action: str = Field(sa_column=Column(String(16), nullable=False))
+    actor: str = Field(sa_column=Column(String(200), nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False, default=""))
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+
+
+
+class Contact(SQLModel, table=True):
+    """A person or mailbox that receives reminders (agency) or the digest (manager)."""
+
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(sa_column=Column(String(16), nullable=False))
+    unit_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    body_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    email: str = Field(sa_column=Column(String(320), nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str = Field(sa_column=Column(String(8), nullable=False))
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+
+    key: str = Field(sa_column=Column(String(64), primary_key=True))
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Outbox(SQLModel, table=True):
+    """The ledger of mail: one row per (campaign, deadline, stage, recipient), never two.
+
+    The row is the source of truth for whether a mail went out; the scheduler only decides when
+    to look.  The message is rendered when the row is recorded, so a retry sends the same bytes
+    with the same Message-ID.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    dedupe_key: str = Field(sa_column=Column(String(512), unique=True, nullable=False))
+    campaign: str = Field(sa_column=Column(String(64), nullable=False))
+    kind: str = Field(sa_column=Column(String(16), nullable=False))
+    deadline: str = Field(sa_column=Column(String(64), nullable=False))
+    stage: str = Field(sa_column=Column(String(64), nullable=False))
+    recipient: str = Field(sa_column=Column(String(320), nullable=False))
+    recipient_name: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str = Field(sa_column=Column(String(8), nullable=False))
+    unit_key: str = Field(sa_column=Column(String(64), nullable=False))
+    body_keys: str = Field(sa_column=Column(Text, nullable=False))
+    items: str = Field(sa_column=Column(Text, nullable=False))
+    send_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    late: bool = Field(default=False, nullable=False)
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    attempts: int = Field(default=0, nullable=False)
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    finished_at: datetime | None = Field(default=None,
+                                         sa_column=Column(UTCDateTime, nullable=True))
+    last_error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    message_id: str = Field(sa_column=Column(String(255), nullable=False))
+    subject: str = Field(sa_column=Column(Text, nullable=False))
+    message: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    """The message as sent; when `body_digest` is set, only its header section, and the body
+    is that row of `outbox_body` (shared by every recipient of the same text)."""
+    body_digest: str | None = Field(default=None, sa_column=Column(
+        String(64), ForeignKey("outbox_body.digest"), nullable=True))
+
+
+class OutboxBody(SQLModel, table=True):
+    """A message body stored once however many recipients get it, keyed by its SHA-256.
+
+    A reminder to every school of a district is one text: storing it per row wrote 50 kB per
+    mail, most of the cost of recording a campaign's reminders.  Rows never change.
+    """
+
+    __tablename__ = "outbox_body"
+
+    digest: str = Field(sa_column=Column(String(64), primary_key=True))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+
+class RegionReport(SQLModel, table=True):
+    """A region's results report, the 25 April form: counts, media coverage, other."""
+
+    __tablename__ = "region_report"
+
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), primary_key=True))
+    school_assemblies: int = Field(default=0, nullable=False)
+    class_hours: int = Field(default=0, nullable=False)
+    contests: int = Field(default=0, nullable=False)
+    meetings: int = Field(default=0, nullable=False)
+    debates: int = Field(default=0, nullable=False)
+    parent_meetings: int = Field(default=0, nullable=False)
+    children_reached: int = Field(default=0, nullable=False)
+    other: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    received_at: datetime | None = Field(default=None,
+                                         sa_column=Column(UTCDateTime, nullable=True))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MediaCoverage(SQLModel, table=True):
+    """One entry of a region's «Освещение в СМИ» column: outlet, date, optional link."""
+
+    __tablename__ = "media_coverage"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), nullable=False,
+                                           index=True))
+    outlet: str = Field(sa_column=Column(Text, nullable=False))
+    published_on: date = Field(nullable=False)
+    url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+CAMPAIGN = _table(Campaign)
+UNIT = _table(Unit)
+BODY = _table(Body)
+ITEM = _table(Item)
+ASSIGNMENT = _table(Assignment)
+EVENT = _table(Event)
+CONTACT = _table(Contact)
+SETTING = _table(Setting)
+OUTBOX = _table(Outbox)
+OUTBOX_BODY = _table(OutboxBody)
+REGION_REPORT = _table(RegionReport)
+MEDIA_COVERAGE = _table(MediaCoverage)

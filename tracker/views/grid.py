@@ -1,0 +1,81 @@
+"""The status grid for a terminal: items down, regions across, one symbol a cell."""
+
+from __future__ import annotations
+
+from tracker.plan.model import NATIONAL, Plan
+from tracker.progress.status import Grid
+from tracker.timefmt import local
+
+SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
+
+
+def unit_codes(plan: Plan) -> dict[str, str]:
+    """Three-letter column headings, unique, derived from the keys (AKM, ALR, EAK...).
+
+    A taken code becomes its first two letters and the lowest free number.  Codes are only
+    ever taken, so each prefix's search goes on from its last number: thousands of schools
+    share a prefix, and searching from 1 each time would be quadratic.
+    """
+    codes: dict[str, str] = {}
+    taken: set[str] = set()
+    next_number: dict[str, int] = {}
+    for key in plan.unit_keys:
+        parts = key.split("_")
+        code = key[:3] if len(parts) == 1 else parts[0][:2] + parts[1][:1]
+        code = code.upper()
+        if code in taken:
+            prefix = code[:2]
+            number = next_number.get(prefix, 1)
+            while f"{prefix}{number}" in taken:
+                number += 1
+            code = f"{prefix}{number}"
+            next_number[prefix] = number + 1
+        taken.add(code)
+        codes[key] = code
+    return codes
+
+
+def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
+    codes = unit_codes(plan)
+    summaries = {s.unit: s for s in grid.units}
+    units = [u for u in plan.unit_keys if u in summaries]
+    by_cell = {(c.item, c.unit): c.state for c in grid.cells}
+    lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
+             "✓ done   ◐ partial   · pending",
+             "",
+             "item " + "".join(f"{codes[u]:>4}" for u in units) + "   done"]
+    for item in plan.items:
+        states = [by_cell.get((item.number, u)) for u in units]
+        present = [s for s in states if s]
+        if not present:
+            continue
+        done = sum(s == "done" for s in present)
+        row = "".join(f"{SYMBOLS[s] if s else ' ':>4}" for s in states)
+        lines.append(f"{item.number:>4} {row}   {done}/{len(present)}")
+    lines.append("done " + "".join(
+        f"{round(100 * summaries[u].done / summaries[u].total):>3}%" for u in units))
+    total = sum(s.total for s in grid.units)
+    done = sum(s.done for s in grid.units)
+    lines.append(f"\noverall: {done} of {total} cells done ({100 * done / max(total, 1):.0f}%)")
+    lines.append("")
+    lines.extend(f"{codes[u]}  {plan.unit_name(u, lang)}" for u in units)
+    return "\n".join(lines)
+
+
+def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
+    name = plan.unit_name(unit, lang)
+    zone = plan.unit_timezone(unit)
+    lines = [f"{name} ({unit}) — {local(grid.as_of, zone)}"]
+    for cell in grid.cells:
+        item = plan.items_by_number[cell.item]
+        bodies = ", ".join(f"{b} {SYMBOLS['done' if s == 'done' else 'pending']}"
+                           for b, s in cell.bodies.items())
+        lines.append(f"{cell.item:>4} {SYMBOLS[cell.state]} {cell.state:<8} {bodies}")
+        lines.append(f"       {item.title.get(lang)}")
+    summary = next((s for s in grid.units if s.unit == unit), None)
+    if summary:
+        lines.append(f"\ndone: {summary.done} of {summary.total} items"
+                     + (f", {summary.partial} partial" if summary.partial else ""))
+    elif unit != NATIONAL:
+        lines.append("no assignments")
+    return "\n".join(lines)
