@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import REPO, Tracker
 from tests.smtp_server import SmtpTestServer
 from tracker.errors import RuntimeFailure
+from tracker.mail import forked as forked_module
 from tracker.mail import tick as remind
 from tracker.mail.forked import ForkedChunks
 
@@ -135,7 +136,7 @@ import tracker.mail.tick as remind
 from tracker.errors import RuntimeFailure
 from tracker.mail.compose import Composer
 
-remind.FORK_FROM, remind.RECORD_CHUNK = 0, 5
+forked.FORK_FROM, remind.RECORD_CHUNK = 0, 5
 made = []
 
 class Counted(forked.ForkedChunks):
@@ -200,7 +201,7 @@ def _recorded(t: Tracker) -> list[tuple[Any, ...]]:
 def test_a_forked_composer_records_and_sends_what_the_sending_process_would(
         tmp_path: Any, server: SmtpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
     here = _campaign(f"sqlite:///{tmp_path / 'here.db'}")
-    monkeypatch.setattr(remind, "FORK_FROM", 0)  # this process has threads: it must not fork
+    monkeypatch.setattr(forked_module, "FORK_FROM", 0)  # this process has threads: it must not fork
     monkeypatch.setattr(remind, "RECORD_CHUNK", 5)
     result = here("remind", "send", "--json", now=NOW, env=_env(server))
     assert result.exit_code == 0, result.output

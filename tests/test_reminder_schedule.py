@@ -136,9 +136,10 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
 
     from tracker.mail.due import Situation, plan_tick
     from tracker.mail.recipients import Recipient
-    from tracker.mail.tick import TickResult, preview_json, preview_json_text
+    from tracker.mail.tick import TickResult
     from tracker.progress.status import AssignmentGroup
-    from tracker.views.plan import compact
+    from tracker.views.jsontext import compact
+    from tracker.views.reminders import preview_json, preview_json_text
 
     chooser = random.Random(2017)
     required = {(n, u, b) for n, u, b in plan.assignments()

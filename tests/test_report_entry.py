@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -112,21 +111,20 @@ def test_resubmit_keeps_the_first_time_unless_again(tracker: Tracker) -> None:
 
 
 def test_missing_reports_lists_exactly_the_regions_not_received(tracker: Tracker) -> None:
-    from tracker.cli.context import App
     from tracker.reports.store import load_reports, missing_reports, totals
-    from tracker.store.database import resolve_url
+    from tracker.store.database import Database, resolve_url
 
     tracker.ok("report", "set", "kostanay", "--meetings", "4")  # entered, not received
     for unit in ("aktobe", "astana", "almaty"):
         tracker.ok("report", "submit", unit)
-    app = App(db_url=resolve_url(tracker.url), now=datetime(2017, 4, 26, tzinfo=UTC))
+    db = Database(resolve_url(tracker.url))
     try:
-        plan = app.plan()
-        with app.database().reading() as session:
+        plan = db.plan()
+        with db.reading() as session:
             missing = missing_reports(session, plan)
             results = load_reports(session, plan)
     finally:
-        app.close()
+        db.dispose()
     assert missing == [r.key for r in plan.regions
                        if r.key not in ("aktobe", "astana", "almaty")]
     assert "kostanay" in missing and len(missing) == 13

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tracker.cli.context import App
 from tracker.errors import RuntimeFailure
+from tracker.store.database import Database
 
 log = logging.getLogger("tracker.daemon")
 
@@ -43,14 +43,14 @@ def configure_logging() -> None:
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
-def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
+def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
              settings: Any, workers: int) -> None:
     """One tick: record what is due, deliver; a database hiccup waits for the next tick."""
     from tracker.mail.tick import send_now
 
-    app.forget_plan()  # staff may have re-loaded the plan
-    record_due_digest(app, clock(), settings.mail_from)
-    tick, summary = send_now(app, clock, workers=workers, stop=stop, settings=settings)
+    db.forget_plan()  # staff may have re-loaded the plan
+    record_due_digest(db, clock(), settings.mail_from)
+    tick, summary = send_now(db, clock, workers=workers, stop=stop, settings=settings)
     if tick.closed:
         log.info("the campaign has closed: nothing more is sent")
         return
@@ -62,24 +62,25 @@ def run_tick(app: App, clock: Callable[[], datetime], stop: threading.Event,
                  counts or "nothing", summary.requeued, summary.recovered_uncertain)
 
 
-def record_due_digest(app: App, now: datetime, sender: str) -> int:
+def record_due_digest(db: Database, now: datetime, sender: str) -> int:
     """Record today's digest for the managers once its hour has come (once per day)."""
     from tracker.digest.mail import due_slot, period_of, record_digest
 
-    slot = due_slot(app.plan(), now)
+    plan = db.plan()
+    slot = due_slot(plan, now)
     if slot is None:
         return 0
-    recorded, _ = record_digest(app, now, sender, period_of(app.plan(), slot))
+    recorded, _ = record_digest(db, now, sender, period_of(plan, slot))
     if recorded:
-        log.info("recorded the digest of %s for %d manager(s)", period_of(app.plan(), slot),
+        log.info("recorded the digest of %s for %d manager(s)", period_of(plan, slot),
                  recorded)
     return recorded
 
 
-def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
+def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
                clock: CampaignClock) -> int:
     """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
-    from tracker.mail.tick import smtp_settings
+    from tracker.mail.sender import smtp_settings
 
     configure_logging()
     settings = smtp_settings()
@@ -88,7 +89,7 @@ def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
 
     def job() -> None:
         try:
-            run_tick(app, clock, stop, settings, workers)
+            run_tick(db, clock, stop, settings, workers)
         except RuntimeFailure as exc:
             log.error("%s", exc)
             fatal.append(str(exc))
@@ -113,7 +114,7 @@ def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
     scheduler = BackgroundScheduler(timezone=UTC)
     from apscheduler.triggers.cron import CronTrigger
 
-    digest = app.plan().reminders.digest
+    digest = db.plan().reminders.digest
     scheduler.add_job(job, IntervalTrigger(seconds=tick_seconds), id="tick",
                       next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
     # The digest hour also wakes the daemon at once (the tick decides what is due, so an
@@ -124,7 +125,7 @@ def run_daemon(app: App, *, tick_seconds: float, once: bool, workers: int,
     scheduler.start()
     from tracker.store.database import describe
 
-    log.info("running: a tick every %s s on %s", tick_seconds, describe(app.db_url))
+    log.info("running: a tick every %s s on %s", tick_seconds, describe(db.url))
     while not stop.wait(0.5):
         pass
     scheduler.shutdown(wait=True)

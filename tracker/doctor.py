@@ -188,12 +188,10 @@ def _dotted(version: tuple[int, ...]) -> str:
 
 def _check_contacts(report: Report, db: Any) -> None:
     """Nobody to remind means reminders silently never go: gaps are found here, not in May."""
-    from tracker.cli.context import App
     from tracker.progress.contacts import contact_gaps, stored_contacts
 
-    app = App(db_url=db.url, now=datetime.now().astimezone(), _db=db)
     try:
-        plan = app.plan()
+        plan = db.plan()
     except RuntimeFailure as exc:
         report.add("contacts", "problem", str(exc))
         return

@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json_text
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
 
 
 @click.command()
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @click.option("--since", metavar="ISO-8601", help="List changes after this moment "
               "[default: the previous digest sent].")
 @click.pass_obj
-def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
+def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: bool,
            since: str | None) -> None:
     """The status digest for managers: completion, what is late and where, missing reports,
     results totals, changes since the previous digest, and mail problems.
@@ -37,17 +37,18 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
       tracker digest --send
     """
     from tracker.cli.main import parse_now
-    from tracker.digest.data import build_digest, digest_json, digest_json_text
+    from tracker.digest.data import build_digest
     from tracker.files import write_text_atomically
+    from tracker.views.digest import digest_json, digest_json_text
 
     since_moment = parse_now(since) if since else None
     fmt = "json" if as_json else fmt
     if send:
-        _send(app)
+        _send(inv)
         return
-    plan = app.plan()
-    with app.database().reading() as conn:
-        data = build_digest(conn, plan, app.now, since_moment)
+    plan = inv.plan()
+    with inv.database().reading() as conn:
+        data = build_digest(conn, plan, inv.now, since_moment)
     if fmt == "json":
         if output:
             import json
@@ -60,7 +61,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
     if fmt == "html":
         from tracker.digest.render import render_digest
 
-        html = render_digest(data, "both", first=app.lang).html or ""
+        html = render_digest(data, "both", first=inv.lang).html or ""
         if output:
             write_text_atomically(output, html)
             click.echo(f"wrote {output}")
@@ -69,7 +70,7 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
         return
     from tracker.views.digest import render_text
 
-    lang = app.lang if app.lang in ("kk", "ru") else "ru"
+    lang = inv.lang if inv.lang in ("kk", "ru") else "ru"
     if output:
         write_text_atomically(output, render_text(data, lang))
         click.echo(f"wrote {output}")
@@ -78,24 +79,23 @@ def digest(app: App, fmt: str, as_json: bool, output: Path | None, send: bool,
                    nl=False)
 
 
-def _send(app: App) -> None:
+def _send(inv: Invocation) -> None:
     import asyncio
 
     from tracker.digest.mail import period_of, record_digest
     from tracker.mail import outbox
-    from tracker.mail.sender import deliver
-    from tracker.mail.tick import smtp_settings
+    from tracker.mail.sender import deliver, smtp_settings
 
     settings = smtp_settings()
-    period = period_of(app.plan(), app.now)
-    recorded, managers = record_digest(app, app.now, settings.mail_from, period)
+    period = period_of(inv.plan(), inv.now)
+    recorded, managers = record_digest(inv.database(), inv.now, settings.mail_from, period)
     if not managers:
         from tracker.errors import RuntimeFailure
 
         raise RuntimeFailure("no managers in the contacts: add them under `managers:` and run "
                              "`tracker contacts load`")
-    summary = asyncio.run(deliver(app.database(), settings, outbox.RetryPolicy.from_env(),
-                                  lambda: app.now))
+    summary = asyncio.run(deliver(inv.database(), settings, outbox.RetryPolicy.from_env(),
+                                  lambda: inv.now))
     if not recorded:
         click.echo(f"the digest for {period} was already recorded for all {managers} "
                    "manager(s); nothing new")

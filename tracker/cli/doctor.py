@@ -10,7 +10,7 @@ import click
 @click.option("--no-smtp", "no_smtp", is_flag=True,
               help="Do not contact the mail server (e.g. on a machine without access to it).")
 @click.pass_obj
-def doctor(app: object, as_json: bool, no_smtp: bool) -> None:
+def doctor(inv: object, as_json: bool, no_smtp: bool) -> None:
     """Check that reminders can go out and list what needs attention, one line per finding.
 
     Checks the SMTP settings in the environment (the password is never shown), the database
@@ -25,12 +25,12 @@ def doctor(app: object, as_json: bool, no_smtp: bool) -> None:
     """
     import os
 
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
     from tracker.cli.output import emit_json
     from tracker.doctor import examine
 
-    assert isinstance(app, App)
-    report = examine(app.db_url, app.now, os.environ, smtp=not no_smtp)
+    assert isinstance(inv, Invocation)
+    report = examine(inv.db_url, inv.now, os.environ, smtp=not no_smtp)
     if as_json:
         emit_json({"healthy": report.healthy,
                    "findings": [{"area": f.area, "status": f.status, "detail": f.detail}

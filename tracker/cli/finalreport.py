@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
 
 _LANGUAGES = {"kk": "Kazakh", "ru": "Russian"}
 
@@ -18,7 +18,7 @@ _LANGUAGES = {"kk": "Kazakh", "ru": "Russian"}
 @click.option("--lang", "lang", type=click.Choice(sorted(_LANGUAGES)),
               help="Language of the report [default: the global --lang if kk or ru, else ru].")
 @click.pass_obj
-def final_report(app: App, file: Path, lang: str | None) -> None:
+def final_report(inv: Invocation, file: Path, lang: str | None) -> None:
     """Write a draft of the final information to the Minister (item 26): FILE.docx or FILE.md.
 
     The draft gives the campaign's dates, organisers and the plan's approval; for every measure,
@@ -39,12 +39,12 @@ def final_report(app: App, file: Path, lang: str | None) -> None:
     from tracker.reports.store import load_reports
 
     check_target(file)
-    chosen = lang or (app.lang if app.lang in _LANGUAGES else "ru")
-    plan = app.plan()
-    with app.database().reading() as conn:
-        grid = load_grid(conn, plan, app.now)
+    chosen = lang or (inv.lang if inv.lang in _LANGUAGES else "ru")
+    plan = inv.plan()
+    with inv.database().reading() as conn:
+        grid = load_grid(conn, plan, inv.now)
         results = load_reports(conn, plan)
-    write_report(file, build_report(plan, grid, results, app.now, chosen))
+    write_report(file, build_report(plan, grid, results, inv.now, chosen))
     done = sum(cell.state == "done" for cell in grid.cells)
     received = sum(result.received for result in results)
     click.echo(f"wrote {file}: draft final report in {_LANGUAGES[chosen]} "

@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -21,19 +21,19 @@ def contacts() -> None:
     """Check, load and inspect who receives reminders and digests."""
 
 
-def _read_contacts(app: App, file: Path) -> Any:
+def _read_contacts(inv: Invocation, file: Path) -> Any:
     from tracker.errors import UserError
     from tracker.progress.contacts import load_contacts
 
     if not file.exists():
         raise UserError(f"{file}: file not found")
-    return load_contacts(file, app.plan(), str(file))
+    return load_contacts(file, inv.plan(), str(file))
 
 
 @contacts.command("check")
 @click.argument("file", type=_FILE)
 @click.pass_obj
-def contacts_check(app: App, file: Path) -> None:
+def contacts_check(inv: Invocation, file: Path) -> None:
     """Validate a contacts file against the loaded plan (nothing is stored).
 
     \b
@@ -42,8 +42,8 @@ def contacts_check(app: App, file: Path) -> None:
     """
     from tracker.progress.contacts import contact_gaps
 
-    book = _read_contacts(app, file)
-    gaps = contact_gaps(app.plan(), book)
+    book = _read_contacts(inv, file)
+    gaps = contact_gaps(inv.plan(), book)
     click.echo(f"{file}: ok: {len(book.agencies)} agency contacts, {len(book.managers)} managers"
                + (f"; {len(gaps)} (region, body) pairs have nobody: see `tracker contacts gaps`"
                   if gaps else ""))
@@ -52,7 +52,7 @@ def contacts_check(app: App, file: Path) -> None:
 @contacts.command("load")
 @click.argument("file", type=_FILE)
 @click.pass_obj
-def contacts_load(app: App, file: Path) -> None:
+def contacts_load(inv: Invocation, file: Path) -> None:
     """Replace the stored contacts with the file's.
 
     \b
@@ -61,10 +61,10 @@ def contacts_load(app: App, file: Path) -> None:
     """
     from tracker.progress.contacts import contact_gaps, store_contacts
 
-    book = _read_contacts(app, file)
-    with app.database().writing() as conn:
+    book = _read_contacts(inv, file)
+    with inv.database().writing() as conn:
         count = store_contacts(conn, book)
-    gaps = contact_gaps(app.plan(), book)
+    gaps = contact_gaps(inv.plan(), book)
     click.echo(f"loaded {count} contacts from {file}")
     if gaps:
         click.echo(f"warning: {len(gaps)} (region, body) pairs have nobody to remind: "
@@ -74,7 +74,7 @@ def contacts_load(app: App, file: Path) -> None:
 @contacts.command("gaps")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def contacts_gaps(app: App, as_json: bool) -> None:
+def contacts_gaps(inv: Invocation, as_json: bool) -> None:
     """List required assignments that nobody would be reminded of.
 
     \b
@@ -83,8 +83,8 @@ def contacts_gaps(app: App, as_json: bool) -> None:
     """
     from tracker.progress.contacts import contact_gaps, stored_contacts
 
-    plan = app.plan()
-    with app.database().reading() as conn:
+    plan = inv.plan()
+    with inv.database().reading() as conn:
         gaps = contact_gaps(plan, stored_contacts(conn))
     if as_json:
         emit_json([{"unit": g.unit, "body": g.body, "items": list(g.items)} for g in gaps])
@@ -111,7 +111,7 @@ def _print_mails(mails: list[Any], late_label: bool = True) -> None:
 @remind.command("preview")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def remind_preview(app: App, as_json: bool) -> None:
+def remind_preview(inv: Invocation, as_json: bool) -> None:
     """Show what `remind send` would record and deliver at --now (changes nothing).
 
     \b
@@ -119,10 +119,11 @@ def remind_preview(app: App, as_json: bool) -> None:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
     from tracker.cli.output import emit_json_text
-    from tracker.mail.tick import due_now, pending_rows, preview_json, preview_json_text
+    from tracker.mail.tick import due_now, pending_rows
+    from tracker.views.reminders import preview_json, preview_json_text
 
-    tick = due_now(app, app.now)
-    waiting = pending_rows(app, app.now)
+    tick = due_now(inv.database(), inv.now)
+    waiting = pending_rows(inv.database(), inv.now)
     if as_json:
         emit_json_text(preview_json_text(tick, len(waiting)),
                        lambda: preview_json(tick, len(waiting)))
@@ -140,7 +141,7 @@ def remind_preview(app: App, as_json: bool) -> None:
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
               help="SMTP connections used in parallel.")
 @click.pass_obj
-def remind_send(app: App, as_json: bool, workers: int) -> None:
+def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     """Record the reminders due at --now and deliver every pending outbox row.
 
     Exit status 0 when the run completed (even if some mail was deferred or failed: see the
@@ -152,7 +153,7 @@ def remind_send(app: App, as_json: bool, workers: int) -> None:
     """
     from tracker.mail.tick import send_now
 
-    tick, summary = send_now(app, lambda: app.now, workers=workers)
+    tick, summary = send_now(inv.database(), lambda: inv.now, workers=workers)
     counts = {k: summary.counts.get(k, 0) for k in
               ("sent", "deferred", "failed", "uncertain")}
     counts["skipped"] = len(tick.to_skip) + tick.closed_rows
@@ -197,7 +198,7 @@ def _day_bound(value: str, end: bool, timezone: str) -> datetime:
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day (inclusive).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def simulate(app: App, start: str, end: str, as_json: bool) -> None:
+def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     """List every reminder that would go out between two dates if nothing else changed.
 
     Days are read in the campaign's time zone (Asia/Almaty); nothing is recorded or sent.
@@ -207,14 +208,15 @@ def simulate(app: App, start: str, end: str, as_json: bool) -> None:
       tracker simulate --from 2017-04-01 --to 2017-05-15
     """
     from tracker.errors import UserError
-    from tracker.mail.tick import mail_json, simulate_mails
+    from tracker.mail.tick import simulate_mails
+    from tracker.views.reminders import mail_json
 
-    plan = app.plan()
+    plan = inv.plan()
     first = _day_bound(start, False, plan.timezone)
     last = _day_bound(end, True, plan.timezone)
     if last <= first:
         raise UserError(f"--to {end} is before --from {start}")
-    mails = simulate_mails(app, first, last)
+    mails = simulate_mails(inv.database(), first, last)
     if as_json:
         emit_json([mail_json(m) for m in mails])
         return
@@ -241,8 +243,8 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     from tracker.mail import outbox as ledger
     from tracker.timefmt import iso_utc
 
-    app: App = ctx.obj
-    with app.database().reading() as conn:
+    inv: Invocation = ctx.obj
+    with inv.database().reading() as conn:
         rows = ledger.list_rows(conn, state)
     if as_json:
         emit_json([{**row, **{k: iso_utc(row[k]) for k in
@@ -266,24 +268,24 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
               help="What you found out happened.")
 @click.option("--note", default="", help="How you found out.")
 @click.pass_obj
-def outbox_resolve(app: App, row_id: int, outcome: str, note: str) -> None:
+def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
     from tracker.mail import outbox as ledger
 
-    with app.database().writing() as conn:
-        ledger.resolve(conn, row_id, outcome, note, app.now)
+    with inv.database().writing() as conn:
+        ledger.resolve(conn, row_id, outcome, note, inv.now)
     click.echo(f"outbox row {row_id} resolved as {outcome}")
 
 
 @outbox.command("retry")
 @click.argument("row_id", metavar="ID", type=int)
 @click.pass_obj
-def outbox_retry(app: App, row_id: int) -> None:
+def outbox_retry(inv: Invocation, row_id: int) -> None:
     """Queue a failed or uncertain row to be sent again by the next run."""
     from tracker.mail import outbox as ledger
 
-    with app.database().writing() as conn:
-        ledger.retry(conn, row_id, app.now)
+    with inv.database().writing() as conn:
+        ledger.retry(conn, row_id, inv.now)
     click.echo(f"outbox row {row_id} queued again")
 
 
@@ -296,7 +298,7 @@ def outbox_retry(app: App, row_id: int) -> None:
 @click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
               help="With --now: how fast the simulated clock runs (drills).")
 @click.pass_obj
-def run(app: App, tick: float, once: bool, workers: int, speed: float) -> None:
+def run(inv: Invocation, tick: float, once: bool, workers: int, speed: float) -> None:
     """Run the reminder daemon: a tick every --tick seconds records and delivers due mail.
 
     SMTP settings come from the environment (see README).  Stop it with SIGTERM or Ctrl-C:
@@ -313,9 +315,9 @@ def run(app: App, tick: float, once: bool, workers: int, speed: float) -> None:
 
     explicit_now = bool(click.get_current_context().find_root().params.get("now")
                         or os.environ.get("TRACKER_NOW"))
-    clock = CampaignClock(app.now if explicit_now else None, speed)
-    app.database()  # fail now, not at the first tick, if the database is not set up
-    code = run_daemon(app, tick_seconds=tick, once=once, workers=workers, clock=clock)
+    clock = CampaignClock(inv.now if explicit_now else None, speed)
+    inv.database()  # fail now, not at the first tick, if the database is not set up
+    code = run_daemon(inv.database(), tick_seconds=tick, once=once, workers=workers, clock=clock)
     if code:
         raise SystemExit(code)
 

@@ -88,9 +88,9 @@ class TrackerGroup(click.Group):
                 raise
             raise reported from None
         finally:
-            app = ctx.obj
-            if app is not None and hasattr(app, "close"):
-                app.close()
+            inv = ctx.obj
+            if inv is not None and hasattr(inv, "close"):
+                inv.close()
 
 
 def parse_now(value: str | None) -> datetime:
@@ -126,10 +126,10 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     Then:        tracker status
                  tracker mark 5-11 --region aktobe --note "Хат № 12"
     """
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
     from tracker.store.database import resolve_url
 
-    ctx.obj = App(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)
+    ctx.obj = Invocation(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)
 
 
 def _register() -> None:

@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
 
 _STATE = click.Choice(["pending", "partial", "done"])
 
@@ -22,7 +22,7 @@ _STATE = click.Choice(["pending", "partial", "done"])
 @click.option("--body", "body", metavar="B", help="Only items this body is responsible for.")
 @click.option("--state", type=_STATE, help="Only items in this state (in --region, or overall).")
 @click.pass_obj
-def items(app: App, as_json: bool, region: str | None, body: str | None,
+def items(inv: Invocation, as_json: bool, region: str | None, body: str | None,
           state: str | None) -> None:
     """List the plan's measures with completion form, deadline and responsible bodies.
 
@@ -35,28 +35,28 @@ def items(app: App, as_json: bool, region: str | None, body: str | None,
     from tracker.progress.status import load_grid
     from tracker.views.plan import due_json, item_json
 
-    plan = app.plan()
+    plan = inv.plan()
     body = check_body(body, plan)
     units = parse_units([region], plan) if region else None
     chosen = [i for i in plan.items
               if (body is None or body in i.responsible)
               and (units is None or any(u in plan.units_of(i) for u in units))]
     if state is not None:
-        with app.database().reading() as conn:
-            grid = load_grid(conn, plan, app.now, units=units)
+        with inv.database().reading() as conn:
+            grid = load_grid(conn, plan, inv.now, units=units)
         states: dict[int, set[str]] = {}
         for cell in grid.cells:
             states.setdefault(cell.item, set()).add(cell.state)
         chosen = [i for i in chosen if _overall(states.get(i.number, set())) == state]
     if as_json:
-        emit_json([item_json(plan, i, app.lang) for i in chosen])
+        emit_json([item_json(plan, i, inv.lang) for i in chosen])
         return
     for item in chosen:
         due = due_json(plan, item)
         when = {"ongoing": "ongoing", "window": f"{due.get('start')}..{due.get('end')}",
                 "date": f"by {due.get('date')}"}[due["kind"]]
         click.echo(f"{item.number:>3}  {when:<22} {item.form:<19} {', '.join(item.responsible)}")
-        click.echo(f"     {item.title.get(app.lang)}")
+        click.echo(f"     {item.title.get(inv.lang)}")
     if not chosen:
         click.echo("no item matches")
 
@@ -72,7 +72,7 @@ def _overall(states: set[str]) -> str:
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def regions(app: App, as_json: bool) -> None:
+def regions(inv: Invocation, as_json: bool) -> None:
     """List the regions with their keys and time zones.
 
     \b
@@ -83,7 +83,7 @@ def regions(app: App, as_json: bool) -> None:
 
     from tracker.views.plan import region_json
 
-    plan = app.plan()
+    plan = inv.plan()
     if as_json:
         emit_json(region_json(plan))
         return
@@ -91,7 +91,7 @@ def regions(app: App, as_json: bool) -> None:
         offset = datetime.combine(plan.window_start, datetime.min.time(),
                                   ZoneInfo(region.timezone)).strftime("%z")
         click.echo(f"{region.key:<18} {region.timezone:<15} UTC{offset[:3]}  "
-                   f"{region.name.get(app.lang)}")
+                   f"{region.name.get(inv.lang)}")
 
 
 def _actor(by: str | None) -> str:
@@ -120,17 +120,17 @@ def _parse_on(value: str | None) -> date | datetime | None:
                                  "offset", param_hint="--on") from None
 
 
-def _change(app: App, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
+def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
             body: str | None, note: str, by: str | None, on: str | None) -> None:
     from tracker.progress.marking import apply
     from tracker.progress.selection import select
 
-    plan = app.plan()
+    plan = inv.plan()
     selection = select(plan, item_args, region, body)
     moment = _parse_on(on)
-    with app.database().writing() as conn:
+    with inv.database().writing() as conn:
         result = apply(conn, plan, selection, action, actor=_actor(by), note=note,
-                       now=app.now, on=moment)
+                       now=inv.now, on=moment)
     verb = "marked done" if action == "mark" else "marked not done"
     already = "already done" if action == "mark" else "already not done"
     units = sorted({u for _, u, _ in result.changed})
@@ -175,7 +175,7 @@ _BY = click.option("--by", "by", metavar="NAME",
 @_BY
 @click.option("--on", "on", metavar="DATE", help="When the work was done (default: now).")
 @click.pass_obj
-def mark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
+def mark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
          note: str, by: str | None, on: str | None) -> None:
     """Record items as done for regions (all their bodies, or one with --body).
 
@@ -187,7 +187,7 @@ def mark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: st
       tracker mark 5-11 --region aktobe --body education --note "Хат № 12, 14.04"
       tracker mark 26 --region national --by "А. Сейтқали"
     """
-    _change(app, "mark", item_args, region, body, note, by, on)
+    _change(inv, "mark", item_args, region, body, note, by, on)
 
 
 @click.command()
@@ -197,7 +197,7 @@ def mark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: st
 @_NOTE
 @_BY
 @click.pass_obj
-def unmark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
+def unmark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
            note: str, by: str | None) -> None:
     """Undo a mark: record items as not done (kept in history with your note).
 
@@ -205,14 +205,14 @@ def unmark(app: App, item_args: tuple[str, ...], region: tuple[str, ...], body: 
     Example:
       tracker unmark 7 --region aktobe --note "marked by mistake"
     """
-    _change(app, "unmark", item_args, region, body, note, by, None)
+    _change(inv, "unmark", item_args, region, body, note, by, None)
 
 
 @click.command()
 @click.option("--region", "region", metavar="R", help="Show one region item by item.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def status(app: App, region: str | None, as_json: bool) -> None:
+def status(inv: Invocation, region: str | None, as_json: bool) -> None:
     """Show the item × region grid with completion per region and per item.
 
     \b
@@ -225,22 +225,22 @@ def status(app: App, region: str | None, as_json: bool) -> None:
     from tracker.progress.selection import parse_units
     from tracker.progress.status import load_grid
     from tracker.views.grid import render_grid, render_unit
-    from tracker.views.plan import status_json, status_json_text
+    from tracker.views.status import status_json, status_json_text
 
-    plan = app.plan()
+    plan = inv.plan()
     units = list(parse_units([region], plan)) if region else None
     if units is not None and len(units) != 1:
         from tracker.errors import UserError
 
         raise UserError("--region takes one region here")
-    with app.database().reading() as conn:
-        grid = load_grid(conn, plan, app.now, units=units)
+    with inv.database().reading() as conn:
+        grid = load_grid(conn, plan, inv.now, units=units)
     if as_json:
         emit_json_text(status_json_text(grid), lambda: status_json(grid))
     elif units:
-        click.echo(render_unit(plan, grid, units[0], app.lang))
+        click.echo(render_unit(plan, grid, units[0], inv.lang))
     else:
-        click.echo(render_grid(plan, grid, app.lang))
+        click.echo(render_grid(plan, grid, inv.lang))
 
 
 @click.command()
@@ -249,7 +249,7 @@ def status(app: App, region: str | None, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def history(app: App, item: int | None, region: str | None, limit: int | None,
+def history(inv: Invocation, item: int | None, region: str | None, limit: int | None,
             as_json: bool) -> None:
     """Show who marked or unmarked what, when, and their notes (oldest first).
 
@@ -261,14 +261,14 @@ def history(app: App, item: int | None, region: str | None, limit: int | None,
     from tracker.progress.history import load_history
     from tracker.progress.selection import parse_units
     from tracker.timefmt import local
-    from tracker.views.plan import history_json
+    from tracker.views.history import history_json
 
-    plan = app.plan()
+    plan = inv.plan()
     if item is not None and item not in plan.items_by_number:
         raise UserError(f"unknown item {item} (the plan has items "
                         f"{min(plan.items_by_number)}-{max(plan.items_by_number)})")
     units = list(parse_units([region], plan)) if region else None
-    with app.database().reading() as conn:
+    with inv.database().reading() as conn:
         entries = load_history(conn, item=item, units=units, limit=limit)
     if as_json:
         emit_json(history_json(entries))

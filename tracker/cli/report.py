@@ -11,7 +11,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
     from tracker.reports.store import Received
 
 _COUNT = click.IntRange(min=0, max=1_000_000_000)  # reports.fields.MAX_COUNT, kept light
@@ -43,7 +43,7 @@ def report_group() -> None:
 @click.option("--children-reached", type=_COUNT, help="Охват детей.")
 @click.option("--other", help="Другие: anything else the region reports, as free text.")
 @click.pass_obj
-def report_set(app: App, region: str, school_assemblies: int | None, class_hours: int | None,
+def report_set(inv: Invocation, region: str, school_assemblies: int | None, class_hours: int | None,
                contests: int | None, meetings: int | None, debates: int | None,
                parent_meetings: int | None, children_reached: int | None,
                other: str | None) -> None:
@@ -61,7 +61,7 @@ def report_set(app: App, region: str, school_assemblies: int | None, class_hours
     from tracker.reports.regions import require_region
     from tracker.reports.store import set_fields
 
-    plan = app.plan()
+    plan = inv.plan()
     unit = require_region(region, plan)
     given: dict[str, int | str | None] = {
         "school_assemblies": school_assemblies, "class_hours": class_hours,
@@ -73,8 +73,8 @@ def report_set(app: App, region: str, school_assemblies: int | None, class_hours
         raise UserError("nothing to set: give at least one of --school-assemblies, "
                         "--class-hours, --contests, --meetings, --debates, --parent-meetings, "
                         "--children-reached, --other")
-    with app.database().writing() as conn:
-        set_fields(conn, unit, values, app.now)
+    with inv.database().writing() as conn:
+        set_fields(conn, unit, values, inv.now)
     shown = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}"
                       for k, v in values.items())
     click.echo(f"{unit}: set {shown}")
@@ -85,7 +85,7 @@ def report_set(app: App, region: str, school_assemblies: int | None, class_hours
 @click.option("--again", is_flag=True,
               help="Receive it anew at the current time (the first time is kept otherwise).")
 @click.pass_obj
-def report_submit(app: App, region: str, again: bool) -> None:
+def report_submit(inv: Invocation, region: str, again: bool) -> None:
     """Record a region's report as received now (--now); after 25 April there, it is late.
 
     The deadline is the end of 25 April in the region's own time zone (Aktobe was UTC+5 in
@@ -99,17 +99,17 @@ def report_submit(app: App, region: str, again: bool) -> None:
     from tracker.reports.regions import require_region
     from tracker.reports.store import submit
 
-    plan = app.plan()
+    plan = inv.plan()
     unit = require_region(region, plan)
-    with app.database().writing() as conn:
-        outcome = submit(conn, plan, unit, app.now, again=again)
-    click.echo(_received_line(app, outcome))
+    with inv.database().writing() as conn:
+        outcome = submit(conn, plan, unit, inv.now, again=again)
+    click.echo(_received_line(inv, outcome))
 
 
-def _received_line(app: App, outcome: Received) -> str:
+def _received_line(inv: Invocation, outcome: Received) -> str:
     from tracker.timefmt import local
 
-    plan = app.plan()
+    plan = inv.plan()
     when = local(outcome.received_at, plan.unit_timezone(outcome.unit))
     due = plan.milestones["regional_report"].date.isoformat()
     verdict = f"late (due by the end of {due} there)" if outcome.late else "on time"
@@ -122,7 +122,7 @@ def _received_line(app: App, outcome: Received) -> str:
 @report_group.command("show")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def report_show(app: App, as_json: bool) -> None:
+def report_show(inv: Invocation, as_json: bool) -> None:
     """Show every region's report, the national totals, and who is missing or late.
 
     Region names follow --lang; `·` marks a region with nothing entered yet.
@@ -135,13 +135,13 @@ def report_show(app: App, as_json: bool) -> None:
     from tracker.reports.store import load_reports
     from tracker.views.reports import render_report, report_json
 
-    plan = app.plan()
-    with app.database().reading() as conn:
+    plan = inv.plan()
+    with inv.database().reading() as conn:
         results = load_reports(conn, plan)
     if as_json:
         emit_json(report_json(results))
     else:
-        click.echo(render_report(plan, results, app.lang))
+        click.echo(render_report(plan, results, inv.lang))
 
 
 @report_group.command("import")
@@ -149,7 +149,7 @@ def report_show(app: App, as_json: bool) -> None:
 @click.option("--again", is_flag=True,
               help="Count regions already received as received anew now.")
 @click.pass_obj
-def report_import(app: App, file: Path, again: bool) -> None:
+def report_import(inv: Invocation, file: Path, again: bool) -> None:
     """Import a filled-in form (.xlsx or .csv) and receive its regions' reports.
 
     One row per region, the region named in Russian («Актюбинская область»), Kazakh or by key;
@@ -167,12 +167,12 @@ def report_import(app: App, file: Path, again: bool) -> None:
     from tracker.reports.importer import read_reports
     from tracker.reports.store import replace_reports
 
-    plan = app.plan()
+    plan = inv.plan()
     imported = read_reports(file, plan, str(file))
     if not imported.reports:
         raise UserError(f"{file}: no region row has any figures")
-    with app.database().writing() as conn:
-        outcomes = replace_reports(conn, plan, imported.reports, app.now, again=again)
+    with inv.database().writing() as conn:
+        outcomes = replace_reports(conn, plan, imported.reports, inv.now, again=again)
     click.echo(f"{file}: imported {len(outcomes)} region(s): "
                + ", ".join(o.unit for o in outcomes))
     kept = [o.unit for o in outcomes if not o.changed]
@@ -190,7 +190,7 @@ def report_import(app: App, file: Path, again: bool) -> None:
 @click.option("--delimiter", type=click.Choice([";", ","]), default=";", show_default=True,
               help="CSV only: the field separator (`;` suits Excel in Russian and Kazakh).")
 @click.pass_obj
-def report_export(app: App, file: Path, delimiter: str) -> None:
+def report_export(inv: Invocation, file: Path, delimiter: str) -> None:
     """Write the form as the ministry knows it: .xlsx (with its title) or .csv.
 
     Russian headers and region names, one row per region in plan order, an «Итого» row.
@@ -204,8 +204,8 @@ def report_export(app: App, file: Path, delimiter: str) -> None:
     from tracker.reports.exporter import export_report
     from tracker.reports.store import load_reports
 
-    plan = app.plan()
-    with app.database().reading() as conn:
+    plan = inv.plan()
+    with inv.database().reading() as conn:
         results = load_reports(conn, plan)
     export_report(file, plan, results, delimiter)
     received = sum(r.received for r in results)
@@ -230,7 +230,7 @@ def media_group() -> None:
               help="Date of publication.")
 @click.option("--url", help="Link to the publication (http or https).")
 @click.pass_obj
-def media_add(app: App, region: str, outlet: str, day: str, url: str | None) -> None:
+def media_add(inv: Invocation, region: str, outlet: str, day: str, url: str | None) -> None:
     """Add a publication to a region's media coverage; prints its id.
 
     \b
@@ -243,15 +243,15 @@ def media_add(app: App, region: str, outlet: str, day: str, url: str | None) -> 
     from tracker.reports.regions import require_region
     from tracker.reports.store import add_media
 
-    plan = app.plan()
+    plan = inv.plan()
     unit = require_region(region, plan)
     try:
         entry = MediaEntry(check_outlet(outlet), parse_date(day),
                            check_url(url) if url is not None else None)
     except CellError as exc:
         raise UserError(f"media add: {exc}") from None
-    with app.database().writing() as conn:
-        ident = add_media(conn, unit, entry, app.now)
+    with inv.database().writing() as conn:
+        ident = add_media(conn, unit, entry, inv.now)
     click.echo(f"{unit}: added media entry {ident}: {entry.outlet}, "
                f"{entry.published_on.isoformat()}" + (f", {entry.url}" if entry.url else ""))
 
@@ -260,7 +260,7 @@ def media_add(app: App, region: str, outlet: str, day: str, url: str | None) -> 
 @click.argument("region", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def media_list(app: App, region: str | None, as_json: bool) -> None:
+def media_list(inv: Invocation, region: str | None, as_json: bool) -> None:
     """List media coverage entries with their ids, of one region or of all.
 
     \b
@@ -271,20 +271,20 @@ def media_list(app: App, region: str | None, as_json: bool) -> None:
     from tracker.reports.store import list_media
     from tracker.views.reports import media_list_json, render_media
 
-    plan = app.plan()
+    plan = inv.plan()
     unit = require_region(region, plan) if region is not None else None
-    with app.database().reading() as conn:
+    with inv.database().reading() as conn:
         listing = list_media(conn, plan, unit)
     if as_json:
         emit_json(media_list_json(listing))
     else:
-        click.echo(render_media(plan, listing, app.lang))
+        click.echo(render_media(plan, listing, inv.lang))
 
 
 @media_group.command("remove")
 @click.argument("ident", metavar="ID", type=int)
 @click.pass_obj
-def media_remove(app: App, ident: int) -> None:
+def media_remove(inv: Invocation, ident: int) -> None:
     """Remove a media coverage entry by its id (see `tracker report media list`).
 
     \b
@@ -294,8 +294,8 @@ def media_remove(app: App, ident: int) -> None:
     from tracker.errors import UserError
     from tracker.reports.store import remove_media
 
-    with app.database().writing() as conn:
-        removed = remove_media(conn, ident, app.now)
+    with inv.database().writing() as conn:
+        removed = remove_media(conn, ident, inv.now)
         if removed is None:
             raise UserError(f"no media entry with id {ident} "
                             "(see `tracker report media list`)")

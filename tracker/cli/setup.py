@@ -10,7 +10,7 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
-    from tracker.cli.context import App
+    from tracker.cli.context import Invocation
     from tracker.plan.model import Plan
 
 _PLAN_PATH = click.Path(dir_okay=False, path_type=Path)
@@ -29,12 +29,12 @@ def _read_plan(path: Path | None) -> Plan:
     return load_plan(path, str(path))
 
 
-def _load(app: App, path: Path | None, create: bool) -> None:
+def _load(inv: Invocation, path: Path | None, create: bool) -> None:
     from tracker.plan.sync import sync_plan
     from tracker.store.database import describe
 
     plan = _read_plan(path)
-    db = app.database(create=create)
+    db = inv.database(create=create)
     if create:
         from tracker.store.schema import upgrade
 
@@ -44,7 +44,7 @@ def _load(app: App, path: Path | None, create: bool) -> None:
 
         ensure_current(db)
     with db.writing() as conn:
-        report = sync_plan(conn, plan, app.now)
+        report = sync_plan(conn, plan, inv.now)
     where = describe(db.url)
     if report.created:
         click.echo(f"loaded {plan.key}: {len(plan.items)} items, {len(plan.regions)} regions, "
@@ -62,7 +62,7 @@ def _load(app: App, path: Path | None, create: bool) -> None:
 @click.option("--plan", "plan_path", type=_PLAN_PATH, metavar="FILE",
               help="Plan file to load (default: the bundled plan.yaml).")
 @click.pass_obj
-def init(app: App, plan_path: Path | None) -> None:
+def init(inv: Invocation, plan_path: Path | None) -> None:
     """Create or upgrade the database and load the plan.
 
     Safe to run again: it upgrades the schema and re-syncs the plan.
@@ -72,7 +72,7 @@ def init(app: App, plan_path: Path | None) -> None:
       tracker init
       tracker --db postgresql://tracker@db.example/tracker init --plan plan.yaml
     """
-    _load(app, plan_path, create=True)
+    _load(inv, plan_path, create=True)
 
 
 @click.group()
@@ -106,7 +106,7 @@ def plan_check(file: Path | None, as_json: bool) -> None:
 @plan.command("load")
 @click.argument("file", type=_PLAN_PATH)
 @click.pass_obj
-def plan_load(app: App, file: Path) -> None:
+def plan_load(inv: Invocation, file: Path) -> None:
     """Re-sync the database with an edited plan file.
 
     Edited titles and dates apply; removing an item or region that has recorded progress is
@@ -116,7 +116,7 @@ def plan_load(app: App, file: Path) -> None:
     Example:
       tracker plan load plan.yaml
     """
-    _load(app, file, create=False)
+    _load(inv, file, create=False)
 
 
 COMMANDS = [init, plan]

@@ -6,7 +6,6 @@ The numbers come from the same grid as `tracker status` and the same reports as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
@@ -19,12 +18,9 @@ from tracker.mail import outbox
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.history import load_history
 from tracker.progress.status import Grid, load_grid
-from tracker.reports.fields import COUNT_FIELDS
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.reports.store import load_reports
 from tracker.store.settings import get_setting
-from tracker.timefmt import iso_utc
-from tracker.views.plan import compact
 
 LAST_SENT = "digest_last_sent_at"
 
@@ -146,56 +142,3 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
                   totals(reports), changes, outbox.problems(conn), problem_rows)
 
 
-def _json_fields(digest: Digest) -> dict[str, Any]:
-    """The digest's JSON but for "overdue" (None here: see digest_json and digest_json_text)."""
-    moments: dict[datetime, str | None] = {}
-    for change in digest.changes:
-        if change["at"] not in moments:
-            moments[change["at"]] = iso_utc(change["at"])
-    return {
-        "as_of": iso_utc(digest.as_of),
-        "since": iso_utc(digest.since),
-        "completion": {
-            "overall": digest.overall,
-            "by_unit": digest.by_unit,
-            "by_item": {str(k): v for k, v in digest.by_item.items()},
-        },
-        "overdue": None,
-        "missing_reports": digest.missing_reports,
-        "totals": {**{name: digest.totals.count(name) for name in COUNT_FIELDS},
-                   "media_coverage": digest.totals.media_coverage},
-        "changes": [{**c, "at": moments[c["at"]]} for c in digest.changes],
-        "problems": digest.problems,
-    }
-
-
-def digest_json(digest: Digest) -> dict[str, Any]:
-    fields = _json_fields(digest)
-    fields["overdue"] = [{"item": o.item, "unit": unit, "bodies": list(o.bodies)}
-                         for o in digest.overdue for unit in o.units]
-    return fields
-
-
-def digest_json_text(digest: Digest) -> Iterator[str]:
-    """`compact(digest_json(digest))`, character for character, in pieces.
-
-    The overdue cells are most of it at school scale; like the status cells they are written
-    per run, one `str.join` of the units between the texts of the run's item and bodies.
-    """
-    units = {u.unit: compact(u.unit) for u in digest.grid.units}
-    opening = "{"
-    for key, value in _json_fields(digest).items():
-        yield f"{opening}{compact(key)}:"
-        opening = ","
-        if key != "overdue":
-            yield compact(value)
-            continue
-        yield "["
-        comma = ""
-        for run in digest.overdue:
-            head = f'{{"item":{compact(run.item)},"unit":'
-            tail = f',"bodies":{compact(list(run.bodies))}}}'
-            yield comma + head + (tail + "," + head).join(map(units.__getitem__, run.units)) + tail
-            comma = ","
-        yield "]"
-    yield "}"

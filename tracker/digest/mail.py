@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, prepare
-from tracker.cli.context import App
 from tracker.digest.data import LAST_SENT, build_digest
 from tracker.digest.render import render_digest
 from tracker.mail import outbox
@@ -19,6 +18,7 @@ from tracker.mail.compose import message_id
 from tracker.mail.due import dedupe_key
 from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
+from tracker.store.database import Database
 from tracker.store.settings import set_setting
 
 ONE_DAY = timedelta(days=1)
@@ -52,10 +52,9 @@ def period_of(plan: Plan, moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(plan.reminders.digest.timezone)).date().isoformat()
 
 
-def record_digest(app: App, now: datetime, sender: str, period: str) -> tuple[int, int]:
+def record_digest(db: Database, now: datetime, sender: str, period: str) -> tuple[int, int]:
     """Record one digest mail per manager for `period`; returns (recorded, managers)."""
-    plan = app.plan()
-    db = app.database()
+    plan = db.plan()
     with db.reading() as conn:
         book = stored_contacts(conn)
         digest = build_digest(conn, plan, now)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from notifications.errors import SmtpAuthError, SmtpSecurityError
+from notifications.errors import SmtpAuthError, SmtpConfigError, SmtpSecurityError
 from notifications.headers import parse_mailbox
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
@@ -177,3 +178,11 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
     if fatal:
         raise RuntimeFailure(f"mail server refused the configuration: {fatal[0]}")
     return summary
+
+
+def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings:
+    """SMTP settings from the environment; a mistake is a configuration failure (exit 1)."""
+    try:
+        return SmtpSettings.from_env(environ)
+    except SmtpConfigError as exc:
+        raise RuntimeFailure(f"mail configuration: {exc}") from None

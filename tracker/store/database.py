@@ -8,19 +8,23 @@ halfway through.  A new database file is created readable by its owner only.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, DateTime, Engine, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.types import TypeDecorator
 
 from tracker.errors import RuntimeFailure, UserError
+
+if TYPE_CHECKING:
+    from tracker.plan.model import Plan
 
 BUSY_TIMEOUT_MS = 60_000
 
@@ -163,13 +167,33 @@ def upsert_insert(connection: Connection, table: Any) -> Any:
 
 
 class Database:
-    """One engine and the two kinds of connection the services use."""
+    """The handle every service takes: one engine, the two kinds of connection, and the plan
+    as last loaded into it.
+
+    Statements inside a transaction take the connection instead (`reading`/`writing`)."""
 
     def __init__(self, url: str, create: bool = False) -> None:
         self.url = url
         self.engine = make_engine(url, create)
         self.is_sqlite = url.startswith("sqlite")
         self._write_engine = self.engine.execution_options(immediate=True)
+        self._plan: Plan | None = None
+
+    def plan(self) -> Plan:
+        """The plan as last loaded (`tracker init`, `plan load`), read once per handle."""
+        if self._plan is None:
+            from tracker.plan.codec import plan_from_dict
+
+            with self.reading() as conn:
+                stored = conn.execute(text("SELECT plan_json FROM campaign")).scalar()
+            if stored is None:
+                raise RuntimeFailure("no plan is loaded: run `tracker init`")
+            self._plan = plan_from_dict(json.loads(stored))
+        return self._plan
+
+    def forget_plan(self) -> None:
+        """Read the plan again on next use (staff may have loaded a new one)."""
+        self._plan = None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

@@ -1,0 +1,47 @@
+"""`tracker status --json`: the grid's cells and each unit's completion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tracker.progress.status import Grid, Look
+from tracker.timefmt import iso_utc
+from tracker.views.jsontext import compact
+
+
+def status_json(grid: Grid) -> dict[str, Any]:
+    return {
+        "as_of": iso_utc(grid.as_of),
+        "cells": [{"item": run.item, "unit": unit, "state": run.look.state,
+                   "bodies": run.look.bodies, "done_at": iso_utc(run.look.done_at)}
+                  for run in grid.runs for unit in run.units],
+        "units": _units_json(grid),
+    }
+
+
+def _units_json(grid: Grid) -> list[dict[str, Any]]:
+    return [{"unit": u.unit, "done": u.done, "total": u.total} for u in grid.units]
+
+
+def status_json_text(grid: Grid) -> Iterator[str]:
+    """`compact(status_json(grid))`, character for character, in pieces.
+
+    The cells are most of it (180,000 at school scale) and differ only in item and unit within
+    a run of the grid, so each run is written as one `str.join` of its units between the texts
+    of its look, instead of building and encoding a dictionary per cell.
+    """
+    units = {u.unit: compact(u.unit) for u in grid.units}
+    looks: dict[Look, str] = {}
+    yield '{"as_of":' + compact(iso_utc(grid.as_of)) + ',"cells":['
+    comma = ""
+    for run in grid.runs:
+        look = run.look
+        if look not in looks:
+            looks[look] = (f',"state":{compact(look.state)},"bodies":{compact(look.bodies)},'
+                           f'"done_at":{compact(iso_utc(look.done_at))}}}')
+        head = f'{{"item":{compact(run.item)},"unit":'
+        tail = looks[look]
+        yield comma + head + (tail + "," + head).join(map(units.__getitem__, run.units)) + tail
+        comma = ","
+    yield '],"units":' + compact(_units_json(grid)) + "}"
