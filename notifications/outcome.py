@@ -46,7 +46,7 @@ class StepFailed(Exception):
 
 
 @dataclass(frozen=True)
-class Teller:
+class ReplyReader:
     """Tells replies and exceptions as ``SendResult``s, with the password blotted out."""
 
     password: str | None

@@ -25,13 +25,13 @@ import ssl
 import aiosmtplib
 
 from notifications.errors import SmtpAuthError, SmtpSecurityError
-from notifications.outcome import Outcome, StepFailed, Teller
+from notifications.outcome import Outcome, ReplyReader, StepFailed
 from notifications.settings import SmtpSettings
 
 logger = logging.getLogger("notifications.smtp")
 
 
-async def open_session(settings: SmtpSettings, tell: Teller) -> aiosmtplib.SMTP:
+async def open_session(settings: SmtpSettings, replies: ReplyReader) -> aiosmtplib.SMTP:
     """A connected, secured (as configured) and authenticated session, or an exception."""
     smtp = aiosmtplib.SMTP(
         hostname=settings.host,
@@ -49,7 +49,7 @@ async def open_session(settings: SmtpSettings, tell: Teller) -> aiosmtplib.SMTP:
         if settings.security == "starttls":
             await _starttls(smtp, settings)
         if settings.username is not None:
-            await _login(smtp, settings, tell)
+            await _login(smtp, settings, replies)
     except (SmtpSecurityError, SmtpAuthError, StepFailed):
         abort(smtp)
         raise
@@ -60,10 +60,10 @@ async def open_session(settings: SmtpSettings, tell: Teller) -> aiosmtplib.SMTP:
         abort(smtp)
         if isinstance(exc.__cause__, ssl.SSLError):
             raise SmtpSecurityError(f"TLS with {where} failed: {exc.__cause__}") from exc
-        raise StepFailed(tell.error(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
+        raise StepFailed(replies.error(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
     except (aiosmtplib.SMTPException, OSError) as exc:
         abort(smtp)
-        raise StepFailed(tell.error(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
+        raise StepFailed(replies.error(Outcome.DEFERRED, exc, f"connect to {where}")) from exc
     except BaseException:
         abort(smtp)
         raise
@@ -110,7 +110,7 @@ async def _starttls(smtp: aiosmtplib.SMTP, settings: SmtpSettings) -> None:
     await smtp.ehlo()
 
 
-async def _login(smtp: aiosmtplib.SMTP, settings: SmtpSettings, tell: Teller) -> None:
+async def _login(smtp: aiosmtplib.SMTP, settings: SmtpSettings, replies: ReplyReader) -> None:
     assert settings.username is not None and settings.password is not None
     if not smtp.supports_extension("auth"):
         raise SmtpAuthError(
@@ -126,7 +126,7 @@ async def _login(smtp: aiosmtplib.SMTP, settings: SmtpSettings, tell: Teller) ->
             raise  # temporary (e.g. 454): DEFERRED, not a configuration error
         raise SmtpAuthError(
             f"{settings.host} rejected the credentials of user {settings.username!r}: "
-            f"{exc.code} {tell.redact(exc.message)}"
+            f"{exc.code} {replies.redact(exc.message)}"
         ) from None
     except (
         aiosmtplib.SMTPServerDisconnected,

@@ -66,7 +66,7 @@ from notifications.errors import (
 )
 from notifications.headers import validate_addr_spec
 from notifications.message import OutgoingMail, PreparedMail, prepare
-from notifications.outcome import Outcome, SendResult, StepFailed, Teller
+from notifications.outcome import Outcome, ReplyReader, SendResult, StepFailed
 from notifications.payload import Payload, payload_of
 from notifications.session import abort, open_session
 from notifications.settings import SmtpSettings
@@ -87,7 +87,7 @@ class SmtpConnection:
 
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
-        self._tell = Teller(settings.password)
+        self._replies = ReplyReader(settings.password)
         self._smtp: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.connections_opened = 0
@@ -223,7 +223,7 @@ class SmtpConnection:
         if self._smtp is not None and self._smtp.is_connected:
             return self._smtp
         self._discard()
-        smtp = await open_session(self._settings, self._tell)
+        smtp = await open_session(self._settings, self._replies)
         self._smtp = smtp
         self.connections_opened += 1
         logger.debug("SMTP connection %d to %s:%s ready", self.connections_opened,
@@ -255,31 +255,31 @@ class SmtpConnection:
             await smtp.mail(sender, options=options)
         except aiosmtplib.SMTPResponseException as exc:
             self._raise_if_run_level(exc.code, exc.message)
-            failure = self._tell.reply(exc.code, exc.message, "MAIL FROM")
+            failure = self._replies.reply(exc.code, exc.message, "MAIL FROM")
             raise StepFailed(failure, stale=exc.code == 421) from exc
         except aiosmtplib.SMTPServerDisconnected as exc:
-            failure = self._tell.error(Outcome.DEFERRED, exc, "MAIL FROM")
+            failure = self._replies.error(Outcome.DEFERRED, exc, "MAIL FROM")
             raise StepFailed(failure, stale=True) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
-            raise StepFailed(self._tell.error(Outcome.DEFERRED, exc, "MAIL FROM")) from exc
+            raise StepFailed(self._replies.error(Outcome.DEFERRED, exc, "MAIL FROM")) from exc
 
         for recipient in recipients:
             try:
                 await smtp.rcpt(recipient)
             except aiosmtplib.SMTPResponseException as exc:
                 self._raise_if_run_level(exc.code, exc.message)
-                failure = self._tell.reply(exc.code, exc.message, f"RCPT TO:<{recipient}>")
+                failure = self._replies.reply(exc.code, exc.message, f"RCPT TO:<{recipient}>")
                 raise StepFailed(failure) from exc
             except (aiosmtplib.SMTPException, OSError) as exc:
-                raise StepFailed(self._tell.error(Outcome.DEFERRED, exc, "RCPT TO")) from exc
+                raise StepFailed(self._replies.error(Outcome.DEFERRED, exc, "RCPT TO")) from exc
 
         try:
             go_ahead = await smtp.execute_command(b"DATA")
         except (aiosmtplib.SMTPException, OSError) as exc:
-            failure = self._tell.error(Outcome.DEFERRED, exc, "DATA (before the body)")
+            failure = self._replies.error(Outcome.DEFERRED, exc, "DATA (before the body)")
             raise StepFailed(failure) from exc
         if go_ahead.code != 354:
-            raise StepFailed(self._tell.reply(go_ahead.code, go_ahead.message, "DATA"))
+            raise StepFailed(self._replies.reply(go_ahead.code, go_ahead.message, "DATA"))
 
         if before_body is not None:
             await before_body()
@@ -289,7 +289,7 @@ class SmtpConnection:
                 raise aiosmtplib.SMTPServerDisconnected("connection lost after 354")
             protocol.write(payload)
         except (aiosmtplib.SMTPException, OSError) as exc:
-            failure = self._tell.error(Outcome.DEFERRED, exc, "DATA (writing the body)")
+            failure = self._replies.error(Outcome.DEFERRED, exc, "DATA (writing the body)")
             raise StepFailed(failure) from exc
 
         # From here on the server may hold the complete message.
@@ -297,18 +297,18 @@ class SmtpConnection:
             reply = await protocol.read_response(timeout=self._settings.timeout)
         except Exception as exc:  # timeout, disconnect, garbage: all mean "unknown"
             raise StepFailed(
-                self._tell.error(Outcome.UNCERTAIN, exc, "end of DATA (body was sent)")
+                self._replies.error(Outcome.UNCERTAIN, exc, "end of DATA (body was sent)")
             ) from exc
         if 200 <= reply.code < 300:
-            return SendResult(Outcome.SENT, reply.code, self._tell.redact(reply.message))
+            return SendResult(Outcome.SENT, reply.code, self._replies.redact(reply.message))
         if 400 <= reply.code < 600:
-            raise StepFailed(self._tell.reply(reply.code, reply.message, "end of DATA"))
+            raise StepFailed(self._replies.reply(reply.code, reply.message, "end of DATA"))
         raise StepFailed(
             SendResult(
                 Outcome.UNCERTAIN,
                 reply.code,
                 f"end of DATA (body was sent): unexpected reply {reply.code} "
-                f"{self._tell.redact(reply.message)}",
+                f"{self._replies.redact(reply.message)}",
             )
         )
 
@@ -321,7 +321,7 @@ class SmtpConnection:
         """
         if code != 530:
             return
-        text = f"{self._settings.host} refused the mail: {code} {self._tell.redact(message)}"
+        text = f"{self._settings.host} refused the mail: {code} {self._replies.redact(message)}"
         if "STARTTLS" in message.upper():
             raise SmtpSecurityError(f"{text} (set TRACKER_SMTP_SECURITY=starttls)")
         raise SmtpAuthError(f"{text} (are TRACKER_SMTP_USERNAME/PASSWORD set?)")

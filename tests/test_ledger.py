@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from tests.conftest import Tracker
 from tests.helpers_campaign import many_contacts, smtp_env
 from tests.smtp_server import Mode, SmtpTestServer
-from tracker.mail.writer import Ledger
+from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
 from tracker.store.models import OUTBOX, OUTBOX_BODY, SETTING
 
@@ -44,7 +44,7 @@ def test_calls_return_when_committed_and_posts_are_committed_by_close(tracker: T
     db = Database(tracker.url)
 
     async def run() -> tuple[list[str], dict[str, str]]:
-        ledger = Ledger(db)
+        ledger = OutboxWriter(db)
         ledger.post(_put, "ledger-posted", "1")
         keys = await asyncio.gather(*(ledger.call(_put, f"ledger-{n}", str(n))
                                       for n in range(20)))
@@ -70,7 +70,7 @@ def test_a_failed_write_fails_its_caller_and_a_failed_post_is_raised_at_close(
     db = Database(tracker.url)
 
     async def run() -> None:
-        ledger = Ledger(db)
+        ledger = OutboxWriter(db)
         await ledger.call(_put, "ledger-once", "1")
         with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
             await ledger.call(_put, "ledger-once", "again")

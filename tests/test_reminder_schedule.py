@@ -134,7 +134,7 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
     the same position; each must still get exactly the mails composed for it alone."""
     import random
 
-    from tracker.mail.due import Situation, plan_tick
+    from tracker.mail.due import Progress, plan_tick
     from tracker.mail.recipients import Recipient
     from tracker.mail.tick import TickResult
     from tracker.progress.status import AssignmentGroup
@@ -165,19 +165,19 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
     recipients += [Recipient(f"{r.key}@example.kz", r.key, "kk", r.timezone,
                              ((r.key, reporter),)) for r in plan.regions]
     missing = [r.key for r in plan.regions if unit_class[r.key] == 0]
-    situation = Situation(groups, missing_reports=missing)
+    progress = Progress(groups, missing_reports=missing)
     twins_told = 0
     assert len({(r.timezone, tuple((unit_class[u], b) for u, b in r.pairs))
                 for r in recipients}) < len(recipients) - 30
     for moment in ("2017-04-12T10:00+06:00", "2017-04-21T18:00+06:00",
                    "2017-04-26T11:00+06:00", "2017-04-29T12:00+06:00"):
         now = datetime.fromisoformat(moment)
-        together = plan_tick(plan, recipients, situation, now, recorded=set())
+        together = plan_tick(plan, recipients, progress, now, recorded=set())
         twins_told += sum(m.recipient.email.startswith("twin") for m in together.send)
         tick = TickResult(together.send, together.skip)  # printed in pieces, as in one go
         assert "".join(preview_json_text(tick, 3)) == compact(preview_json(tick, 3))
         for recipient in recipients:
-            alone = plan_tick(plan, [recipient], situation, now, recorded=set())
+            alone = plan_tick(plan, [recipient], progress, now, recorded=set())
             assert [m for m in together.send if m.recipient is recipient] == alone.send
             assert [m for m in together.skip if m.recipient is recipient] == alone.skip
         reported_missing = {m.report_missing for m in together.send if m.report_missing}

@@ -93,14 +93,14 @@ def find_overdue(plan: Plan, grid: Grid, now: datetime) -> list[Overdue]:
     late_units: dict[int, frozenset[str]] = {}
     result = []
     for run in grid.runs:
-        if run.look.state == "done":
+        if run.value.state == "done":
             continue
         if run.item not in late_units:
             late_units[run.item] = _late_units(plan, run.item, ended)
         past = late_units[run.item]
         late = [u for u in run.units if u in past]
         if late:
-            result.append(Overdue(run.item, late, tuple(run.look.missing)))
+            result.append(Overdue(run.item, late, tuple(run.value.missing)))
     return result
 
 

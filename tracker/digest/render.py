@@ -46,7 +46,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
     local = digest.as_of.astimezone(ZoneInfo(tz))
     units = [u for u in plan.unit_keys if u in digest.by_unit]
     summaries = {s.unit: s for s in digest.grid.units}
-    states = {(run.item, unit): run.look.state for run in digest.grid.runs for unit in run.units}
+    states = {(run.item, unit): run.value.state for run in digest.grid.runs for unit in run.units}
     states.update({(o.item, unit): "late" for o in digest.overdue for unit in o.units})
     by_item = digest.by_item
     items = []

@@ -51,7 +51,7 @@ class Slot:
         return tuple(s.deadline for s in self.stages)
 
 
-class Situation:
+class Progress:
     """What is outstanding, as the reminder logic needs it, built from the assignment groups.
 
     Per body and unit, the items in order (`items_by_unit`): a recipient reads its own with two
@@ -200,23 +200,23 @@ def slots_for(plan: Plan, recipient: Recipient, cache: SlotCache | None = None) 
     return slots
 
 
-def _own_missing_report(plan: Plan, recipient: Recipient, situation: Situation) -> str | None:
+def _own_missing_report(plan: Plan, recipient: Recipient, progress: Progress) -> str | None:
     """The recipient's region when it owes the results report and has not sent it."""
     for unit, body in recipient.pairs:
-        if body == plan.reminders.report_body and unit in situation.missing_set:
+        if body == plan.reminders.report_body and unit in progress.missing_set:
             return unit
     return None
 
 
-class _Duties:
+class _RecipientWork:
     """One recipient's outstanding and done work, worked out once for all of its slots (a
-    tick composes up to one mail per past slot, and they all read the same situation)."""
+    tick composes up to one mail per past slot, and they all read the same progress)."""
 
-    def __init__(self, plan: Plan, recipient: Recipient, situation: Situation) -> None:
+    def __init__(self, plan: Plan, recipient: Recipient, progress: Progress) -> None:
         self.plan = plan
         self.recipient = recipient
-        self.situation = situation
-        self.report_missing = _own_missing_report(plan, recipient, situation)
+        self.progress = progress
+        self.report_missing = _own_missing_report(plan, recipient, progress)
         self._by_deadlines: dict[tuple[str, ...], tuple[PairItems, tuple[int, ...]]] = {}
         self._speaks: dict[str, bool] = {}
         self._shared: dict[PairItems, PairItems] = {}
@@ -225,10 +225,10 @@ class _Duties:
         """Whether a mail has something to say about `deadline`: work outstanding, the
         committee's escalation, or the recipient's own missing results report."""
         if deadline not in self._speaks:
-            situation = self.situation
+            progress = self.progress
             self._speaks[deadline] = bool(self.outstanding((deadline,))[0]) or (
                 deadline == "final_report" and self.recipient.escalates
-                and bool(situation.behind or situation.missing_reports)) or (
+                and bool(progress.behind or progress.missing_reports)) or (
                 deadline == "regional_report" and bool(self.report_missing))
         return self._speaks[deadline]
 
@@ -258,45 +258,45 @@ class _Duties:
         if deadline in ("window_end", "regional_report") and national:
             return ()
         if deadline == "window_end":
-            return self.situation.pending(unit, body, among=self.plan.window_item_numbers)
-        return self.situation.pending(unit, body)
+            return self.progress.pending(unit, body, among=self.plan.window_item_numbers)
+        return self.progress.pending(unit, body)
 
     @cached_property
     def done(self) -> PairItems:
         return tuple((unit, body, numbers) for unit, body in self.recipient.pairs
-                     if (numbers := self.situation.done(unit, body)))
+                     if (numbers := self.progress.done(unit, body)))
 
     @cached_property
     def behind(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
         """The regions behind, in plan order, with their items (the committee's escalation)."""
         order = {r.key: i for i, r in enumerate(self.plan.regions)}
-        return tuple(sorted(self.situation.behind.items(), key=lambda kv: order.get(kv[0], 0)))
+        return tuple(sorted(self.progress.behind.items(), key=lambda kv: order.get(kv[0], 0)))
 
 
-def compose_due(plan: Plan, recipient: Recipient, slot: Slot, situation: Situation,
+def compose_due(plan: Plan, recipient: Recipient, slot: Slot, progress: Progress,
                 now: datetime | None = None) -> DueMail | None:
-    """The mail for this slot given the situation, or None when there is nothing to say."""
+    """The mail for this slot given the progress, or None when there is nothing to say."""
     late = now is not None and now - slot.send_at > LATE_AFTER
-    return _compose(_Duties(plan, recipient, situation), slot, late)
+    return _compose(_RecipientWork(plan, recipient, progress), slot, late)
 
 
-def _compose(duties: _Duties, slot: Slot, late: bool) -> DueMail | None:
-    """`compose_due` with the recipient's duties worked out (they serve all its slots)."""
+def _compose(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
+    """`compose_due` with the recipient's work known (it serves all its slots)."""
     headline = None
     for stage in slot.stages:
-        if duties.speaks_of(stage.deadline):
+        if work.speaks_of(stage.deadline):
             headline = stage
             break
     if headline is None:
         return None
-    outstanding, items = duties.outstanding(slot.deadlines)
+    outstanding, items = work.outstanding(slot.deadlines)
     behind: tuple[tuple[str, tuple[int, ...]], ...] = ()
     missing: tuple[str, ...] = ()
-    if duties.recipient.escalates and "final_report" in slot.deadlines:
-        behind = duties.behind
-        missing = tuple(duties.situation.missing_reports)
-    report_missing = duties.report_missing if "regional_report" in slot.deadlines else None
-    return DueMail(duties.recipient, slot, headline, outstanding, items, duties.done, behind,
+    if work.recipient.escalates and "final_report" in slot.deadlines:
+        behind = work.behind
+        missing = tuple(work.progress.missing_reports)
+    report_missing = work.report_missing if "regional_report" in slot.deadlines else None
+    return DueMail(work.recipient, slot, headline, outstanding, items, work.done, behind,
                    missing, late, report_missing)
 
 
@@ -314,7 +314,7 @@ def dedupe_key(campaign: str, deadline: str, stage: str, email: str) -> str:
     return f"{campaign}|{deadline}|{stage}|{email.lower()}"
 
 
-def plan_tick(plan: Plan, recipients: Sequence[Recipient], situation: Situation, now: datetime,
+def plan_tick(plan: Plan, recipients: Sequence[Recipient], progress: Progress, now: datetime,
               recorded: set[str]) -> TickPlan:
     """Decide what is due at `now`; `recorded` holds the outbox keys already present (in any
     state), so re-running at the same moment records nothing new.
@@ -336,14 +336,14 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
         due = due_by_slots[id(slots)]
         if not due:
             continue
-        position = (id(slots), _position(recipient, situation))
+        position = (id(slots), _position(recipient, progress))
         composed = composed_for.get(position)
         if composed is None:
-            duties = _Duties(plan, recipient, situation)
-            composed = composed_for[position] = [(slot, _compose(duties, slot, late))
+            work = _RecipientWork(plan, recipient, progress)
+            composed = composed_for[position] = [(slot, _compose(work, slot, late))
                                                  for slot, late in due]
         else:
-            composed = _readdressed(composed, recipient, plan, situation)
+            composed = _readdressed(composed, recipient, plan, progress)
         latest = due[-1][0]
         for slot, mail in composed:
             if mail is None or (recorded and dedupe_key(plan.key, slot.deadline, slot.stage,
@@ -354,19 +354,19 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
     return result
 
 
-def _position(recipient: Recipient, situation: Situation) -> Hashable:
+def _position(recipient: Recipient, progress: Progress) -> Hashable:
     """Everything about a recipient that what its mails say depends on, except which units:
     per (unit, body) pair in order, whether the unit is national, the body, its pending and
     done items, and whether the unit's results report is missing; and whether it escalates.
     Two recipients in the same position with the same slots get the same mails."""
     return recipient.escalates, tuple(
-        (unit == NATIONAL, body, situation.pending(unit, body), situation.done(unit, body),
-         unit in situation.missing_set)
+        (unit == NATIONAL, body, progress.pending(unit, body), progress.done(unit, body),
+         unit in progress.missing_set)
         for unit, body in recipient.pairs)
 
 
 def _readdressed(composed: list[tuple[Slot, DueMail | None]], recipient: Recipient,
-                 plan: Plan, situation: Situation) -> list[tuple[Slot, DueMail | None]]:
+                 plan: Plan, progress: Progress) -> list[tuple[Slot, DueMail | None]]:
     """A position's mails, composed for another recipient there, naming `recipient` and its
     own units instead (its pairs stand in the same order as theirs)."""
     first = next((mail for _, mail in composed if mail is not None), None)
@@ -383,7 +383,7 @@ def _readdressed(composed: list[tuple[Slot, DueMail | None]], recipient: Recipie
         return owned[id(by_pair)]
 
     done = own(first.done_by_pair)
-    report_missing = _own_missing_report(plan, recipient, situation)
+    report_missing = _own_missing_report(plan, recipient, progress)
     return [(slot, None if mail is None else DueMail(
         recipient, slot, mail.headline, own(mail.outstanding_by_pair), mail.items, done,
         mail.behind, mail.missing_reports, mail.late,
@@ -391,17 +391,17 @@ def _readdressed(composed: list[tuple[Slot, DueMail | None]], recipient: Recipie
         for slot, mail in composed]
 
 
-def simulate(plan: Plan, recipients: Sequence[Recipient], situation: Situation,
+def simulate(plan: Plan, recipients: Sequence[Recipient], progress: Progress,
              start: datetime, end: datetime) -> list[DueMail]:
     """Every mail that would go out in [start, end) if nothing else changed, in time order."""
     close = campaign_closes(plan)
     mails = []
     cache: SlotCache = {}
     for recipient in recipients:
-        duties = _Duties(plan, recipient, situation)
+        work = _RecipientWork(plan, recipient, progress)
         for slot in slots_for(plan, recipient, cache):
             if start <= slot.send_at < end and slot.send_at < close:
-                mail = _compose(duties, slot, False)
+                mail = _compose(work, slot, False)
                 if mail is not None:
                     mails.append(mail)
     mails.sort(key=lambda m: (m.slot.send_at, m.recipient.email))

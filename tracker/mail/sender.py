@@ -26,7 +26,7 @@ from notifications.settings import SmtpSettings
 from notifications.smtp import Outcome, SmtpConnection
 from tracker.errors import RuntimeFailure
 from tracker.mail import outbox
-from tracker.mail.writer import Ledger
+from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
 
 log = logging.getLogger("tracker.delivery")
@@ -47,7 +47,7 @@ class DeliverySummary:
         self.counts[state] += 1
 
 
-Feed = Callable[[Ledger, Callable[[], Awaitable[None]]], Awaitable[None]]
+Recording = Callable[[OutboxWriter, Callable[[], Awaitable[None]]], Awaitable[None]]
 """Records more rows through the ledger while delivery runs, calling `announce` after each
 batch (see tracker.mail.tick.recorder)."""
 
@@ -55,14 +55,14 @@ batch (see tracker.mail.tick.recorder)."""
 class _Feeding:
     """Lets idle workers wait for the feed's next batch instead of stopping."""
 
-    def __init__(self, feed: Feed | None) -> None:
+    def __init__(self, feed: Recording | None) -> None:
         self.feed = feed
         self.batches = 0
         self.done = feed is None
         self.failure: list[BaseException] = []
         self._news = asyncio.Condition()
 
-    async def run(self, ledger: Ledger) -> None:
+    async def run(self, ledger: OutboxWriter) -> None:
         try:
             if self.feed is not None:
                 await self.feed(ledger, self._announce)
@@ -78,7 +78,7 @@ class _Feeding:
             self.batches += 1
             self._news.notify_all()
 
-    async def claim(self, ledger: Ledger, claim: Callable[[], Awaitable[list[outbox.Claimed]]]
+    async def claim(self, ledger: OutboxWriter, claim: Callable[[], Awaitable[list[outbox.Claimed]]]
                     ) -> list[outbox.Claimed]:
         """Due rows for a worker; none only once the feed has finished and none are left."""
         while True:
@@ -93,7 +93,7 @@ class _Feeding:
 
 async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
                   clock: Callable[[], datetime], *, workers: int = 4, batch: int = 20,
-                  stop: threading.Event | None = None, feed: Feed | None = None
+                  stop: threading.Event | None = None, feed: Recording | None = None
                   ) -> DeliverySummary:
     """Send every due pending row (and those `feed` records meanwhile); raises RuntimeFailure
     on an authentication/TLS problem."""
@@ -102,7 +102,7 @@ async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPoli
     summary = DeliverySummary()
     envelope_from = parse_mailbox(settings.mail_from, "TRACKER_MAIL_FROM").addr_spec
     fatal: list[Exception] = []
-    ledger = Ledger(db)
+    ledger = OutboxWriter(db)
     feeding = _Feeding(feed)
     bodies: dict[str | None, Section] = {}
     """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection
 
 from tracker.mail import outbox
-from tracker.mail.due import DueMail, Situation, plan_tick, simulate
+from tracker.mail.due import DueMail, Progress, plan_tick, simulate
 from tracker.mail.recipients import Recipient, recipients_from
 from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
@@ -20,17 +20,17 @@ from tracker.progress.status import assignment_groups
 from tracker.store.database import Database
 
 if TYPE_CHECKING:  # delivery and the ledger load only when something is sent
-    from tracker.mail.sender import Feed
-    from tracker.mail.writer import Ledger
+    from tracker.mail.sender import Recording
+    from tracker.mail.writer import OutboxWriter
 
 T = TypeVar("T")
 
 
-def load_situation(conn: Connection, plan: Plan) -> Situation:
+def load_progress(conn: Connection, plan: Plan) -> Progress:
     """What is outstanding, from the same grouped read of the assignments as the status grid."""
     from tracker.reports.store import missing_reports
 
-    return Situation(assignment_groups(conn), missing_reports(conn, plan))
+    return Progress(assignment_groups(conn), missing_reports(conn, plan))
 
 
 def load_recipients(conn: Connection, plan: Plan) -> tuple[list[Recipient], str | None]:
@@ -42,8 +42,8 @@ def simulate_mails(db: Database, start: datetime, end: datetime) -> list[DueMail
     plan = db.plan()
     with db.reading() as conn:
         recipients, _ = load_recipients(conn, plan)
-        situation = load_situation(conn, plan)
-    return simulate(plan, recipients, situation, start, end)
+        progress = load_progress(conn, plan)
+    return simulate(plan, recipients, progress, start, end)
 
 
 @dataclass
@@ -62,9 +62,9 @@ def due_now(db: Database, now: datetime) -> TickResult:
     plan = db.plan()
     with db.reading() as conn:
         recipients, reply_to = load_recipients(conn, plan)
-        situation = load_situation(conn, plan)
+        progress = load_progress(conn, plan)
         recorded = outbox.recorded_keys(conn, plan.key)
-    decided = plan_tick(plan, recipients, situation, now, recorded)
+    decided = plan_tick(plan, recipients, progress, now, recorded)
     return TickResult(decided.send, decided.skip, closed=decided.closed, reply_to=reply_to)
 
 
@@ -74,7 +74,7 @@ RECORD_CHUNK = 200
 
 @contextlib.contextmanager
 def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
-             reply_to: str | None) -> Iterator[Feed | None]:
+             reply_to: str | None) -> Iterator[Recording | None]:
     """The tick's mails composed and recorded chunk by chunk, as a feed for `deliver`.
 
     Recording through the delivery's own writer lets the first messages go out while the rest
@@ -102,7 +102,7 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
 
     with composed(compose, chunks, len(mails)) as results:
 
-        async def feed(ledger: Ledger, announce: Callable[[], Awaitable[None]]) -> None:
+        async def feed(ledger: OutboxWriter, announce: Callable[[], Awaitable[None]]) -> None:
             async with contextlib.aclosing(results):
                 async for rows in results:
                     tick.recorded += await ledger.call(outbox.record, rows, now)

@@ -48,7 +48,7 @@ class _Request:
 _STOP = object()
 
 
-class Ledger:
+class OutboxWriter:
     """Runs outbox writes in a thread of its own, many requests per transaction."""
 
     def __init__(self, db: Database) -> None:

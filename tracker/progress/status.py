@@ -69,7 +69,7 @@ def assignment_groups(conn: Connection, units: Iterable[str] | None = None,
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Look:
+class CellValue:
     """What a cell says apart from where it is; alike cells share one (and its `bodies`)."""
 
     state: str
@@ -105,7 +105,7 @@ class Run:
     """Cells of one item in consecutive units (plan order) that look alike."""
 
     item: int
-    look: Look
+    value: CellValue
     units: list[str]
 
 
@@ -127,8 +127,8 @@ class Grid:
     @cached_property
     def cells(self) -> list[Cell]:
         """The cells one by one (built on first use: the JSON and the digest do without)."""
-        return [Cell(run.item, unit, look.state, look.bodies, look.done_at, look.required)
-                for run in self.runs for look in (run.look,) for unit in run.units]
+        return [Cell(run.item, unit, value.state, value.bodies, value.done_at, value.required)
+                for run in self.runs for value in (run.value,) for unit in run.units]
 
     def item_counts(self) -> dict[int, tuple[int, int]]:
         """Item -> (cells done, cells), items in plan order."""
@@ -136,11 +136,11 @@ class Grid:
         for run in self.runs:
             done, total = result.get(run.item, (0, 0))
             count = len(run.units)
-            result[run.item] = (done + count * (run.look.state == "done"), total + count)
+            result[run.item] = (done + count * (run.value.state == "done"), total + count)
         return result
 
 
-def _look(groups: Sequence[AssignmentGroup], order: Sequence[str]) -> Look:
+def _value(groups: Sequence[AssignmentGroup], order: Sequence[str]) -> CellValue:
     """The cell made of these groups (one per body of the cell)."""
     done_at = max((g.done_at for g in groups if g.state == "done" and g.done_at), default=None)
     if len(groups) == 1:
@@ -152,8 +152,8 @@ def _look(groups: Sequence[AssignmentGroup], order: Sequence[str]) -> Look:
         bodies = {b: by_body[b].state for b in order if b in by_body}
         required = tuple(b for b in bodies if by_body[b].required) or tuple(bodies)
     if all(bodies.get(b) == "done" for b in required):
-        return Look("done", bodies, done_at, required)
-    return Look("partial" if "done" in bodies.values() else "pending", bodies, None, required)
+        return CellValue("done", bodies, done_at, required)
+    return CellValue("partial" if "done" in bodies.values() else "pending", bodies, None, required)
 
 
 def build_grid(plan: Plan, groups: Iterable[AssignmentGroup], as_of: datetime) -> Grid:
@@ -169,7 +169,7 @@ def build_grid(plan: Plan, groups: Iterable[AssignmentGroup], as_of: datetime) -
     unit_order = [*plan_units, *sorted(present.difference(plan_units))]
     items = [i.number for i in plan.items if i.number in spread]
     items += sorted(set(spread) - set(items))
-    looks: dict[Hashable, Look] = {}
+    values: dict[Hashable, CellValue] = {}
     runs: list[Run] = []
     for number in items:
         by_body = spread[number]
@@ -185,12 +185,12 @@ def build_grid(plan: Plan, groups: Iterable[AssignmentGroup], as_of: datetime) -
         for key, same in groupby(row):
             count = len(list(same))
             if key:
-                look = looks.get(key)
-                if look is None:
+                value = values.get(key)
+                if value is None:
                     found = key if isinstance(key, tuple) else (key,)
                     order = plan.bodies_in(plan_item, unit_order[start]) if plan_item else ()
-                    look = looks[key] = _look(found, order)
-                runs.append(Run(number, look, unit_order[start:start + count]))
+                    value = values[key] = _value(found, order)
+                runs.append(Run(number, value, unit_order[start:start + count]))
             start += count
     return Grid(as_of, runs, _summaries(runs, unit_order))
 
@@ -199,7 +199,7 @@ def _summaries(runs: Iterable[Run], unit_order: Sequence[str]) -> list[UnitSumma
     """Per-unit completion, counted per run (Counter.update counts in C)."""
     counts: dict[str, Counter[str]] = {state: Counter() for state in STATES}
     for run in runs:
-        counts[run.look.state].update(run.units)
+        counts[run.value.state].update(run.units)
     done, partial, pending = counts["done"], counts["partial"], counts["pending"]
     summaries = []
     for unit in unit_order:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tracker.progress.status import Grid, Look
+from tracker.progress.status import CellValue, Grid
 from tracker.timefmt import iso_utc
 from tracker.views.jsontext import compact
 
@@ -13,8 +13,8 @@ from tracker.views.jsontext import compact
 def status_json(grid: Grid) -> dict[str, Any]:
     return {
         "as_of": iso_utc(grid.as_of),
-        "cells": [{"item": run.item, "unit": unit, "state": run.look.state,
-                   "bodies": run.look.bodies, "done_at": iso_utc(run.look.done_at)}
+        "cells": [{"item": run.item, "unit": unit, "state": run.value.state,
+                   "bodies": run.value.bodies, "done_at": iso_utc(run.value.done_at)}
                   for run in grid.runs for unit in run.units],
         "units": _units_json(grid),
     }
@@ -29,19 +29,19 @@ def status_json_text(grid: Grid) -> Iterator[str]:
 
     The cells are most of it (180,000 at school scale) and differ only in item and unit within
     a run of the grid, so each run is written as one `str.join` of its units between the texts
-    of its look, instead of building and encoding a dictionary per cell.
+    of its value, instead of building and encoding a dictionary per cell.
     """
     units = {u.unit: compact(u.unit) for u in grid.units}
-    looks: dict[Look, str] = {}
+    values: dict[CellValue, str] = {}
     yield '{"as_of":' + compact(iso_utc(grid.as_of)) + ',"cells":['
     comma = ""
     for run in grid.runs:
-        look = run.look
-        if look not in looks:
-            looks[look] = (f',"state":{compact(look.state)},"bodies":{compact(look.bodies)},'
-                           f'"done_at":{compact(iso_utc(look.done_at))}}}')
+        value = run.value
+        if value not in values:
+            values[value] = (f',"state":{compact(value.state)},"bodies":{compact(value.bodies)},'
+                           f'"done_at":{compact(iso_utc(value.done_at))}}}')
         head = f'{{"item":{compact(run.item)},"unit":'
-        tail = looks[look]
+        tail = values[value]
         yield comma + head + (tail + "," + head).join(map(units.__getitem__, run.units)) + tail
         comma = ","
     yield '],"units":' + compact(_units_json(grid)) + "}"
