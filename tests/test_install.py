@@ -97,14 +97,24 @@ def test_mark_imports_no_sqlmodel(tmp_path: Path) -> None:
         assert f"'{module}'" not in loaded, module
 
 
+def test_core_tables_are_generated_from_the_models() -> None:
+    """tracker.store.tables describes the tables without importing tracker.store.models: it is
+    generated from them, and must be what the generator writes today."""
+    from tracker.store.tablegen import TABLES_FILE, model_tables, render
+
+    assert TABLES_FILE.read_text(encoding="utf-8") == render(model_tables()), (
+        "tracker/store/tables.py is stale: run `python -m tracker.store.tablegen`")
+
+
 def test_core_tables_match_the_models() -> None:
-    """tracker.store.tables describes the tables without importing tracker.store.models: every
-    table there must have exactly the model's columns, with the same column types."""
+    """Every light table has exactly the model's columns, with the same column types, and the
+    commands use those light tables."""
     from tracker.progress import marking, status
     from tracker.store import models
     from tracker.store import tables as coretables
 
     real_tables = {t.name: t for t in models.SQLModel.metadata.tables.values()}
+    assert [t.name for t in coretables.TABLES] == list(real_tables)
     for light in coretables.TABLES:
         real = real_tables[light.name]
         assert set(light.columns.keys()) == set(real.columns.keys()), light.name

@@ -1,84 +1,105 @@
-"""The tables as light SQLAlchemy Core descriptions, for the commands that read and write rows.
+"""The tables as light SQLAlchemy Core descriptions, for the commands' statements.
 
-Importing tracker.store.models imports SQLModel and pydantic and builds every SQLModel
-class: a third of a second of a `tracker digest` or `tracker remind` on a slow machine, for
-statements that need only table and column names and the column types that convert values.
-So the modules on those paths (marking, status, outbox, contacts, settings, reports, doctor)
-use these `table()` objects instead.
-
-tracker.store.models stays the schema of record: Alembic migrations and `tracker init` use it, and a
-test checks that every table here has exactly the columns of the model's table, with the same
-column types.  These carry no keys, constraints or Python-side defaults (fine for DML): an
-insert through them gives every NOT NULL column explicitly.
+Generated from tracker.store.models (the schema of record) by `python -m tracker.store.tablegen`:
+do not edit by hand.  They carry names and the column types that convert values, but no keys,
+constraints or Python-side defaults (fine for DML): an insert through them gives every NOT NULL
+column explicitly.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-    column,
-    table,
-)
+from sqlalchemy import Boolean, Date, Integer, LargeBinary, String, Text, column, table
 from sqlalchemy.sql.expression import TableClause
 
 from tracker.store.database import UTCDateTime
 
-__all__ = ["ASSIGNMENT", "CONTACT", "EVENT", "MEDIA_COVERAGE", "OUTBOX", "OUTBOX_BODY",
-           "REGION_REPORT", "SETTING", "TABLES"]
+CAMPAIGN = table(
+    "campaign", column("id", Integer), column("key", String), column("plan_json", Text),
+    column("loaded_at", UTCDateTime()),
+)
+
+
+UNIT = table(
+    "unit", column("key", String), column("kind", String), column("name_kk", Text),
+    column("name_ru", Text), column("name_en", Text), column("timezone", String),
+    column("position", Integer),
+)
+
+
+BODY = table(
+    "body", column("key", String), column("level", String), column("by_agreement", Boolean),
+    column("name_kk", Text), column("name_ru", Text), column("name_en", Text),
+)
+
+
+ITEM = table(
+    "item", column("number", Integer), column("section", String), column("title_kk", Text),
+    column("title_ru", Text), column("title_en", Text), column("form", String),
+    column("due_kind", String), column("due_date", Date),
+)
+
 
 ASSIGNMENT = table(
-    "assignment",
-    column("id", Integer), column("item_number", Integer), column("unit_key", String),
+    "assignment", column("id", Integer), column("item_number", Integer), column("unit_key", String),
     column("body_key", String), column("required", Boolean), column("state", String),
-    column("done_at", UTCDateTime()), column("updated_at", UTCDateTime()))
+    column("done_at", UTCDateTime()), column("updated_at", UTCDateTime()),
+)
+
 
 EVENT = table(
-    "event",
-    column("id", Integer), column("assignment_id", Integer), column("at", UTCDateTime()),
+    "event", column("id", Integer), column("assignment_id", Integer), column("at", UTCDateTime()),
     column("action", String), column("actor", String), column("note", Text),
-    column("done_at", UTCDateTime()))
+    column("done_at", UTCDateTime()),
+)
+
 
 CONTACT = table(
-    "contact",
-    column("id", Integer), column("role", String), column("unit_key", String),
+    "contact", column("id", Integer), column("role", String), column("unit_key", String),
     column("body_key", String), column("email", String), column("name", Text),
-    column("lang", String))
+    column("lang", String),
+)
 
-SETTING = table("setting", column("key", String), column("value", Text))
+
+SETTING = table(
+    "setting", column("key", String), column("value", Text),
+)
+
 
 OUTBOX = table(
-    "outbox",
-    column("id", Integer), column("dedupe_key", String), column("campaign", String),
+    "outbox", column("id", Integer), column("dedupe_key", String), column("campaign", String),
     column("kind", String), column("deadline", String), column("stage", String),
     column("recipient", String), column("recipient_name", Text), column("lang", String),
     column("unit_key", String), column("body_keys", Text), column("items", Text),
-    column("send_at", UTCDateTime()), column("recorded_at", UTCDateTime()),
-    column("late", Boolean), column("state", String), column("attempts", Integer),
-    column("next_attempt_at", UTCDateTime()), column("claimed_by", String),
-    column("claimed_at", UTCDateTime()), column("finished_at", UTCDateTime()),
-    column("last_error", Text), column("message_id", String), column("subject", Text),
-    column("message", LargeBinary), column("body_digest", String))
+    column("send_at", UTCDateTime()), column("recorded_at", UTCDateTime()), column("late", Boolean),
+    column("state", String), column("attempts", Integer), column("next_attempt_at", UTCDateTime()),
+    column("claimed_by", String), column("claimed_at", UTCDateTime()),
+    column("finished_at", UTCDateTime()), column("last_error", Text), column("message_id", String),
+    column("subject", Text), column("message", LargeBinary), column("body_digest", String),
+)
 
-OUTBOX_BODY = table("outbox_body", column("digest", String), column("data", LargeBinary))
+
+OUTBOX_BODY = table(
+    "outbox_body", column("digest", String), column("data", LargeBinary),
+)
+
 
 REGION_REPORT = table(
-    "region_report",
-    column("unit_key", String), column("school_assemblies", Integer),
+    "region_report", column("unit_key", String), column("school_assemblies", Integer),
     column("class_hours", Integer), column("contests", Integer), column("meetings", Integer),
     column("debates", Integer), column("parent_meetings", Integer),
     column("children_reached", Integer), column("other", Text),
-    column("received_at", UTCDateTime()), column("updated_at", UTCDateTime()))
+    column("received_at", UTCDateTime()), column("updated_at", UTCDateTime()),
+)
+
 
 MEDIA_COVERAGE = table(
-    "media_coverage",
-    column("id", Integer), column("unit_key", String), column("outlet", Text),
-    column("published_on", Date), column("url", Text))
+    "media_coverage", column("id", Integer), column("unit_key", String), column("outlet", Text),
+    column("published_on", Date), column("url", Text),
+)
 
-TABLES: tuple[TableClause, ...] = (ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY,
-                                   REGION_REPORT, MEDIA_COVERAGE)
-"""Every table described here (the test compares each with tracker.store.models)."""
+
+TABLES: tuple[TableClause, ...] = (
+    CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY,
+    REGION_REPORT, MEDIA_COVERAGE,
+)
+"""Every table of the schema, in the order the models define them."""
