@@ -39,7 +39,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
     from tracker.cli.main import parse_now
     from tracker.digest.data import build_digest
     from tracker.files import write_text_atomically
-    from tracker.views.digest import digest_json, digest_json_text
+    from tracker.views.digest import digest_json_text
 
     since_moment = parse_now(since) if since else None
     fmt = "json" if as_json else fmt
@@ -53,10 +53,11 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
         if output:
             import json
 
-            text = json.dumps(digest_json(data), ensure_ascii=False, indent=2)
+            text = json.dumps(json.loads("".join(digest_json_text(data))), ensure_ascii=False,
+                              indent=2)
             write_text_atomically(output, text + "\n")
         else:
-            emit_json_text(digest_json_text(data), lambda: digest_json(data))
+            emit_json_text(digest_json_text(data))
         return
     if fmt == "html":
         from tracker.digest.render import render_digest

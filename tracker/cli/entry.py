@@ -55,13 +55,6 @@ def main() -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    import gc
-
-    # At school scale a command builds and keeps hundreds of thousands of small objects (rows,
-    # cells, mails); the collector's default of a collection every 700 allocations re-scanned
-    # them over and over (about 0.6 s of a tick, profiled).  Nothing here makes cyclic garbage
-    # that must go sooner, and a daemon's collections still come, only less often.
-    gc.set_threshold(50_000, 20, 100)
     from tracker.cli.main import main as click_main
 
     click_main()

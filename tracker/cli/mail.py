@@ -118,15 +118,13 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
     Example:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
-    from tracker.cli.output import emit_json_text
     from tracker.mail.tick import due_now, pending_rows
-    from tracker.views.reminders import preview_json, preview_json_text
+    from tracker.views.reminders import preview_json
 
     tick = due_now(inv.database(), inv.now)
     waiting = pending_rows(inv.database(), inv.now)
     if as_json:
-        emit_json_text(preview_json_text(tick, len(waiting)),
-                       lambda: preview_json(tick, len(waiting)))
+        emit_json(preview_json(tick, len(waiting)))
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing will be sent")

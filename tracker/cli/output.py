@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -23,14 +23,14 @@ def emit_json(data: Any) -> None:
                           separators=None if pretty else (",", ":"), default=_default))
 
 
-def emit_json_text(chunks: Iterable[str], data: Callable[[], Any]) -> None:
-    """Like `emit_json(data())` for big outputs already written as compact JSON text.
-
-    Into a pipe the `chunks` are written one by one (the text is never built whole, then
-    copied); at a terminal `data()` is printed indented, as emit_json does.
-    """
+def emit_json_text(chunks: Iterable[str]) -> None:
+    """Like `emit_json` for big outputs already written as compact JSON text (see
+    tracker.views.status): into a pipe the chunks are written one by one, never built whole;
+    at a terminal the text is read back and printed indented, as emit_json does."""
     if sys.stdout.isatty():
-        emit_json(data())
+        import json
+
+        emit_json(json.loads("".join(chunks)))
         return
     for chunk in chunks:
         click.echo(chunk, nl=False)

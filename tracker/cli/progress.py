@@ -225,7 +225,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
     from tracker.progress.selection import parse_units
     from tracker.progress.status import load_grid
     from tracker.views.grid import render_grid, render_unit
-    from tracker.views.status import status_json, status_json_text
+    from tracker.views.status import status_json_text
 
     plan = inv.plan()
     units = list(parse_units([region], plan)) if region else None
@@ -236,7 +236,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
     with inv.database().reading() as conn:
         grid = load_grid(conn, plan, inv.now, units=units)
     if as_json:
-        emit_json_text(status_json_text(grid), lambda: status_json(grid))
+        emit_json_text(status_json_text(grid))
     elif units:
         click.echo(render_unit(plan, grid, units[0], inv.lang))
     else:

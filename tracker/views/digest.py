@@ -60,7 +60,7 @@ def render_text(digest: Digest, lang: str, width: int = 110, color: bool = False
 
 
 def _json_fields(digest: Digest) -> dict[str, Any]:
-    """The digest's JSON but for "overdue" (None here: see digest_json and digest_json_text)."""
+    """The digest's JSON but for "overdue", which `digest_json_text` writes per run."""
     moments: dict[datetime, str | None] = {}
     for change in digest.changes:
         if change["at"] not in moments:
@@ -82,15 +82,8 @@ def _json_fields(digest: Digest) -> dict[str, Any]:
     }
 
 
-def digest_json(digest: Digest) -> dict[str, Any]:
-    fields = _json_fields(digest)
-    fields["overdue"] = [{"item": o.item, "unit": unit, "bodies": list(o.bodies)}
-                         for o in digest.overdue for unit in o.units]
-    return fields
-
-
 def digest_json_text(digest: Digest) -> Iterator[str]:
-    """`compact(digest_json(digest))`, character for character, in pieces.
+    """The JSON text of `digest --json`, in pieces.
 
     The overdue cells are most of it at school scale; like the status cells they are written
     per run, one `str.join` of the units between the texts of the run's item and bodies.

@@ -1,4 +1,4 @@
-"""`tracker status --json`: the grid's cells and each unit's completion."""
+"""`tracker status --json`: the grid's cells and each unit's completion, as JSON text."""
 
 from __future__ import annotations
 
@@ -10,22 +10,13 @@ from tracker.timefmt import iso_utc
 from tracker.views.jsontext import compact
 
 
-def status_json(grid: Grid) -> dict[str, Any]:
-    return {
-        "as_of": iso_utc(grid.as_of),
-        "cells": [{"item": run.item, "unit": unit, "state": run.value.state,
-                   "bodies": run.value.bodies, "done_at": iso_utc(run.value.done_at)}
-                  for run in grid.runs for unit in run.units],
-        "units": _units_json(grid),
-    }
-
-
 def _units_json(grid: Grid) -> list[dict[str, Any]]:
     return [{"unit": u.unit, "done": u.done, "total": u.total} for u in grid.units]
 
 
 def status_json_text(grid: Grid) -> Iterator[str]:
-    """`compact(status_json(grid))`, character for character, in pieces.
+    """The JSON text of `status --json`, in pieces: `as_of`, the cells (item, unit, state, each
+    body's state, done_at) in plan order, and each unit's done and total.
 
     The cells are most of it (180,000 at school scale) and differ only in item and unit within
     a run of the grid, so each run is written as one `str.join` of its units between the texts
