@@ -14,7 +14,7 @@ def emit_json(data: Any) -> None:
     """JSON that scripts can rely on: UTF-8 text, stable key order as built.
 
     Indented for a person at a terminal; compact when piped, because the indenting encoder is
-    pure Python and ten times slower on a big grid.
+    pure Python and much slower on a big grid.
     """
     import json
 

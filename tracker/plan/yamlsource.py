@@ -21,9 +21,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML was built with it (the wheels are): composing a plan of 7,500
-schools took 9 s in PyYAML's pure-Python parser.  The nodes, their lines and the constructors
-are the same either way."""
+"""libyaml's parser when PyYAML was built with it (the wheels are): PyYAML's pure-Python parser
+is several times slower on a plan of thousands of schools.  The nodes, their lines and the
+constructors are the same either way."""
 
 
 class _Loader(_SafeBase):  # type: ignore[misc]

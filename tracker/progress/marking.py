@@ -20,7 +20,7 @@ from tracker.plan.model import Plan
 from tracker.progress.selection import Selection
 
 # The light Core tables (tracker.store.tables): importing tracker.store.models would build every
-# SQLModel class (and pydantic with them), a fifth of the time of a whole `tracker mark`.
+# SQLModel class (and pydantic with them), which a `tracker mark` does not need.
 from tracker.store.tables import ASSIGNMENT, EVENT
 
 _CHUNK = 5000

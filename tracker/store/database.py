@@ -145,7 +145,7 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("immediate", False)
         # On the driver's connection: through SQLAlchemy's execution machinery this one word
-        # cost more than the rest of a typical outbox transaction (47 of 123 µs).
+        # cost more than the rest of a typical outbox transaction.
         connection.connection.dbapi_connection.execute(
             "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -156,7 +156,7 @@ def upsert_insert(connection: Connection, table: Any) -> Any:
     """An INSERT with ON CONFLICT clauses, in the connection's dialect (SQLite or PostgreSQL).
 
     The PostgreSQL dialect module is imported only when it is the one in use: a command on
-    SQLite is spared its import (a twentieth of a second on a slow machine)."""
+    SQLite is spared its import."""
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql
 
@@ -199,7 +199,7 @@ class Database:
     def reading(self) -> Iterator[Connection]:
         """A connection for reading: its transaction begins with the first statement and is
         rolled back at the end.  A Core connection, not an ORM session: nothing here maps rows
-        to objects, and importing the ORM cost every command a tenth of a second."""
+        to objects, and importing the ORM would slow every command."""
         with self.engine.connect() as connection:
             yield connection
 
