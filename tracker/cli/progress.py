@@ -122,15 +122,12 @@ def _parse_on(value: str | None) -> date | datetime | None:
 
 def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
             body: str | None, note: str, by: str | None, on: str | None) -> None:
-    from tracker.progress.marking import apply
+    from tracker.progress.marking import change
     from tracker.progress.selection import select
 
-    plan = inv.plan()
-    selection = select(plan, item_args, region, body)
-    moment = _parse_on(on)
-    with inv.database().writing() as conn:
-        result = apply(conn, plan, selection, action, actor=_actor(by), note=note,
-                       now=inv.now, on=moment)
+    selection = select(inv.plan(), item_args, region, body)
+    result = change(inv.database(), selection, action, actor=_actor(by), note=note,
+                    now=inv.now, on=_parse_on(on))
     verb = "marked done" if action == "mark" else "marked not done"
     already = "already done" if action == "mark" else "already not done"
     units = sorted({u for _, u, _ in result.changed})

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tracker.errors import UserError
 from tracker.plan.model import Plan
 from tracker.progress.selection import Selection
+from tracker.store.database import Database
 
 # The light Core tables (tracker.store.tables): importing tracker.store.models would build every
 # SQLModel class (and pydantic with them), which a `tracker mark` does not need.
@@ -50,9 +51,17 @@ def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) 
     return moment
 
 
+def change(db: Database, selection: Selection, action: str, *, actor: str, note: str,
+           now: datetime, on: date | datetime | None = None) -> MarkResult:
+    """The one way progress changes (the command line today; the reporting page and accepted
+    replies next): mark (`action='mark'`) or unmark the selection in one transaction."""
+    with db.writing() as conn:
+        return apply(conn, db.plan(), selection, action, actor=actor, note=note, now=now, on=on)
+
+
 def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
           note: str, now: datetime, on: date | datetime | None = None) -> MarkResult:
-    """Mark (`action='mark'`) or unmark the selected assignments in one transaction."""
+    """`change` inside the caller's transaction: an event for every assignment that changed."""
     a = ASSIGNMENT
     result = MarkResult(action)
     if action == "mark":
