@@ -125,7 +125,7 @@ def test_core_tables_match_the_models() -> None:
     assert status.ASSIGNMENT is coretables.ASSIGNMENT
 
 
-MODEL_MODULES = ("tracker.__main__", "tracker.store.models", "tracker.plan.sync")
+MODEL_MODULES = ("tracker.__main__", "tracker.store.models", "tracker.store.plansync")
 UNWANTED = ("sqlmodel", "pydantic", "tracker.store.models", "sqlalchemy.orm",
             "sqlalchemy.dialects.postgresql")
 """What the commands below must not load: the models, the ORM (they work with Core statements

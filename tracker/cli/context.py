@@ -8,7 +8,9 @@ this object.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+
+import click
 
 from tracker.plan.model import Plan
 from tracker.store.database import Database
@@ -39,3 +41,18 @@ class Invocation:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def parse_now(value: str | None) -> datetime:
+    """`--now`: an ISO-8601 moment with an offset (or Z); default the real clock."""
+    if not value:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO-8601 date and time "
+                                 "(e.g. 2017-04-20T09:00+06:00)", param_hint="--now") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"'{value}' has no UTC offset (e.g. 2017-04-20T09:00+06:00 or "
+                                 "...Z)", param_hint="--now")
+    return moment

@@ -36,7 +36,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
       tracker digest --format html --output digest.html
       tracker digest --send
     """
-    from tracker.cli.main import parse_now
+    from tracker.cli.context import parse_now
     from tracker.digest.data import build_digest
     from tracker.files import write_text_atomically
     from tracker.views.digest import digest_json_text

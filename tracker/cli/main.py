@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -93,21 +92,6 @@ class TrackerGroup(click.Group):
                 inv.close()
 
 
-def parse_now(value: str | None) -> datetime:
-    """`--now`: an ISO-8601 moment with an offset (or Z); default the real clock."""
-    if not value:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not an ISO-8601 date and time "
-                                 "(e.g. 2017-04-20T09:00+06:00)", param_hint="--now") from None
-    if moment.tzinfo is None:
-        raise click.BadParameter(f"'{value}' has no UTC offset (e.g. 2017-04-20T09:00+06:00 or "
-                                 "...Z)", param_hint="--now")
-    return moment
-
-
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db", metavar="URL", envvar="TRACKER_DATABASE_URL",
               help="Database URL or SQLite file path [env TRACKER_DATABASE_URL; default "
@@ -126,7 +110,7 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     Then:        tracker status
                  tracker mark 5-11 --region aktobe --note "Хат № 12"
     """
-    from tracker.cli.context import Invocation
+    from tracker.cli.context import Invocation, parse_now
     from tracker.store.database import resolve_url
 
     ctx.obj = Invocation(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)

@@ -30,8 +30,8 @@ def _read_plan(path: Path | None) -> Plan:
 
 
 def _load(inv: Invocation, path: Path | None, create: bool) -> None:
-    from tracker.plan.sync import sync_plan
     from tracker.store.database import describe
+    from tracker.store.plansync import sync_plan
 
     plan = _read_plan(path)
     db = inv.database(create=create)
