@@ -216,6 +216,7 @@ class _RecipientWork:
         self.plan = plan
         self.recipient = recipient
         self.progress = progress
+        self.escalates = recipient.escalates(plan)
         self.report_missing = _own_missing_report(plan, recipient, progress)
         self._by_deadlines: dict[tuple[str, ...], tuple[PairItems, tuple[int, ...]]] = {}
         self._speaks: dict[str, bool] = {}
@@ -224,11 +225,11 @@ class _RecipientWork:
         """Whether a mail has something to say about `deadline`: work outstanding, the
         committee's escalation, or the recipient's own missing results report."""
         if deadline not in self._speaks:
-            progress = self.progress
+            progress, roles = self.progress, self.plan.deadlines
             self._speaks[deadline] = bool(self.outstanding((deadline,))[0]) or (
-                deadline == "final_report" and self.recipient.escalates
+                deadline == roles.escalation and self.escalates
                 and bool(progress.behind or progress.missing_reports)) or (
-                deadline == "regional_report" and bool(self.report_missing))
+                deadline == roles.results_report and bool(self.report_missing))
         return self._speaks[deadline]
 
     def outstanding(self, deadlines: tuple[str, ...]) -> tuple[PairItems, tuple[int, ...]]:
@@ -249,14 +250,7 @@ class _RecipientWork:
 
     def _pending(self, unit: str, body: str, deadline: str) -> tuple[int, ...]:
         """The pair's items not done that `deadline` is about."""
-        national = unit == NATIONAL
-        if deadline == "final_report" and not national:
-            return ()
-        if deadline in ("window_end", "regional_report") and national:
-            return ()
-        if deadline == "window_end":
-            return self.progress.pending(unit, body, among=self.plan.window_item_numbers)
-        return self.progress.pending(unit, body)
+        return self.progress.pending(unit, body, among=self.plan.reminded_at(deadline, unit))
 
     @cached_property
     def done(self) -> PairItems:
@@ -283,10 +277,11 @@ def _compose(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
     outstanding, items = work.outstanding(slot.deadlines)
     behind: tuple[tuple[str, tuple[int, ...]], ...] = ()
     missing: tuple[str, ...] = ()
-    if work.recipient.escalates and "final_report" in slot.deadlines:
+    roles = work.plan.deadlines
+    if work.escalates and roles.escalation in slot.deadlines:
         behind = work.behind
         missing = tuple(work.progress.missing_reports)
-    report_missing = work.report_missing if "regional_report" in slot.deadlines else None
+    report_missing = work.report_missing if roles.results_report in slot.deadlines else None
     return DueMail(work.recipient, slot, headline, outstanding, items, work.done, behind,
                    missing, late, report_missing)
 
