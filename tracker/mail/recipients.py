@@ -29,7 +29,8 @@ class Recipient:
         return sorted({b for _, b in self.pairs})
 
     def escalates(self, plan: Plan) -> bool:
-        """Whether it also hears which regions are behind (it answers for the committee)."""
+        """Whether it also hears which regions are behind: it answers nationally for
+        `reminders.escalation_body` (the committee)."""
         body = plan.reminders.escalation_body
         return any(unit == NATIONAL and b == body for unit, b in self.pairs)
 
