@@ -59,6 +59,48 @@ def _broken_plans() -> list[tuple[str, str, int | None, str]]:
                   "unknown time zone 'Asia/Aktobe'"))
     text = PLAN.replace("items:\n", "items:\n  - number: [\n", 1)
     cases.append(("yaml syntax", text, None, "YAML syntax error"))
+    return cases + _broken_deadlines()
+
+
+def _broken_deadlines() -> list[tuple[str, str, int | None, str]]:
+    """The `deadlines` block and the escalation's body."""
+    cases: list[tuple[str, str, int | None, str]] = []
+    old = "  regional_work: regional_report "
+    text = PLAN.replace(old, "  regional_work: regional_reprot ", 1)
+    cases.append(("deadline role names unknown milestone", text, _line_of(PLAN, old),
+                  "deadlines: 'regional_work': unknown milestone 'regional_reprot'"))
+    old = "  window: {start: window_start, end: window_end}"
+    text = PLAN.replace(old, "  window: {start: window_start, end: campaign_end}", 1)
+    cases.append(("window names unknown milestone", text, _line_of(PLAN, old),
+                  "deadlines.window: 'end': unknown milestone 'campaign_end'"))
+    old = "  escalation: final_report "
+    text = PLAN.replace(old, "  interim: final_report ", 1)
+    cases.append(("unknown deadline role", text, _line_of(PLAN, old),
+                  "deadlines: unknown field 'interim'"))
+    old = "  results_report: regional_report "
+    start = PLAN.index(old)
+    text = PLAN[:start] + PLAN[PLAN.index("\n", start) + 1:]
+    cases.append(("missing deadline role", text, _line_of(PLAN, "deadlines:\n") + 1,
+                  "deadlines: missing field 'results_report'"))
+    start, end = PLAN.index("deadlines:\n"), PLAN.index("\ncalendar:")
+    without = PLAN[:start] + PLAN[end + 1:]
+    text = without.replace("  final_report:\n", "  minister_report:\n", 1).replace(
+        "due: final_report", "due: minister_report", 1).replace(
+        "    final_report: [5, 2, 1, 0]", "    minister_report: [5, 2, 1, 0]", 1).replace(
+        "overdue_after: [regional_report, final_report]", "overdue_after: [regional_report]", 1)
+    cases.append(("default roles name a missing milestone", text, None,
+                  "missing milestone 'final_report' (or declare `deadlines`)"))
+    old = "  national_work: final_report "
+    text = PLAN.replace(old, "  national_work: window_end ", 1)
+    cases.append(("national work before regional work", text, _line_of(PLAN, "  window_end:\n"),
+                  "window_end comes before regional_report"))
+    old = "  escalation_body: committee "
+    text = PLAN.replace(old, "  escalation_body: comittee ", 1)
+    cases.append(("unknown escalation body", text, _line_of(PLAN, old),
+                  "reminders: escalation_body: unknown body 'comittee'"))
+    text = PLAN.replace(old, "  escalation_body: education ", 1)
+    cases.append(("regional escalation body", text, _line_of(PLAN, old),
+                  "reminders: escalation_body: 'education' is not a national body"))
     return cases
 
 

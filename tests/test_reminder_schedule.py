@@ -130,8 +130,9 @@ def test_missing_results_report_keeps_reminding_the_education_department(
 
 
 def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Plan) -> None:
-    """A tick decides what a mail says once per position and re-addresses it to recipients in
-    the same position; each must still get exactly the mails composed for it alone."""
+    """A tick over many recipients, many in the same position (alike units and progress),
+    gives each exactly the mails it would get alone: nothing one recipient is told leaks into
+    another's mail."""
     import random
 
     from tracker.mail.due import Progress, plan_tick

@@ -18,7 +18,7 @@ _LANGUAGES = {"kk": "Kazakh", "ru": "Russian"}
 @click.option("--lang", "lang", type=click.Choice(sorted(_LANGUAGES)),
               help="Language of the report [default: the global --lang if kk or ru, else ru].")
 @click.pass_obj
-def final_report(inv: Invocation, file: Path, lang: str | None) -> None:
+def write_minister_draft(inv: Invocation, file: Path, lang: str | None) -> None:
     """Write a draft of the final information to the Minister (item 26): FILE.docx or FILE.md.
 
     The draft gives the campaign's dates, organisers and the plan's approval; for every measure,
@@ -52,4 +52,4 @@ def final_report(inv: Invocation, file: Path, lang: str | None) -> None:
                f"{sum(len(r.media_coverage) for r in results)} media entries)")
 
 
-COMMANDS = [final_report]
+COMMANDS = [write_minister_draft]

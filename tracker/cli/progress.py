@@ -88,7 +88,7 @@ def regions(inv: Invocation, as_json: bool) -> None:
         emit_json(region_json(plan))
         return
     for region in plan.regions:
-        offset = datetime.combine(plan.window_start, datetime.min.time(),
+        offset = datetime.combine(plan.window_first_day, datetime.min.time(),
                                   ZoneInfo(region.timezone)).strftime("%z")
         click.echo(f"{region.key:<18} {region.timezone:<15} UTC{offset[:3]}  "
                    f"{region.name.get(inv.lang)}")

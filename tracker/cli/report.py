@@ -111,7 +111,7 @@ def _received_line(inv: Invocation, outcome: Received) -> str:
 
     plan = inv.plan()
     when = local(outcome.received_at, plan.unit_timezone(outcome.unit))
-    due = plan.milestones["regional_report"].date.isoformat()
+    due = plan.day_of(plan.deadlines.results_report).isoformat()
     verdict = f"late (due by the end of {due} there)" if outcome.late else "on time"
     if outcome.changed:
         return f"{outcome.unit}: received {when}, {verdict}"

@@ -122,7 +122,7 @@ def default_since(conn: Connection, plan: Plan) -> datetime:
     stored = get_setting(conn, LAST_SENT)
     if stored:
         return datetime.fromisoformat(stored)
-    return datetime.combine(plan.window_start, time(0), ZoneInfo(plan.timezone))
+    return datetime.combine(plan.window_first_day, time(0), ZoneInfo(plan.timezone))
 
 
 def build_digest(conn: Connection, plan: Plan, now: datetime,

@@ -25,10 +25,10 @@ ONE_DAY = timedelta(days=1)
 
 
 def digest_slots(plan: Plan) -> list[datetime]:
-    """Working days from the window's start to the final deadline, at the digest hour."""
+    """Working days from the window's start to the last deadline, at the digest hour."""
     policy = plan.reminders.digest
     zone = ZoneInfo(policy.timezone)
-    day, last = plan.window_start, plan.milestones["final_report"].date
+    day, last = plan.window_first_day, plan.last_deadline
     slots = []
     while day <= last:
         if plan.calendar.is_working_day(day):

@@ -19,7 +19,6 @@ from tracker.finalreport.wording import Russian, day, moment, number, wording
 from tracker.plan.model import NATIONAL, Item, Plan
 from tracker.progress.status import Cell as GridCell
 from tracker.progress.status import Grid
-from tracker.reports.deadline import MILESTONE as REPORT_MILESTONE
 from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS
 from tracker.reports.results import RegionResult, totals
 
@@ -54,7 +53,7 @@ def _front(plan: Plan, now: datetime, w: Russian) -> list[Block]:
     approval = plan.approved
     return [
         Paragraph(w.draft_note(moment(now, plan.timezone)), lead=f"{w.draft}."),
-        Paragraph(w.window(plan.window_start, plan.window_end), lead=w.campaign_dates),
+        Paragraph(w.window(plan.window_first_day, plan.window_last_day), lead=w.campaign_dates),
         Paragraph(plan.organisers.get(w.lang), lead=w.organisers),
         Paragraph(w.approval(approval.by.get(w.lang), approval.date, approval.number),
                   lead=w.approved),
@@ -164,7 +163,7 @@ def _results(plan: Plan, results: Sequence[RegionResult], w: Russian) -> list[Bl
     unsubmitted = [r.unit for r in results if r.entered and not r.received]
     blocks: list[Block] = [
         Heading(w.results, 1),
-        Paragraph(w.received(plan.milestones[REPORT_MILESTONE].date, total.received,
+        Paragraph(w.received(plan.day_of(plan.deadlines.results_report), total.received,
                              total.regions)),
         Paragraph(_names(plan, total.missing, w.lang) + ".", lead=w.missing(len(total.missing)))
         if total.missing else Paragraph(w.missing_none),

@@ -13,7 +13,7 @@ by it and are recorded as skipped.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -216,20 +216,20 @@ class _RecipientWork:
         self.plan = plan
         self.recipient = recipient
         self.progress = progress
+        self.escalates = recipient.escalates(plan)
         self.report_missing = _own_missing_report(plan, recipient, progress)
         self._by_deadlines: dict[tuple[str, ...], tuple[PairItems, tuple[int, ...]]] = {}
         self._speaks: dict[str, bool] = {}
-        self._shared: dict[PairItems, PairItems] = {}
 
     def speaks_of(self, deadline: str) -> bool:
         """Whether a mail has something to say about `deadline`: work outstanding, the
         committee's escalation, or the recipient's own missing results report."""
         if deadline not in self._speaks:
-            progress = self.progress
+            progress, roles = self.progress, self.plan.deadlines
             self._speaks[deadline] = bool(self.outstanding((deadline,))[0]) or (
-                deadline == "final_report" and self.recipient.escalates
+                deadline == roles.escalation and self.escalates
                 and bool(progress.behind or progress.missing_reports)) or (
-                deadline == "regional_report" and bool(self.report_missing))
+                deadline == roles.results_report and bool(self.report_missing))
         return self._speaks[deadline]
 
     def outstanding(self, deadlines: tuple[str, ...]) -> tuple[PairItems, tuple[int, ...]]:
@@ -245,21 +245,12 @@ class _RecipientWork:
                     by_pair.append((unit, body, numbers))
             items = (by_pair[0][2] if len(by_pair) == 1
                      else tuple(sorted({n for _, _, numbers in by_pair for n in numbers})))
-            # alike answers for different deadlines share one tuple (see `_readdressed`)
-            shared = self._shared.setdefault(tuple(by_pair), tuple(by_pair))
-            self._by_deadlines[deadlines] = (shared, items)
+            self._by_deadlines[deadlines] = (tuple(by_pair), items)
         return self._by_deadlines[deadlines]
 
     def _pending(self, unit: str, body: str, deadline: str) -> tuple[int, ...]:
         """The pair's items not done that `deadline` is about."""
-        national = unit == NATIONAL
-        if deadline == "final_report" and not national:
-            return ()
-        if deadline in ("window_end", "regional_report") and national:
-            return ()
-        if deadline == "window_end":
-            return self.progress.pending(unit, body, among=self.plan.window_item_numbers)
-        return self.progress.pending(unit, body)
+        return self.progress.pending(unit, body, among=self.plan.reminded_at(deadline, unit))
 
     @cached_property
     def done(self) -> PairItems:
@@ -273,15 +264,9 @@ class _RecipientWork:
         return tuple(sorted(self.progress.behind.items(), key=lambda kv: order.get(kv[0], 0)))
 
 
-def compose_due(plan: Plan, recipient: Recipient, slot: Slot, progress: Progress,
-                now: datetime | None = None) -> DueMail | None:
-    """The mail for this slot given the progress, or None when there is nothing to say."""
-    late = now is not None and now - slot.send_at > LATE_AFTER
-    return _compose(_RecipientWork(plan, recipient, progress), slot, late)
-
-
 def _compose(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
-    """`compose_due` with the recipient's work known (it serves all its slots)."""
+    """The mail for this slot given the recipient's work, or None when there is nothing to
+    say (the work serves all of the recipient's slots)."""
     headline = None
     for stage in slot.stages:
         if work.speaks_of(stage.deadline):
@@ -292,10 +277,11 @@ def _compose(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
     outstanding, items = work.outstanding(slot.deadlines)
     behind: tuple[tuple[str, tuple[int, ...]], ...] = ()
     missing: tuple[str, ...] = ()
-    if work.recipient.escalates and "final_report" in slot.deadlines:
+    roles = work.plan.deadlines
+    if work.escalates and roles.escalation in slot.deadlines:
         behind = work.behind
         missing = tuple(work.progress.missing_reports)
-    report_missing = work.report_missing if "regional_report" in slot.deadlines else None
+    report_missing = work.report_missing if roles.results_report in slot.deadlines else None
     return DueMail(work.recipient, slot, headline, outstanding, items, work.done, behind,
                    missing, late, report_missing)
 
@@ -317,17 +303,12 @@ def dedupe_key(campaign: str, deadline: str, stage: str, email: str) -> str:
 def plan_tick(plan: Plan, recipients: Sequence[Recipient], progress: Progress, now: datetime,
               recorded: set[str]) -> TickPlan:
     """Decide what is due at `now`; `recorded` holds the outbox keys already present (in any
-    state), so re-running at the same moment records nothing new.
-
-    What a mail says is decided once per *position* (see `_position`): at school scale 7,500
-    recipients are in a few dozen positions, and the others get a copy naming their own units.
-    """
+    state), so re-running at the same moment records nothing new."""
     result = TickPlan(closed=now >= campaign_closes(plan))
     if result.closed:
         return result
     cache: SlotCache = {}
     due_by_slots: dict[int, list[tuple[Slot, bool]]] = {}
-    composed_for: dict[Hashable, list[tuple[Slot, DueMail | None]]] = {}
     for recipient in recipients:
         slots = slots_for(plan, recipient, cache)
         if id(slots) not in due_by_slots:  # the cache keeps `slots` alive, and shares it
@@ -336,59 +317,18 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], progress: Progress, n
         due = due_by_slots[id(slots)]
         if not due:
             continue
-        position = (id(slots), _position(recipient, progress))
-        composed = composed_for.get(position)
-        if composed is None:
-            work = _RecipientWork(plan, recipient, progress)
-            composed = composed_for[position] = [(slot, _compose(work, slot, late))
-                                                 for slot, late in due]
-        else:
-            composed = _readdressed(composed, recipient, plan, progress)
+        work = _RecipientWork(plan, recipient, progress)
         latest = due[-1][0]
-        for slot, mail in composed:
-            if mail is None or (recorded and dedupe_key(plan.key, slot.deadline, slot.stage,
-                                                        recipient.email) in recorded):
+        for slot, late in due:
+            if recorded and dedupe_key(plan.key, slot.deadline, slot.stage,
+                                       recipient.email) in recorded:
+                continue
+            mail = _compose(work, slot, late)
+            if mail is None:
                 continue
             # the latest slot is sent; earlier ones nobody sent were overtaken by it
             (result.send if slot is latest else result.skip).append(mail)
     return result
-
-
-def _position(recipient: Recipient, progress: Progress) -> Hashable:
-    """Everything about a recipient that what its mails say depends on, except which units:
-    per (unit, body) pair in order, whether the unit is national, the body, its pending and
-    done items, and whether the unit's results report is missing; and whether it escalates.
-    Two recipients in the same position with the same slots get the same mails."""
-    return recipient.escalates, tuple(
-        (unit == NATIONAL, body, progress.pending(unit, body), progress.done(unit, body),
-         unit in progress.missing_set)
-        for unit, body in recipient.pairs)
-
-
-def _readdressed(composed: list[tuple[Slot, DueMail | None]], recipient: Recipient,
-                 plan: Plan, progress: Progress) -> list[tuple[Slot, DueMail | None]]:
-    """A position's mails, composed for another recipient there, naming `recipient` and its
-    own units instead (its pairs stand in the same order as theirs)."""
-    first = next((mail for _, mail in composed if mail is not None), None)
-    if first is None:
-        return composed
-    index = {pair: i for i, pair in enumerate(first.recipient.pairs)}
-    pairs = recipient.pairs
-    owned: dict[int, PairItems] = {}  # by id: the slots of one deadline share their by_pair
-
-    def own(by_pair: PairItems) -> PairItems:
-        if id(by_pair) not in owned:
-            owned[id(by_pair)] = tuple((*pairs[index[unit, body]], numbers)
-                                       for unit, body, numbers in by_pair)
-        return owned[id(by_pair)]
-
-    done = own(first.done_by_pair)
-    report_missing = _own_missing_report(plan, recipient, progress)
-    return [(slot, None if mail is None else DueMail(
-        recipient, slot, mail.headline, own(mail.outstanding_by_pair), mail.items, done,
-        mail.behind, mail.missing_reports, mail.late,
-        None if mail.report_missing is None else report_missing))
-        for slot, mail in composed]
 
 
 def simulate(plan: Plan, recipients: Sequence[Recipient], progress: Progress,

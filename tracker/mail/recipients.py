@@ -8,8 +8,6 @@ from functools import cached_property
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.contacts import Contact, ContactBook
 
-COMMITTEE = "committee"
-
 
 @dataclass(frozen=True)
 class Recipient:
@@ -30,22 +28,24 @@ class Recipient:
         change it)."""
         return sorted({b for _, b in self.pairs})
 
-    @cached_property
-    def escalates(self) -> bool:
-        """The committee also hears which regions are behind."""
-        return any(unit == NATIONAL and body == COMMITTEE for unit, body in self.pairs)
+    def escalates(self, plan: Plan) -> bool:
+        """Whether it also hears which regions are behind: it answers nationally for
+        `reminders.escalation_body` (the committee)."""
+        body = plan.reminders.escalation_body
+        return any(unit == NATIONAL and b == body for unit, b in self.pairs)
 
     def deadlines(self, plan: Plan) -> tuple[str, ...]:
-        """The deadlines this recipient is reminded of, earliest first."""
+        """The deadlines this recipient is reminded of, earliest first: those of its cells and
+        of its levels' work, the escalation's if it escalates, and the results report's if it
+        sends one."""
         keys: set[str] = set()
         for unit, body in self.pairs:
-            if unit == NATIONAL:
-                keys.add("final_report")
-                continue
-            keys.add("regional_report")
-            if body in plan.bodies_with_window_items:
-                keys.add("window_end")
-        return tuple(sorted(keys, key=lambda k: plan.milestones[k].date))
+            keys |= plan.deadlines_of(unit, body)
+            if unit != NATIONAL and body == plan.reminders.report_body:
+                keys.add(plan.deadlines.results_report)
+        if self.escalates(plan):
+            keys.add(plan.deadlines.escalation)
+        return tuple(sorted(keys, key=lambda key: (plan.day_of(key), key)))
 
 
 def recipients_from(plan: Plan, book: ContactBook) -> list[Recipient]:

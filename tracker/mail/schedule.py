@@ -67,7 +67,7 @@ def campaign_closes(plan: Plan) -> datetime:
     stage ahead of it when the campaign is called closed.
     """
     last = max((s.day for key in plan.reminders.stages for s in stages_for(plan, key)),
-               default=plan.milestones["final_report"].date)
+               default=plan.last_deadline)
     zones = {plan.timezone, *(r.timezone for r in plan.regions)}
     return max(datetime.combine(last + ONE_DAY, datetime.min.time(), ZoneInfo(z))
                for z in zones)

@@ -12,6 +12,7 @@ from tracker.plan.model import (
     Approval,
     Body,
     Calendar,
+    DeadlineRoles,
     DigestPolicy,
     Due,
     Holiday,
@@ -22,6 +23,7 @@ from tracker.plan.model import (
     ReminderPolicy,
     Section,
     Text,
+    Window,
 )
 
 FORMAT_VERSION = 1
@@ -58,9 +60,11 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "overdue_days": plan.reminders.overdue_days,
             "overdue_after": list(plan.reminders.overdue_after),
             "report_body": plan.reminders.report_body,
+            "escalation_body": plan.reminders.escalation_body,
             "digest": {"time": plan.reminders.digest.time.strftime("%H:%M"),
                        "timezone": plan.reminders.digest.timezone},
         },
+        "deadlines": _deadlines_to_dict(plan.deadlines),
         "regions": [{"key": r.key, "name": _text(r.name), "timezone": r.timezone}
                     for r in plan.regions],
         "bodies": [{"key": b.key, "name": _text(b.name), "level": b.level,
@@ -78,6 +82,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
     """The stored plan; fields added in later versions take their defaults, so a database
     written by an older tracker keeps working until `tracker init` re-syncs it."""
     rem = d["reminders"]
+    deadlines = _deadlines_from_dict(d["deadlines"]) if "deadlines" in d else _default_deadlines()
     return Plan(
         key=d["key"],
         title=_untext(d["title"]),
@@ -97,10 +102,13 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
             time.fromisoformat(rem["send_time"]),
             {k: tuple(v) for k, v in rem["stages"].items()},
             rem["overdue_days"],
-            tuple(rem.get("overdue_after", ("regional_report", "final_report"))),
+            tuple(rem["overdue_after"]) if "overdue_after" in rem
+            else (deadlines.regional_work, deadlines.national_work),
             rem.get("report_body", "education"),
+            rem["escalation_body"] if "escalation_body" in rem else _default_escalation_body(),
             DigestPolicy(time.fromisoformat(rem["digest"]["time"]), rem["digest"]["timezone"]),
         ),
+        deadlines=deadlines,
         regions=tuple(Region(r["key"], _untext(r["name"]), r["timezone"]) for r in d["regions"]),
         bodies={b["key"]: Body(b["key"], _untext(b["name"]),
                                cast(Literal["regional", "national"], b["level"]),
@@ -112,3 +120,28 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
                     for i in d["items"]),
         source="database",
     )
+
+
+def _deadlines_to_dict(roles: DeadlineRoles) -> dict[str, Any]:
+    return {"window": {"start": roles.window.start, "end": roles.window.end},
+            "regional_work": roles.regional_work, "national_work": roles.national_work,
+            "results_report": roles.results_report, "escalation": roles.escalation}
+
+
+def _deadlines_from_dict(d: dict[str, Any]) -> DeadlineRoles:
+    return DeadlineRoles(Window(d["window"]["start"], d["window"]["end"]), d["regional_work"],
+                         d["national_work"], d["results_report"], d["escalation"])
+
+
+def _default_deadlines() -> DeadlineRoles:
+    """The roles of a plan stored before they were declared: what the code meant then.  The
+    loader is imported only here, for such a plan (it brings the YAML reader along)."""
+    from tracker.plan.loader import DEFAULT_DEADLINES
+
+    return DEFAULT_DEADLINES
+
+
+def _default_escalation_body() -> str:
+    from tracker.plan.loader import DEFAULT_ESCALATION_BODY
+
+    return DEFAULT_ESCALATION_BODY

@@ -12,10 +12,10 @@ from typing import Literal, cast
 
 from tracker.plan.fields import Fields, parse_date
 from tracker.plan.model import (
-    REQUIRED_MILESTONES,
     Approval,
     Body,
     Calendar,
+    DeadlineRoles,
     DigestPolicy,
     Due,
     Holiday,
@@ -26,16 +26,20 @@ from tracker.plan.model import (
     ReminderPolicy,
     Section,
     Text,
+    Window,
 )
 from tracker.plan.yamlsource import LineList, load_yaml
 
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
             "saturday": 6, "sunday": 7}
-DEFAULT_STAGES = {"window_end": (3, 1, 0), "regional_report": (7, 3, 1, 0),
-                  "final_report": (5, 2, 1, 0)}
 MAX_ITEM_NUMBER = 10_000
 """Plenty for any plan, and far inside the database's integer columns."""
-DEFAULT_OVERDUE_AFTER: tuple[str, ...] = ("regional_report", "final_report")
+DEFAULT_DEADLINES = DeadlineRoles(
+    window=Window(start="window_start", end="window_end"), regional_work="regional_report",
+    national_work="final_report", results_report="regional_report", escalation="final_report")
+"""The roles of a plan that declares no `deadlines` (and of plans stored before it could):
+the 2017 campaign's milestones.  The only place the code names a campaign's milestones."""
+DEFAULT_ESCALATION_BODY = "committee"
 
 
 def load_plan(path: Path, label: str | None = None) -> Plan:
@@ -46,20 +50,22 @@ def load_plan(path: Path, label: str | None = None) -> Plan:
 
 
 def build_plan(root: Fields, source: str) -> Plan:
-    root.only("campaign", "milestones", "calendar", "reminders", "regions", "bodies",
-              "completion_forms", "sections", "items")
+    root.only("campaign", "milestones", "deadlines", "calendar", "reminders", "regions",
+              "bodies", "completion_forms", "sections", "items")
     campaign = root.sub("campaign", "campaign")
     campaign.only("key", "title", "organisers", "approved", "timezone")
     approved = campaign.sub("approved", "campaign.approved")
     approved.only("number", "date", "by")
-    milestones = _milestones(root.sub("milestones", "milestones"))
+    milestone_fields = root.sub("milestones", "milestones")
+    milestones = _milestones(milestone_fields)
+    deadlines = _deadlines(root, milestone_fields, milestones)
     calendar = _calendar(root.sub("calendar", "calendar"))
     regions = _regions(root)
     bodies = _bodies(root)
     forms = _forms(root.sub("completion_forms", "completion_forms"))
     sections = _sections(root)
     items = _items(root, bodies, forms, {s.key for s in sections}, milestones)
-    reminders = _reminders(root, milestones)
+    reminders = _reminders(root, milestones, deadlines)
     return Plan(
         key=campaign.key("key"),
         title=campaign.text("title"),
@@ -69,6 +75,7 @@ def build_plan(root: Fields, source: str) -> Plan:
         milestones=milestones,
         calendar=calendar,
         reminders=reminders,
+        deadlines=deadlines,
         regions=regions,
         bodies=bodies,
         forms=forms,
@@ -94,15 +101,46 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
         if target not in dates:
             fields.fail(f"milestone {key}: same_as names unknown milestone '{target}'", line)
         dates[key] = dates[target]
-    for key in REQUIRED_MILESTONES:
-        if key not in dates:
-            fields.fail(f"missing milestone '{key}'", fields.mapping.line)
-    if dates["window_end"] < dates["window_start"]:
-        fields.fail(f"the window ends ({dates['window_end']}) before it starts "
-                    f"({dates['window_start']})", fields.line("window_end"))
-    if dates["final_report"] < dates["regional_report"]:
-        fields.fail("final_report comes before regional_report", fields.line("final_report"))
     return {key: Milestone(key, dates[key], names[key]) for key in fields.mapping}
+
+
+def _deadlines(root: Fields, milestone_fields: Fields,
+               milestones: dict[str, Milestone]) -> DeadlineRoles:
+    """The `deadlines` block: each role names a milestone, and the dates run in order."""
+    if not root.has("deadlines"):
+        roles = DEFAULT_DEADLINES
+        for key in roles.named():
+            if key not in milestones:
+                milestone_fields.fail(f"missing milestone '{key}' (or declare `deadlines`)",
+                                      milestone_fields.mapping.line)
+    else:
+        fields = root.sub("deadlines", "deadlines")
+        fields.only("window", "regional_work", "national_work", "results_report", "escalation")
+
+        def milestone(holder: Fields, field: str) -> str:
+            key = holder.string(field)
+            if key not in milestones:
+                holder.fail(f"'{field}': unknown milestone '{key}' (milestones: "
+                            f"{', '.join(milestones)})", holder.line(field))
+            return key
+
+        window = fields.sub("window", "deadlines.window")
+        window.only("start", "end")
+        roles = DeadlineRoles(
+            window=Window(milestone(window, "start"), milestone(window, "end")),
+            regional_work=milestone(fields, "regional_work"),
+            national_work=milestone(fields, "national_work"),
+            results_report=milestone(fields, "results_report"),
+            escalation=milestone(fields, "escalation"))
+    start, end = (milestones[roles.window.start].date, milestones[roles.window.end].date)
+    if end < start:
+        milestone_fields.fail(f"the window ends ({end}) before it starts ({start})",
+                              milestone_fields.line(roles.window.end))
+    national, regional = roles.national_work, roles.regional_work
+    if milestones[national].date < milestones[regional].date:
+        milestone_fields.fail(f"{national} comes before {regional}",
+                              milestone_fields.line(national))
+    return roles
 
 
 def _calendar(fields: Fields) -> Calendar:
@@ -240,15 +278,20 @@ def _responsible(entry: Fields, bodies: dict[str, Body]) -> tuple[str, ...]:
     return tuple(result)
 
 
-def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy:
+def _reminders(root: Fields, milestones: dict[str, Milestone],
+               roles: DeadlineRoles) -> ReminderPolicy:
     default_digest = DigestPolicy(time(18, 0), "Asia/Almaty")
+    default_stages = {roles.window.end: (3, 1, 0), roles.regional_work: (7, 3, 1, 0),
+                      roles.national_work: (5, 2, 1, 0)}
+    default_overdue_after = tuple(dict.fromkeys((roles.regional_work, roles.national_work)))
     if not root.has("reminders"):
-        return ReminderPolicy(time(9, 0), dict(DEFAULT_STAGES), 5, DEFAULT_OVERDUE_AFTER,
-                              "education", default_digest)
+        return ReminderPolicy(time(9, 0), default_stages, 5, default_overdue_after,
+                              "education", DEFAULT_ESCALATION_BODY, default_digest)
     fields = root.sub("reminders", "reminders")
-    fields.only("send_time", "stages", "overdue_days", "overdue_after", "report_body", "digest")
+    fields.only("send_time", "stages", "overdue_days", "overdue_after", "report_body",
+                "escalation_body", "digest")
     send_time = fields.clock_time("send_time") if fields.has("send_time") else time(9, 0)
-    stages: dict[str, tuple[int, ...]] = dict(DEFAULT_STAGES)
+    stages: dict[str, tuple[int, ...]] = default_stages
     if fields.has("stages"):
         listed = fields.sub("stages", "reminders.stages")
         stages = {}
@@ -264,7 +307,7 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
                 values.append(raw)
             stages[key] = tuple(sorted(set(values), reverse=True))
     overdue = fields.integer("overdue_days", 0) if fields.has("overdue_days") else 5
-    overdue_after = DEFAULT_OVERDUE_AFTER
+    overdue_after = default_overdue_after
     if fields.has("overdue_after"):
         listed_after = fields.sequence("overdue_after")
         for index, raw in enumerate(listed_after):
@@ -281,7 +324,23 @@ def _reminders(root: Fields, milestones: dict[str, Milestone]) -> ReminderPolicy
     known_bodies = {str(b.get("key")) for b in root.raw("bodies") if hasattr(b, "get")}
     if report_body not in known_bodies:
         fields.fail(f"report_body: unknown body '{report_body}'", fields.line("report_body"))
-    return ReminderPolicy(send_time, stages, overdue, overdue_after, report_body, digest)
+    escalation_body = _escalation_body(root, fields)
+    return ReminderPolicy(send_time, stages, overdue, overdue_after, report_body,
+                          escalation_body, digest)
+
+
+def _escalation_body(root: Fields, fields: Fields) -> str:
+    """The national body that hears which regions are behind (the committee)."""
+    if not fields.has("escalation_body"):
+        return DEFAULT_ESCALATION_BODY
+    body = fields.string("escalation_body")
+    levels = {str(b.get("key")): b.get("level") for b in root.raw("bodies") if hasattr(b, "get")}
+    if body not in levels:
+        fields.fail(f"escalation_body: unknown body '{body}'", fields.line("escalation_body"))
+    if levels[body] != "national":
+        fields.fail(f"escalation_body: '{body}' is not a national body",
+                    fields.line("escalation_body"))
+    return body
 
 
 def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:

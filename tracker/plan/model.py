@@ -17,10 +17,6 @@ LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
 NATIONAL = "national"
 """The unit of national bodies (the committee, the parents' association)."""
 
-REQUIRED_MILESTONES = (
-    "window_start", "window_end", "opening_day", "regional_report", "final_report")
-
-
 @dataclass(frozen=True)
 class Text:
     """One phrase in Kazakh, Russian and English."""
@@ -40,6 +36,38 @@ class Milestone:
     key: str
     date: date
     name: Text
+
+
+@dataclass(frozen=True)
+class Window:
+    """The campaign window: the milestones it opens and closes on."""
+
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class DeadlineRoles:
+    """Which milestone plays which part (plan.yaml's `deadlines`), so that the code names roles
+    and next year's plan may name, move or add milestones without a code change."""
+
+    window: Window
+    """Items `due: window` are due in the regions by its end."""
+    regional_work: str
+    """The regions' work is due by it: their cells of ongoing items, and everything the regions
+    still owe from earlier deadlines is reminded of again at its stages."""
+    national_work: str
+    """The same for the national bodies."""
+    results_report: str
+    """The regions' results report (sent by `reminders.report_body`) is due by it."""
+    escalation: str
+    """At its stages `reminders.escalation_body` also hears which regions are behind and whose
+    results report is missing."""
+
+    def named(self) -> tuple[str, ...]:
+        """Every milestone a role names."""
+        return (self.window.start, self.window.end, self.regional_work, self.national_work,
+                self.results_report, self.escalation)
 
 
 @dataclass(frozen=True)
@@ -119,9 +147,11 @@ class ReminderPolicy:
     """Milestone key -> days before it that a reminder goes out (largest first)."""
     overdue_days: int
     overdue_after: tuple[str, ...]
+    """Deadlines followed by overdue reminders (the window's end is not: the report covers it)."""
     report_body: str
     """The regional body that sends the results report (the education department)."""
-    """Deadlines followed by overdue reminders (the window's end is not: the report covers it)."""
+    escalation_body: str
+    """The national body that hears at the escalation deadline which regions are behind."""
     digest: DigestPolicy
 
 
@@ -142,20 +172,13 @@ class Plan:
     milestones: dict[str, Milestone]
     calendar: Calendar
     reminders: ReminderPolicy
+    deadlines: DeadlineRoles
     regions: tuple[Region, ...]
     bodies: dict[str, Body]
     forms: dict[str, Text]
     sections: tuple[Section, ...]
     items: tuple[Item, ...]
     source: str = field(default="plan.yaml", compare=False)
-
-    @property
-    def window_start(self) -> date:
-        return self.milestones["window_start"].date
-
-    @property
-    def window_end(self) -> date:
-        return self.milestones["window_end"].date
 
     @cached_property
     def regions_by_key(self) -> dict[str, Region]:
@@ -164,14 +187,6 @@ class Plan:
     @cached_property
     def items_by_number(self) -> dict[int, Item]:
         return {i.number: i for i in self.items}
-
-    @cached_property
-    def window_item_numbers(self) -> frozenset[int]:
-        return frozenset(i.number for i in self.items if i.due.kind == "window")
-
-    @cached_property
-    def bodies_with_window_items(self) -> frozenset[str]:
-        return frozenset(b for i in self.items if i.due.kind == "window" for b in i.responsible)
 
     @cached_property
     def sections_by_key(self) -> dict[str, Section]:
@@ -226,19 +241,73 @@ class Plan:
                 result.extend((item.number, unit, body) for body in self.bodies_in(item, unit))
         return result
 
+    # What the deadline roles mean for cells.  An item due by a milestone is due by it at
+    # every level; the window's items are due in the regions by its end; everything else is
+    # due by its level's work deadline (national cells of window items too).
+
+    def day_of(self, milestone: str) -> date:
+        return self.milestones[milestone].date
+
+    @property
+    def window_first_day(self) -> date:
+        return self.day_of(self.deadlines.window.start)
+
+    @property
+    def window_last_day(self) -> date:
+        return self.day_of(self.deadlines.window.end)
+
+    @cached_property
+    def last_deadline(self) -> date:
+        """The day of the latest deadline any role or item names."""
+        keys = {*self.deadlines.named(), *(i.due.milestone for i in self.items if i.due.milestone)}
+        return max(self.day_of(key) for key in keys)
+
+    def work_deadline(self, unit: str) -> str:
+        """The deadline of all of a level's work: national or regional."""
+        return self.deadlines.national_work if unit == NATIONAL else self.deadlines.regional_work
+
     def cell_deadline(self, item: Item, unit: str) -> str:
-        """The milestone a cell is due by: national work by the final report, window items by
-        the window's end, everything else regional by the regional report."""
-        if unit == NATIONAL:
-            return "final_report"
-        if item.due.kind == "window":
-            return "window_end"
-        return "regional_report"
+        """The milestone a cell is due by."""
+        if item.due.kind == "date" and item.due.milestone:
+            return item.due.milestone
+        if item.due.kind == "window" and unit != NATIONAL:
+            return self.deadlines.window.end
+        return self.work_deadline(unit)
+
+    def reminded_at(self, deadline: str, unit: str) -> frozenset[int]:
+        """The items whose cells in `unit` a reminder of `deadline` lists when not done: those
+        due by it, and at the level's work deadline also those due by an earlier one (they are
+        overdue, and all of the level's work is due now)."""
+        key = (deadline, unit == NATIONAL)
+        if key not in self._reminded_at:
+            day, work = self.day_of(deadline), self.work_deadline(unit)
+            self._reminded_at[key] = frozenset(
+                i.number for i in self.items
+                if (due := self.cell_deadline(i, unit)) == deadline
+                or (deadline == work and self.day_of(due) <= day))
+        return self._reminded_at[key]
+
+    def deadlines_of(self, unit: str, body: str) -> frozenset[str]:
+        """The deadlines of `body`'s cells in `unit`, and its level's work deadline."""
+        key = (unit == NATIONAL, body)
+        if key not in self._deadlines_of:
+            self._deadlines_of[key] = frozenset(
+                {self.work_deadline(unit), *(self.cell_deadline(i, unit) for i in self.items
+                                             if body in self.bodies_in(i, unit))})
+        return self._deadlines_of[key]
+
+    @cached_property
+    def _reminded_at(self) -> dict[tuple[str, bool], frozenset[int]]:
+        return {}
+
+    @cached_property
+    def _deadlines_of(self) -> dict[tuple[bool, str], frozenset[str]]:
+        return {}
 
     def due_date(self, item: Item) -> date | None:
         """The date an item's deadline falls on (window: its end), None when ongoing."""
         if item.due.kind == "window":
-            return self.window_end
+            return self.window_last_day
         if item.due.kind == "date" and item.due.milestone:
-            return self.milestones[item.due.milestone].date
+            return self.day_of(item.due.milestone)
         return None

@@ -1,8 +1,9 @@
-"""When a region's results report is late: after the end of 25 April where the region is.
+"""When a region's results report is late: after the end of its due day where the region is.
 
-The form says «Отчет до 25 апреля 2017 г»; a clerk in Aktobe (UTC+5 in 2017) who sends it at
-23:30 on the 25th by their own clock is on time, even though it is already the 26th in Astana.
-The zone comes from the plan as an IANA name, so the 2017 offsets are the ones applied.
+The day is the plan's `deadlines.results_report`: 25 April in 2017 (the form says «Отчет до
+25 апреля 2017 г»), so a clerk in Aktobe (UTC+5 in 2017) who sends it at 23:30 on the 25th by
+their own clock is on time, even though it is already the 26th in Astana.  The zone comes from
+the plan as an IANA name, so the 2017 offsets are the ones applied.
 """
 
 from __future__ import annotations
@@ -12,12 +13,10 @@ from zoneinfo import ZoneInfo
 
 from tracker.plan.model import Plan
 
-MILESTONE = "regional_report"
-
 
 def report_deadline(plan: Plan, unit: str) -> datetime:
     """The first moment at which `unit`'s report counts as late (midnight after the due day)."""
-    due = plan.milestones[MILESTONE].date + timedelta(days=1)
+    due = plan.day_of(plan.deadlines.results_report) + timedelta(days=1)
     return datetime.combine(due, time(0), ZoneInfo(plan.unit_timezone(unit)))
 
 

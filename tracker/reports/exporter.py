@@ -18,7 +18,6 @@ from typing import Any
 from tracker.errors import UserError
 from tracker.files import write_atomically
 from tracker.plan.model import Plan
-from tracker.reports.deadline import MILESTONE
 from tracker.reports.fields import (
     COUNT_FIELDS,
     FIELDS,
@@ -39,7 +38,7 @@ _LINE_HEIGHT = 15.0
 
 def title_lines(plan: Plan) -> tuple[str, str]:
     """The form's two title lines, with this campaign's due date and name."""
-    due = plan.milestones[MILESTONE].date
+    due = plan.day_of(plan.deadlines.results_report)
     match = _QUOTED.search(plan.title.ru)
     name = match[1] if match else "Безопасный интернет"
     return (f"Отчет до {due.day} {_MONTHS_RU[due.month - 1]} {due.year} г",

@@ -13,10 +13,10 @@ def text_json(text: Text) -> dict[str, str]:
 
 def due_json(plan: Plan, item: Item) -> dict[str, str]:
     if item.due.kind == "window":
-        return {"kind": "window", "start": plan.window_start.isoformat(),
-                "end": plan.window_end.isoformat()}
+        return {"kind": "window", "start": plan.window_first_day.isoformat(),
+                "end": plan.window_last_day.isoformat()}
     if item.due.kind == "date" and item.due.milestone:
-        return {"kind": "date", "date": plan.milestones[item.due.milestone].date.isoformat()}
+        return {"kind": "date", "date": plan.day_of(item.due.milestone).isoformat()}
     return {"kind": "ongoing"}
 
 
