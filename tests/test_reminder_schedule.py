@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -135,9 +136,12 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
     another's mail."""
     import random
 
+    from tests.test_views import reference_preview_json
     from tracker.mail.due import Progress, plan_tick
     from tracker.mail.recipients import Recipient
+    from tracker.mail.tick import TickResult
     from tracker.progress.status import AssignmentGroup
+    from tracker.views.reminders import preview_json_text
 
     chooser = random.Random(2017)
     required = {(n, u, b) for n, u, b in plan.assignments()
@@ -172,6 +176,9 @@ def test_a_tick_over_many_recipients_says_what_each_would_be_told_alone(plan: Pl
         now = datetime.fromisoformat(moment)
         together = plan_tick(plan, recipients, progress, now, recorded=set())
         twins_told += sum(m.recipient.email.startswith("twin") for m in together.send)
+        tick = TickResult(together.send, together.skip)  # printed in pieces, as in one go
+        assert "".join(preview_json_text(tick, 3)) == json.dumps(
+            reference_preview_json(tick, 3), ensure_ascii=False, separators=(",", ":"))
         for recipient in recipients:
             alone = plan_tick(plan, [recipient], progress, now, recorded=set())
             assert [m for m in together.send if m.recipient is recipient] == alone.send

@@ -1,6 +1,7 @@
-"""The big JSON outputs are written as text in pieces (tracker.views.status, tracker.views.digest);
-here they are held to a plain reference built as dictionaries, over several shapes of progress:
-nothing done, partial and done cells, several bodies, marks and unmarks, late reports."""
+"""The big JSON outputs are written as text in pieces (tracker.views.status, .digest and
+.reminders); here they are held to a plain reference built as dictionaries, over several shapes
+of progress: nothing done, partial and done cells, several bodies, marks and unmarks, late
+reports, and the reminders of several mornings."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Tracker
+from tests.conftest import REPO, Tracker
 from tracker.digest.data import Digest, build_digest
+from tracker.mail.due import DueMail
+from tracker.mail.tick import TickResult, due_now, simulate_mails
 from tracker.progress.status import Grid, load_grid
 from tracker.store.database import Database, resolve_url
 from tracker.timefmt import iso_utc
 from tracker.views.digest import digest_json_text
+from tracker.views.reminders import mails_json_text, preview_json_text
 from tracker.views.status import status_json_text
 
 NOW = datetime.fromisoformat("2017-04-27T12:00+06:00")
@@ -49,6 +53,28 @@ def reference_digest_json(digest: Digest) -> dict[str, Any]:
         "changes": [{**c, "at": iso_utc(c["at"])} for c in digest.changes],
         "problems": digest.problems,
     }
+
+
+def reference_mail_json(mail: DueMail) -> dict[str, Any]:
+    """One reminder of `remind preview --json` and `simulate --json` by its definition."""
+    return {
+        "send_at": iso_utc(mail.slot.send_at),
+        "local": mail.slot.send_at.isoformat(timespec="minutes"),
+        "to": mail.recipient.email,
+        "unit": mail.recipient.unit,
+        "body": mail.recipient.pairs[0][1],
+        "bodies": mail.recipient.bodies,
+        "deadline": mail.slot.deadline,
+        "stage": mail.slot.stage,
+        "items": list(mail.items),
+        "late": mail.late,
+    }
+
+
+def reference_preview_json(tick: TickResult, waiting: int) -> dict[str, Any]:
+    return {"closed": tick.closed, "send": [reference_mail_json(m) for m in tick.to_send],
+            "skip": [reference_mail_json(m) for m in tick.to_skip],
+            "pending_in_outbox": waiting}
 
 
 def _compact(value: Any) -> str:
@@ -87,3 +113,26 @@ def test_json_text_in_pieces_is_the_reference_json(sqlite_tracker: Tracker, step
     if steps > 1:  # something happened: the outputs are not trivially empty
         assert any(c["state"] == "done" for c in json.loads(status_text)["cells"])
         assert json.loads(digest_text)["changes"]
+
+
+def test_reminders_json_text_is_the_reference_json(sqlite_tracker: Tracker) -> None:
+    sqlite_tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    sqlite_tracker.ok("mark", "5-11", "--region", "aktobe", now="2017-04-14T10:00+06:00")
+    sqlite_tracker.ok("report", "submit", "almaty", now="2017-04-24T10:00+06:00")
+    db = Database(resolve_url(sqlite_tracker.url))
+    try:
+        told = 0
+        for moment in ("2017-04-12T10:00+06:00", "2017-04-18T09:30+06:00",
+                       "2017-04-26T11:00+06:00", "2017-04-29T12:00+06:00",
+                       "2017-06-01T12:00+06:00"):
+            tick = due_now(db, datetime.fromisoformat(moment))
+            told += len(tick.to_send) + len(tick.to_skip)
+            text = "".join(preview_json_text(tick, 7))
+            assert text == _compact(reference_preview_json(tick, 7)), moment
+        mails = simulate_mails(db, datetime.fromisoformat("2017-04-09T00:00+06:00"),
+                               datetime.fromisoformat("2017-05-10T00:00+06:00"))
+        text = "".join(mails_json_text(mails, batch=7))
+        assert text == _compact([reference_mail_json(m) for m in mails])
+    finally:
+        db.dispose()
+    assert told > 100 and len(mails) > 100

@@ -118,13 +118,14 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
     Example:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
+    from tracker.cli.output import emit_json_text
     from tracker.mail.tick import due_now, pending_rows
-    from tracker.views.reminders import preview_json
+    from tracker.views.reminders import preview_json_text
 
     tick = due_now(inv.database(), inv.now)
     waiting = pending_rows(inv.database(), inv.now)
     if as_json:
-        emit_json(preview_json(tick, len(waiting)))
+        emit_json_text(preview_json_text(tick, len(waiting)))
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing will be sent")
@@ -205,9 +206,10 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     Example:
       tracker simulate --from 2017-04-01 --to 2017-05-15
     """
+    from tracker.cli.output import emit_json_text
     from tracker.errors import UserError
     from tracker.mail.tick import simulate_mails
-    from tracker.views.reminders import mail_json
+    from tracker.views.reminders import mails_json_text
 
     plan = inv.plan()
     first = _day_bound(start, False, plan.timezone)
@@ -216,7 +218,7 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
         raise UserError(f"--to {end} is before --from {start}")
     mails = simulate_mails(inv.database(), first, last)
     if as_json:
-        emit_json([mail_json(m) for m in mails])
+        emit_json_text(mails_json_text(mails))
         return
     _print_mails(mails, late_label=False)
     click.echo(f"{len(mails)} mail(s)")
