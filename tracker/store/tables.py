@@ -29,7 +29,7 @@ from sqlalchemy.sql.expression import TableClause
 from tracker.store.database import UTCDateTime
 
 __all__ = ["ASSIGNMENT", "CONTACT", "EVENT", "MEDIA_COVERAGE", "OUTBOX", "OUTBOX_BODY",
-           "REGION_REPORT", "SETTING", "TABLES"]
+           "REGION_REPORT", "REGION_REPORT_VALUE", "SETTING", "TABLES"]
 
 ASSIGNMENT = table(
     "assignment",
@@ -68,11 +68,13 @@ OUTBOX_BODY = table("outbox_body", column("digest", String), column("data", Larg
 
 REGION_REPORT = table(
     "region_report",
-    column("unit_key", String), column("school_assemblies", Integer),
-    column("class_hours", Integer), column("contests", Integer), column("meetings", Integer),
-    column("debates", Integer), column("parent_meetings", Integer),
-    column("children_reached", Integer), column("other", Text),
-    column("received_at", UTCDateTime()), column("updated_at", UTCDateTime()))
+    column("unit_key", String), column("received_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()))
+
+REGION_REPORT_VALUE = table(
+    "region_report_value",
+    column("unit_key", String), column("column_key", String), column("number", Integer),
+    column("text", Text))
 
 MEDIA_COVERAGE = table(
     "media_coverage",
@@ -80,5 +82,5 @@ MEDIA_COVERAGE = table(
     column("published_on", Date), column("url", Text))
 
 TABLES: tuple[TableClause, ...] = (ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY,
-                                   REGION_REPORT, MEDIA_COVERAGE)
+                                   REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE)
 """Every table described here (the test compares each with tracker.store.models)."""
