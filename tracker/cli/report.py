@@ -95,9 +95,17 @@ def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> No
 
     plan = inv.plan()
     unit = require_region(region, plan)
-    values = {k: v for k, v in given.items() if v is not None}
+    columns = plan.results_form.writable
+    values: dict[str, int | str] = {}
+    for column in columns:
+        value = given.get(column.key)
+        if value is not None:
+            values[column.key] = value
+    unknown = [key for key, value in given.items() if value is not None and key not in values]
+    if unknown:  # options made from another plan than the one now loaded
+        raise UserError(f"the plan's results form has no column {', '.join(unknown)}")
     if not values:
-        options = ", ".join(c.option for c in plan.results_form.writable)
+        options = ", ".join(c.option for c in columns)
         raise UserError(f"nothing to set: give at least one of {options}")
     with inv.database().writing() as conn:
         set_fields(conn, plan, unit, values, inv.now)
