@@ -299,8 +299,6 @@ def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:
     return build_plan(Fields(source, load_yaml_text(text, source), ""), source)
 
 
-
-
 MAX_COLUMN_WIDTH = 100
 """Wider than any spreadsheet column a person would read."""
 

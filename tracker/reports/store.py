@@ -59,11 +59,12 @@ def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
     rows = {row.unit_key: row for row in conn.execute(select(r)).all()}
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     texts: dict[str, dict[str, str]] = defaultdict(dict)
-    for value in conn.execute(select(v)).all():
-        if value.column_key in count_keys and value.number is not None:
-            counts[value.unit_key][value.column_key] = value.number
-        elif value.column_key in text_keys and value.text is not None:
-            texts[value.unit_key][value.column_key] = value.text
+    for unit, key, number, text in conn.execute(
+            select(v.c.unit_key, v.c.column_key, v.c.number, v.c.text)):
+        if key in count_keys and number is not None:
+            counts[unit][key] = number
+        elif key in text_keys and text is not None:
+            texts[unit][key] = text
     media: dict[str, list[MediaEntry]] = defaultdict(list)
     for entry in conn.execute(select(m).order_by(m.c.published_on, m.c.id)).all():
         media[entry.unit_key].append(

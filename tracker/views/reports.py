@@ -1,8 +1,9 @@
 """The results reports for readers: JSON for scripts, a table for a terminal.
 
-The JSON has a fixed shape (every region in plan order, zeros where nothing was recorded) so
-scripts and the digest can rely on it; the table is for the committee's staff at a glance, in
-the language chosen with --lang, with the regions still missing and those that were late.
+The JSON has a fixed shape (every region in plan order, every column of the plan's results form
+by its key, zeros where nothing was recorded) so scripts and the digest can rely on it; the
+table is for the committee's staff at a glance, in the language chosen with --lang, with the
+regions still missing and those that were late.
 """
 
 from __future__ import annotations
