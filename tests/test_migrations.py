@@ -63,3 +63,71 @@ def test_sqlite_reads_the_assignment_groups_off_their_index(tmp_path: Path) -> N
         db.dispose()
     assert "COVERING INDEX ix_assignment_groups" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_0006_carries_the_report_figures_over_and_back(db_url: str) -> None:
+    """The figures of the 2017 form move from a table column each to a row per column key,
+    and back again on downgrade; counts, texts and receiving times all survive both ways."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    db = Database(db_url, create=True)
+    received = datetime(2017, 4, 25, 6, 0, tzinfo=UTC)
+    counts = ("school_assemblies", "class_hours", "contests", "meetings", "debates",
+              "parent_meetings", "children_reached")
+    try:
+        upgrade(db, "0005")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO unit (key, kind, name_kk, name_ru, name_en, timezone, position) "
+                "VALUES (:key, 'region', :name, :name, :name, 'Asia/Almaty', :position)"),
+                [{"key": "aktobe", "name": "Ақтөбе", "position": 1},
+                 {"key": "astana", "name": "Астана", "position": 2}])
+            conn.execute(text(
+                "INSERT INTO region_report (unit_key, " + ", ".join(counts) + ", other, "
+                "received_at, updated_at) VALUES ('aktobe', 310, 1250, 40, 87, 12, 96, 54000, "
+                "'Круглый стол, 18.04', :at, :at), ('astana', 0, 0, 0, 0, 0, 0, 1000, '', "
+                "NULL, :at)"), {"at": received})
+        with db.engine.connect() as conn:
+            before = sorted(map(repr, conn.execute(text(
+                "SELECT unit_key, " + ", ".join(counts) + ", other, received_at, updated_at "
+                "FROM region_report")).all()))
+
+        upgrade(db, "0006")
+        with db.engine.connect() as conn:
+            values = {(row.unit_key, row.column_key): (row.number, row.text)
+                      for row in conn.execute(text("SELECT * FROM region_report_value"))}
+            kept = conn.execute(text(
+                "SELECT unit_key, received_at IS NOT NULL FROM region_report ORDER BY unit_key")
+            ).all()
+            columns = {c["name"] for c in inspect(conn).get_columns("region_report")}
+        assert values[("aktobe", "meetings")] == (87, None)
+        assert values[("aktobe", "children_reached")] == (54000, None)
+        assert values[("aktobe", "other")] == (None, "Круглый стол, 18.04")
+        assert values[("astana", "children_reached")] == (1000, None)
+        assert values[("astana", "other")] == (None, "")
+        assert len(values) == 2 * 8
+        assert [tuple(row) for row in kept] == [("aktobe", True), ("astana", False)]
+        assert columns == {"unit_key", "received_at", "updated_at"}
+
+        # what the tracker writes at 0006, to carry back: a changed figure and a new column
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE region_report_value SET number = 90 "
+                              "WHERE unit_key = 'aktobe' AND column_key = 'meetings'"))
+            conn.execute(text("INSERT INTO region_report_value (unit_key, column_key, number) "
+                              "VALUES ('astana', 'online_lessons', 5)"))
+            conn.execute(text("DELETE FROM region_report_value "
+                              "WHERE unit_key = 'astana' AND column_key = 'debates'"))
+        downgrade(db, "0005")
+        with db.engine.connect() as conn:
+            after = sorted(map(repr, conn.execute(text(
+                "SELECT unit_key, " + ", ".join(counts) + ", other, received_at, updated_at "
+                "FROM region_report")).all()))
+            assert not inspect(conn).has_table("region_report_value")
+        assert after == [entry.replace("87", "90") if "aktobe" in entry else entry
+                         for entry in before]
+        upgrade(db)
+        assert current_revision(db) == HEAD_REVISION
+    finally:
+        db.dispose()

@@ -47,9 +47,9 @@ def reference_digest_json(digest: Digest) -> dict[str, Any]:
         "overdue": [{"item": o.item, "unit": unit, "bodies": list(o.bodies)}
                     for o in digest.overdue for unit in o.units],
         "missing_reports": digest.missing_reports,
-        "totals": {**{name: getattr(totals, name) for name in (
-            "school_assemblies", "class_hours", "contests", "meetings", "debates",
-            "parent_meetings", "children_reached")}, "media_coverage": totals.media_coverage},
+        "totals": {column.key: totals.media_coverage if column.kind == "media"
+                   else totals.count(column.key) for column in digest.plan.results_form.columns
+                   if column.kind != "text"},
         "changes": [{**c, "at": iso_utc(c["at"])} for c in digest.changes],
         "problems": digest.problems,
     }

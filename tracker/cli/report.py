@@ -12,6 +12,7 @@ from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
+    from tracker.plan.model import ResultsForm
     from tracker.reports.store import Received
 
 _COUNT = click.IntRange(min=0, max=1_000_000_000)  # reports.fields.MAX_COUNT, kept light
@@ -32,21 +33,52 @@ def report_group() -> None:
     """
 
 
-@report_group.command("set")
+class _FormColumnsCommand(click.Command):
+    """A command with an option per count and text column of the plan's results form:
+    `--class-hours N`, `--other TEXT`.
+
+    Click needs a command's options before it parses the command line, and the columns are
+    the loaded plan's, so the options are made then, from the plan in the database (which the
+    command reads anyway), or from the bundled plan.yaml where no database can be read yet, so
+    that `--help` works anywhere (the command itself then fails as any other would)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        help_option = self.get_help_option(ctx)
+        return [*self.params, *_column_options(ctx), *([help_option] if help_option else [])]
+
+
+def _column_options(ctx: click.Context) -> list[click.Parameter]:
+    cached: list[click.Parameter] | None = ctx.meta.get("tracker.column_options")
+    if cached is None:
+        cached = [click.Option([column.option, column.key],
+                               type=_COUNT if column.kind == "count" else click.STRING,
+                               help=f"{column.hint}.")
+                  for column in _form(ctx).writable]
+        ctx.meta["tracker.column_options"] = cached
+    return cached
+
+
+def _form(ctx: click.Context) -> ResultsForm:
+    """The loaded plan's results form, or the bundled plan's where none can be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tracker.cli.context import Invocation
+    from tracker.errors import RuntimeFailure
+    from tracker.plan.loader import bundled_results_form
+
+    inv = ctx.find_object(Invocation)
+    if inv is not None:
+        try:
+            return inv.plan().results_form
+        except (RuntimeFailure, SQLAlchemyError):
+            inv.close()  # the command opens it anew, and says what is wrong
+    return bundled_results_form()
+
+
+@report_group.command("set", cls=_FormColumnsCommand)
 @click.argument("region")
-@click.option("--school-assemblies", type=_COUNT, help="Кол-во общешкольных линеек.")
-@click.option("--class-hours", type=_COUNT, help="Кол-во классных часов.")
-@click.option("--contests", type=_COUNT, help="Кол-во конкурсов (плакатов, буклетов, ...).")
-@click.option("--meetings", type=_COUNT, help="Кол-во встреч.")
-@click.option("--debates", type=_COUNT, help="Кол-во дебатов.")
-@click.option("--parent-meetings", type=_COUNT, help="Кол-во родительских собраний.")
-@click.option("--children-reached", type=_COUNT, help="Охват детей.")
-@click.option("--other", help="Другие: anything else the region reports, as free text.")
 @click.pass_obj
-def report_set(inv: Invocation, region: str, school_assemblies: int | None, class_hours: int | None,
-               contests: int | None, meetings: int | None, debates: int | None,
-               parent_meetings: int | None, children_reached: int | None,
-               other: str | None) -> None:
+def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> None:
     """Enter figures of a region's report; the columns not given stay as they are.
 
     REGION is a key (aktobe) or the region's Russian or Kazakh name.  Entering figures does
@@ -63,18 +95,20 @@ def report_set(inv: Invocation, region: str, school_assemblies: int | None, clas
 
     plan = inv.plan()
     unit = require_region(region, plan)
-    given: dict[str, int | str | None] = {
-        "school_assemblies": school_assemblies, "class_hours": class_hours,
-        "contests": contests, "meetings": meetings, "debates": debates,
-        "parent_meetings": parent_meetings, "children_reached": children_reached,
-        "other": other}
-    values = {k: v for k, v in given.items() if v is not None}
+    columns = plan.results_form.writable
+    values: dict[str, int | str] = {}
+    for column in columns:
+        value = given.get(column.key)
+        if value is not None:
+            values[column.key] = value
+    unknown = [key for key, value in given.items() if value is not None and key not in values]
+    if unknown:  # options made from another plan than the one now loaded
+        raise UserError(f"the plan's results form has no column {', '.join(unknown)}")
     if not values:
-        raise UserError("nothing to set: give at least one of --school-assemblies, "
-                        "--class-hours, --contests, --meetings, --debates, --parent-meetings, "
-                        "--children-reached, --other")
+        options = ", ".join(c.option for c in columns)
+        raise UserError(f"nothing to set: give at least one of {options}")
     with inv.database().writing() as conn:
-        set_fields(conn, unit, values, inv.now)
+        set_fields(conn, plan, unit, values, inv.now)
     shown = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}"
                       for k, v in values.items())
     click.echo(f"{unit}: set {shown}")
@@ -139,7 +173,7 @@ def report_show(inv: Invocation, as_json: bool) -> None:
     with inv.database().reading() as conn:
         results = load_reports(conn, plan)
     if as_json:
-        emit_json(report_json(results))
+        emit_json(report_json(plan, results))
     else:
         click.echo(render_report(plan, results, inv.lang))
 

@@ -14,7 +14,6 @@ from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
-from tracker.reports.fields import COUNT_FIELDS
 from tracker.resources import bundled
 
 SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·", "late": "!", "none": ""}
@@ -81,8 +80,8 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
         "items": items,
         "overdue": [{"name": _unit(plan, unit), "rows": rows} for unit, rows in groups.items()],
         "missing_reports": [_unit(plan, u) for u in digest.missing_reports],
-        "totals": [{"key": name, "value": digest.totals.count(name)} for name in COUNT_FIELDS]
-        + [{"key": "media_coverage", "value": digest.totals.media_coverage}],
+        "totals": [{"key": c.key, "label": _pair(c.label), "short": _pair(c.short),
+                    "value": digest.totals.figure(c)} for c in plan.results_form.totalled],
         "changes": [_change(plan, c, tz) for c in digest.changes[-200:]],
         "problems": digest.problems,
         "problem_rows": [{"recipient": r["recipient"], "state": r["state"],

@@ -19,7 +19,6 @@ from tracker.finalreport.wording import Russian, day, moment, number, wording
 from tracker.plan.model import NATIONAL, Item, Plan
 from tracker.progress.status import Cell as GridCell
 from tracker.progress.status import Grid
-from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS
 from tracker.reports.results import RegionResult, totals
 
 _QUOTED = re.compile(r"«(.+)»")
@@ -172,32 +171,31 @@ def _results(plan: Plan, results: Sequence[RegionResult], w: Russian) -> list[Bl
     ]
     if unsubmitted:
         blocks.append(Paragraph(_names(plan, unsubmitted, w.lang) + ".", lead=w.unsubmitted))
-    national_rows = [(w.counts[key], number(total.count(key))) for key in COUNT_FIELDS]
-    national_rows.append((w.counts["media_coverage"], number(total.media_coverage)))
+    form = plan.results_form
+    columns = form.totalled
+    national_rows = [(c.report.get(w.lang), number(total.figure(c))) for c in columns]
     blocks += [Heading(w.results_national, 2),
                Table((w.indicator, w.in_total), tuple(national_rows), (5.0, 1.2), "lr")]
 
-    labels = SHORT_LABELS[w.lang]
     region_rows: list[tuple[Cell, ...]] = []
     for r in results:
-        figures = [*(r.count(key) for key in COUNT_FIELDS), len(r.media_coverage)]
+        figures = [r.figure(c) for c in columns]
         shown = [number(f) for f in figures] if r.entered else [_NOT_ENTERED] * len(figures)
         region_rows.append((names[r.unit], *shown))
-    columns = len(COUNT_FIELDS) + 1
     blocks += [
         Heading(w.results_regions, 2),
-        Table((w.region, *(labels[key] for key in COUNT_FIELDS), labels["media_coverage"]),
-              tuple(region_rows), (4.2, *[1.6] * columns), "l" + "r" * columns,
-              total=(w.total, *(number(total.count(key)) for key in COUNT_FIELDS),
-                     number(total.media_coverage))),
+        Table((w.region, *(c.short.get(w.lang) for c in columns)),
+              tuple(region_rows), (4.2, *[1.6] * len(columns)), "l" + "r" * len(columns),
+              total=(w.total, *(number(total.figure(c)) for c in columns))),
     ]
     if not all(r.entered for r in results):
         blocks.append(Paragraph(w.not_entered))
-    others = [r for r in results if r.other.strip()]
-    if others:
-        blocks.append(Paragraph("", lead=w.other))
-        blocks += [Paragraph(r.other.strip(), lead=f"{names[r.unit]}:", bullet=True)
-                   for r in others]
+    for column in form.texts:
+        written = [r for r in results if r.text(column.key).strip()]
+        if written:
+            blocks.append(Paragraph("", lead=f"{column.report.get(w.lang)}:"))
+            blocks += [Paragraph(r.text(column.key).strip(), lead=f"{names[r.unit]}:",
+                                 bullet=True) for r in written]
     return blocks
 
 

@@ -10,7 +10,6 @@ which avoids suffixes that depend on how the number is read aloud.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 _RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -62,21 +61,9 @@ class Russian:
     region = "Регион"
     total = "Итого"
     not_entered = "«—» — данные не внесены."
-    other = "Другие мероприятия (по данным регионов):"
     media = "Освещение в средствах массовой информации"
     media_none = "Сведения о публикациях в СМИ не поступали."
     media_header = ("№", "Наименование СМИ", "Дата размещения", "Регион", "Ссылка")
-    counts: ClassVar[dict[str, str]] = {
-        "school_assemblies": "Количество общешкольных линеек",
-        "class_hours": "Количество классных часов",
-        "contests": "Количество конкурсов (плакатов, буклетов, творческих работ, сочинений), "
-                    "флешмобов, акций",
-        "meetings": "Количество встреч",
-        "debates": "Количество дебатов",
-        "parent_meetings": "Количество родительских собраний",
-        "children_reached": "Охват детей",
-        "media_coverage": "Количество публикаций в СМИ",
-    }
 
     def title(self, name: str) -> str:
         return f"Итоговая информация о проведении республиканской информационной кампании «{name}»"
@@ -185,21 +172,9 @@ class Kazakh(Russian):
     region = "Өңір"
     total = "Барлығы"
     not_entered = "«—» — деректер енгізілмеген."
-    other = "Басқа іс-шаралар (өңірлердің деректері бойынша):"
     media = "Бұқаралық ақпарат құралдарында жариялау"
     media_none = "БАҚ-тағы жарияланымдар туралы мәліметтер түскен жоқ."
     media_header = ("№", "БАҚ атауы", "Жарияланған күні", "Өңір", "Сілтеме")
-    counts: ClassVar[dict[str, str]] = {
-        "school_assemblies": "Жалпы мектептік саптүзеулер саны",
-        "class_hours": "Сынып сағаттарының саны",
-        "contests": "Байқаулар (плакаттар, буклеттер, шығармашылық жұмыстар, шығармалар), "
-                    "флешмобтар, акциялар саны",
-        "meetings": "Кездесулер саны",
-        "debates": "Дебаттар саны",
-        "parent_meetings": "Ата-аналар жиналыстарының саны",
-        "children_reached": "Қамтылған балалар саны",
-        "media_coverage": "БАҚ-тағы жарияланымдар саны",
-    }
 
     def title(self, name: str) -> str:
         return f"«{name}» республикалық ақпараттық кампаниясын өткізу туралы қорытынды ақпарат"

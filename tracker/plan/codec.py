@@ -12,15 +12,18 @@ from tracker.plan.model import (
     Approval,
     Body,
     Calendar,
+    ColumnKind,
     DeadlineRoles,
     DigestPolicy,
     Due,
+    FormColumn,
     Holiday,
     Item,
     Milestone,
     Plan,
     Region,
     ReminderPolicy,
+    ResultsForm,
     Section,
     Text,
     Window,
@@ -75,6 +78,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "items": [{"number": i.number, "section": i.section, "title": _text(i.title),
                    "form": i.form, "due": {"kind": i.due.kind, "milestone": i.due.milestone},
                    "responsible": list(i.responsible)} for i in plan.items],
+        "results_form": _form_to_dict(plan.results_form),
     }
 
 
@@ -118,6 +122,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         items=tuple(Item(i["number"], i["section"], _untext(i["title"]), i["form"],
                          Due(i["due"]["kind"], i["due"]["milestone"]), tuple(i["responsible"]))
                     for i in d["items"]),
+        results_form=_form_from_dict(d.get("results_form")),
         source="database",
     )
 
@@ -145,3 +150,24 @@ def _default_escalation_body() -> str:
     from tracker.plan.loader import DEFAULT_ESCALATION_BODY
 
     return DEFAULT_ESCALATION_BODY
+
+
+def _form_to_dict(form: ResultsForm) -> dict[str, Any]:
+    return {"region_header": form.region_header,
+            "columns": [{"key": c.key, "kind": c.kind, "header": c.header,
+                         "short": _text(c.short), "label": _text(c.label),
+                         "report": _text(c.report), "hint": c.hint, "width": c.width}
+                        for c in form.columns]}
+
+
+def _form_from_dict(d: dict[str, Any] | None) -> ResultsForm:
+    """The stored results form; a plan stored before the form was part of the plan had the
+    2017 form, which is the bundled plan's."""
+    if d is None:
+        from tracker.plan.loader import bundled_results_form
+
+        return bundled_results_form()
+    return ResultsForm(d["region_header"], tuple(
+        FormColumn(c["key"], cast(ColumnKind, c["kind"]), c["header"], _untext(c["short"]),
+                   _untext(c["label"]), _untext(c["report"]), c["hint"], c["width"])
+        for c in d["columns"]))

@@ -7,26 +7,32 @@ stops at the first problem with file, line and field named.
 from __future__ import annotations
 
 from datetime import date, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
 from tracker.plan.fields import Fields, parse_date
 from tracker.plan.model import (
+    COLUMN_KINDS,
+    RESERVED_COLUMN_KEYS,
     Approval,
     Body,
     Calendar,
     DeadlineRoles,
     DigestPolicy,
     Due,
+    FormColumn,
     Holiday,
     Item,
     Milestone,
     Plan,
     Region,
     ReminderPolicy,
+    ResultsForm,
     Section,
     Text,
     Window,
+    header_key,
 )
 from tracker.plan.yamlsource import LineList, load_yaml
 
@@ -51,7 +57,7 @@ def load_plan(path: Path, label: str | None = None) -> Plan:
 
 def build_plan(root: Fields, source: str) -> Plan:
     root.only("campaign", "milestones", "deadlines", "calendar", "reminders", "regions",
-              "bodies", "completion_forms", "sections", "items")
+              "bodies", "completion_forms", "results_form", "sections", "items")
     campaign = root.sub("campaign", "campaign")
     campaign.only("key", "title", "organisers", "approved", "timezone")
     approved = campaign.sub("approved", "campaign.approved")
@@ -66,6 +72,7 @@ def build_plan(root: Fields, source: str) -> Plan:
     sections = _sections(root)
     items = _items(root, bodies, forms, {s.key for s in sections}, milestones)
     reminders = _reminders(root, milestones, deadlines)
+    results_form = _results_form(root.sub("results_form", "results_form"))
     return Plan(
         key=campaign.key("key"),
         title=campaign.text("title"),
@@ -81,6 +88,7 @@ def build_plan(root: Fields, source: str) -> Plan:
         forms=forms,
         sections=sections,
         items=items,
+        results_form=results_form,
         source=source,
     )
 
@@ -350,3 +358,58 @@ def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:
     return build_plan(Fields(source, load_yaml_text(text, source), ""), source)
 
 
+MAX_COLUMN_WIDTH = 100
+"""Wider than any spreadsheet column a person would read."""
+
+
+def _results_form(fields: Fields) -> ResultsForm:
+    """The regions' results form: the region column's header, then the columns in order."""
+    fields.only("region_header", "columns")
+    region_header = fields.string("region_header")
+    columns: list[FormColumn] = []
+    named: dict[str, str] = {header_key(region_header): "the region column",
+                             "region": "the region column", "unit": "the region column"}
+    media: str | None = None
+    for key, entry in _keyed_list(fields, "columns", "results_form column"):
+        if key in RESERVED_COLUMN_KEYS:
+            entry.fail(f"the key '{key}' is reserved ({RESERVED_COLUMN_KEYS[key]})",
+                       entry.line("key"))
+        kind = entry.string("kind")
+        if kind not in COLUMN_KINDS:
+            entry.fail(f"kind must be one of {', '.join(COLUMN_KINDS)}, got '{kind}'",
+                       entry.line("kind"))
+        if kind == "media":
+            if media is not None:
+                entry.fail(f"a second column of kind media (the form has one list of "
+                           f"publications: column {media})", entry.line("kind"))
+            if entry.has("hint"):
+                entry.fail("a media column has no `report set` option to hint at (its entries "
+                           "are added with `report media add`)", entry.line("hint"))
+            media = key
+        entry.only("key", "kind", "header", "short", "label", "report", "hint", "width")
+        header = entry.string("header")
+        for name, field_name in ((key, "key"), (header, "header")):
+            other = named.get(header_key(name))
+            if other is not None and other != f"column {key}":
+                entry.fail(f"{field_name} '{name}' would match {other} too in a form file "
+                           "(headers and keys are compared ignoring case and spaces)",
+                           entry.line(field_name))
+            named[header_key(name)] = f"column {key}"
+        width = (entry.integer("width", 4, maximum=MAX_COLUMN_WIDTH) if entry.has("width")
+                 else None)
+        columns.append(FormColumn(
+            key, kind, header, entry.text("short"), entry.text("label"),
+            entry.text("report"), entry.string("hint") if entry.has("hint") else header, width))
+    if media is None:
+        fields.fail("no column of kind media (the form's list of publications)",
+                    fields.line("columns"))
+    return ResultsForm(region_header, tuple(columns))
+
+
+@lru_cache(maxsize=1)
+def bundled_results_form() -> ResultsForm:
+    """The results form of the bundled plan.yaml: the 2017 form, which a plan stored by an older
+    tracker had without saying so, and the form `report set` offers before any plan is loaded."""
+    from tracker.resources import bundled
+
+    return load_plan(bundled("plan.yaml"), "plan.yaml").results_form

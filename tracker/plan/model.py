@@ -7,6 +7,7 @@ commands that only read status never parse YAML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cached_property
@@ -178,6 +179,7 @@ class Plan:
     forms: dict[str, Text]
     sections: tuple[Section, ...]
     items: tuple[Item, ...]
+    results_form: ResultsForm
     source: str = field(default="plan.yaml", compare=False)
 
     @cached_property
@@ -311,3 +313,92 @@ class Plan:
         if item.due.kind == "date" and item.due.milestone:
             return self.day_of(item.due.milestone)
         return None
+
+
+# The regions' results form -------------------------------------------------------------------
+
+ColumnKind = Literal["count", "media", "text"]
+COLUMN_KINDS: tuple[ColumnKind, ...] = ("count", "media", "text")
+"""A whole number >= 0; the list of publications («Освещение в СМИ»); free text."""
+
+RESERVED_COLUMN_KEYS: dict[str, str] = {
+    "region": "the region column's key in a form file",
+    "unit": "another name of the region column in a form file",
+    "received_at": "a key of every region in `report show --json`",
+    "late": "a key of every region in `report show --json`",
+    "help": "the `report set --help` option",
+}
+"""Keys a column cannot have, and why: each already means something where columns are named."""
+
+_SPACES = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """A header as compared: whitespace and case ignored, so a header typed over two lines
+    or with a space lost before its bracket still matches."""
+    return _SPACES.sub("", text).casefold()
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    """One column of the regions' results form, after the region column."""
+
+    key: str
+    kind: ColumnKind
+    header: str
+    """The form's Russian header exactly as printed: what the import matches, the export writes."""
+    short: Text
+    """A heading narrow enough for a table: `report show`, the final report's table by region,
+    the digest in a terminal."""
+    label: Text
+    """The column's name where there is room: the digest's totals."""
+    report: Text
+    """The final report's words: the indicator of the national totals (count and media
+    columns), or the lead of the list of what the regions wrote (text columns)."""
+    hint: str
+    """What `report set --help` says of the column's option (the header unless declared)."""
+    width: int | None = None
+    """The workbook column's width in characters; None for the default of its kind."""
+
+    @property
+    def option(self) -> str:
+        """The column's `report set` option: `--class-hours`."""
+        return "--" + self.key.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class ResultsForm:
+    """The form the regions report their results on: its region column's header, and the
+    columns after it in the form's order, each a count, the media list or text."""
+
+    region_header: str
+    columns: tuple[FormColumn, ...]
+
+    @cached_property
+    def by_key(self) -> dict[str, FormColumn]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def counts(self) -> tuple[FormColumn, ...]:
+        return tuple(c for c in self.columns if c.kind == "count")
+
+    @cached_property
+    def texts(self) -> tuple[FormColumn, ...]:
+        return tuple(c for c in self.columns if c.kind == "text")
+
+    @cached_property
+    def media(self) -> FormColumn:
+        """The one media list (the loader sees that there is exactly one)."""
+        return next(c for c in self.columns if c.kind == "media")
+
+    @cached_property
+    def totalled(self) -> tuple[FormColumn, ...]:
+        """The columns with a national total, in order: the counts and the media list (its
+        total is the number of publications)."""
+        return tuple(c for c in self.columns if c.kind != "text")
+
+    @cached_property
+    def writable(self) -> tuple[FormColumn, ...]:
+        """The columns `report set` writes, in order: counts and texts (the media list has
+        its own commands)."""
+        return tuple(c for c in self.columns if c.kind != "media")

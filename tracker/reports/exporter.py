@@ -17,23 +17,22 @@ from typing import Any
 
 from tracker.errors import UserError
 from tracker.files import write_atomically
-from tracker.plan.model import Plan
-from tracker.reports.fields import (
-    COUNT_FIELDS,
-    FIELDS,
-    HEADERS,
-    REGION_HEADER,
-    TOTAL_LABEL,
-    format_media,
-)
+from tracker.plan.model import FormColumn, Plan
+from tracker.reports.fields import TOTAL_LABEL, format_media
 from tracker.reports.results import RegionResult, totals
 
 _MONTHS_RU = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
               "сентября", "октября", "ноября", "декабря")
 _QUOTED = re.compile(r"«(.+)»")
 
-_WIDTHS = {"region": 34, "count": 14, "contests": 24, "media_coverage": 48, "other": 30}
+REGION_WIDTH = 34
+WIDTHS = {"count": 14, "media": 48, "text": 30}
+"""A workbook column's width in characters by its kind, where the plan gives none."""
 _LINE_HEIGHT = 15.0
+
+
+def width(column: FormColumn) -> int:
+    return column.width or WIDTHS[column.kind]
 
 
 def title_lines(plan: Plan) -> tuple[str, str]:
@@ -45,23 +44,34 @@ def title_lines(plan: Plan) -> tuple[str, str]:
             f"Итоги информационной кампании «{name}»")
 
 
-def header_row() -> list[str]:
-    return [REGION_HEADER, *(HEADERS[key] for key in FIELDS)]
+def header_row(plan: Plan) -> list[str]:
+    form = plan.results_form
+    return [form.region_header, *(c.header for c in form.columns)]
+
+
+def _cell(column: FormColumn, result: RegionResult, separator: str) -> object:
+    if column.kind == "count":
+        return result.count(column.key)
+    if column.kind == "media":
+        return format_media(result.media_coverage, separator)
+    return result.text(column.key)
 
 
 def region_row(plan: Plan, result: RegionResult, separator: str) -> list[object]:
     """One region's row; blank cells when nothing was ever recorded for the region."""
     name = plan.regions_by_key[result.unit].name.ru or result.unit
+    columns = plan.results_form.columns
     if not result.entered:
-        return [name, *([None] * len(FIELDS))]
-    return [name, *(result.count(key) for key in COUNT_FIELDS),
-            format_media(result.media_coverage, separator), result.other]
+        return [name, *([None] * len(columns))]
+    return [name, *(_cell(c, result, separator) for c in columns)]
 
 
-def totals_row(results: Sequence[RegionResult]) -> list[object]:
-    """«Итого»: the sums, and the number of media entries under «Освещение в СМИ»."""
+def totals_row(plan: Plan, results: Sequence[RegionResult]) -> list[object]:
+    """«Итого»: the sums, and the number of media entries under «Освещение в СМИ»; text
+    columns stay blank."""
     total = totals(results)
-    return [TOTAL_LABEL, *(total.count(key) for key in COUNT_FIELDS), total.media_coverage, None]
+    return [TOTAL_LABEL, *(None if c.kind == "text" else total.figure(c)
+                           for c in plan.results_form.columns)]
 
 
 def export_report(path: Path, plan: Plan, results: Sequence[RegionResult],
@@ -86,10 +96,10 @@ def write_csv(path: Path, plan: Plan, results: Sequence[RegionResult],
     what Excel in a Russian or Kazakh locale opens correctly with a double click."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle, delimiter=delimiter)
-        out.writerow(header_row())
+        out.writerow(header_row(plan))
         for result in results:
             out.writerow(["" if v is None else v for v in region_row(plan, result, "; ")])
-        out.writerow(["" if v is None else v for v in totals_row(results)])
+        out.writerow(["" if v is None else v for v in totals_row(plan, results)])
 
 
 def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
@@ -101,8 +111,8 @@ def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
     workbook = Workbook()
     sheet: Any = workbook.active
     sheet.title = "Итоги"
-    columns = 1 + len(FIELDS)
-    last = get_column_letter(columns)
+    form = plan.results_form
+    last = get_column_letter(1 + len(form.columns))
     first_title, second_title = title_lines(plan)
     for row, text in ((1, first_title), (2, second_title)):
         sheet.cell(row=row, column=1, value=text).font = Font(bold=True, size=12)
@@ -112,13 +122,13 @@ def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap_top = Alignment(wrap_text=True, vertical="top")
-    for column, text in enumerate(header_row(), start=1):
+    for column, text in enumerate(header_row(plan), start=1):
         cell = sheet.cell(row=header_at, column=column, value=text)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
     sheet.row_dimensions[header_at].height = 6 * _LINE_HEIGHT
-    rows = [region_row(plan, r, "\n") for r in results] + [totals_row(results)]
+    rows = [region_row(plan, r, "\n") for r in results] + [totals_row(plan, results)]
     for offset, values in enumerate(rows, start=1):
         row = header_at + offset
         for column, value in enumerate(values, start=1):
@@ -127,21 +137,23 @@ def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
             cell.border = border
             if offset == len(rows):
                 cell.font = Font(bold=True)
-        sheet.row_dimensions[row].height = _LINE_HEIGHT * _lines(values)
-    keys = ["region", *FIELDS]
-    for column, key in enumerate(keys, start=1):
-        width = _WIDTHS.get(key, _WIDTHS["count"])
-        sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.row_dimensions[row].height = _LINE_HEIGHT * _lines(form.columns, values)
+    widths = [REGION_WIDTH, *(width(c) for c in form.columns)]
+    for column, characters in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = characters
     sheet.freeze_panes = f"B{header_at + 1}"
     workbook.save(path)
 
 
-def _lines(values: Sequence[object]) -> int:
-    """How many text lines a row needs, roughly, so wrapped cells are not cut off."""
-    media = str(values[FIELDS.index("media_coverage") + 1] or "")
-    other = str(values[FIELDS.index("other") + 1] or "")
-    media_lines = sum(1 + len(line) // _WIDTHS["media_coverage"]
-                      for line in media.split("\n")) if media else 1
-    other_lines = 1 + len(other) // _WIDTHS["other"]
-    region_lines = 1 + len(str(values[0] or "")) // _WIDTHS["region"]
-    return max(media_lines, other_lines, region_lines, 1)
+def _lines(columns: Sequence[FormColumn], values: Sequence[object]) -> int:
+    """How many text lines a row needs, roughly, so wrapped cells are not cut off: the region's
+    name, a media list (one entry a line) and texts may wrap; counts do not."""
+    lines = [1 + len(str(values[0] or "")) // REGION_WIDTH]
+    for column, value in zip(columns, values[1:], strict=True):
+        text = str(value or "")
+        if column.kind == "media":
+            lines.append(sum(1 + len(line) // width(column) for line in text.split("\n"))
+                         if text else 1)
+        elif column.kind == "text":
+            lines.append(1 + len(text) // width(column))
+    return max(*lines, 1)

@@ -1,9 +1,10 @@
-"""The columns of the 25 April form and how one cell of each is read and written.
+"""How a header of the results form is matched and one cell of it is read and written.
 
 The form is a Russian document that ministry staff fill in by hand in Excel, so a cell is read
 forgivingly where the meaning is clear (`1 200`, `12.0` from Excel, a header split over two
 lines) and refused, with the reason, where it is not (`abc`, `-3`, `31.04.2017`).  Every parse
-function raises `CellError`; the importer adds the file, row and column to its message.
+function raises `CellError`; the importer adds the file, row and column to its message.  Which
+columns the form has is the plan's to say (`Plan.results_form`).
 """
 
 from __future__ import annotations
@@ -13,44 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-COUNT_FIELDS: tuple[str, ...] = (
-    "school_assemblies", "class_hours", "contests", "meetings", "debates", "parent_meetings",
-    "children_reached")
-"""The whole-number columns, in the form's order."""
-
-FIELDS: tuple[str, ...] = (*COUNT_FIELDS, "media_coverage", "other")
-"""Every data column of the form, in its order (the region column comes first, apart)."""
+from tracker.plan.model import ResultsForm, header_key
 
 REGION_KEY = "region"
-REGION_HEADER = "Наименование области"
-
-HEADERS: dict[str, str] = {
-    "school_assemblies": "Кол-во общешкольных линеек",
-    "class_hours": "Кол-во классных часов",
-    "contests": "Кол-во конкурсов (конкурсы плакатов, буклетов, творческих работ, сочинений, "
-                "флеш-моб, акции)",
-    "meetings": "Кол-во встреч",
-    "debates": "Кол-во дебатов",
-    "parent_meetings": "Кол-во родительских собраний",
-    "children_reached": "Охват детей",
-    "media_coverage": "Освещение в СМИ (наименование СМИ, дата размещения)",
-    "other": "Другие",
-}
-"""The form's Russian column headers, exactly as printed in it."""
-
-SHORT_LABELS: dict[str, dict[str, str]] = {
-    "ru": {"school_assemblies": "Линейки", "class_hours": "Кл. часы", "contests": "Конкурсы",
-           "meetings": "Встречи", "debates": "Дебаты", "parent_meetings": "Род. собр.",
-           "children_reached": "Охват детей", "media_coverage": "СМИ", "other": "Другие"},
-    "kk": {"school_assemblies": "Линейкалар", "class_hours": "Сынып сағ.",
-           "contests": "Байқаулар", "meetings": "Кездесулер", "debates": "Дебаттар",
-           "parent_meetings": "Ата-ана жин.", "children_reached": "Балалар",
-           "media_coverage": "БАҚ", "other": "Басқалар"},
-    "en": {"school_assemblies": "Assemblies", "class_hours": "Class hrs", "contests": "Contests",
-           "meetings": "Meetings", "debates": "Debates", "parent_meetings": "Parent mtg",
-           "children_reached": "Children", "media_coverage": "Media", "other": "Other"},
-}
-"""Column headings narrow enough for a terminal table (the full ones are in the exports)."""
+"""The region column's key, which a form file may use as its header (or `unit`)."""
 
 TOTAL_LABEL = "Итого"
 TOTAL_WORDS: frozenset[str] = frozenset({"итого", "всего", "барлығы", "барлыгы", "жиыны",
@@ -83,30 +50,23 @@ class MediaEntry:
     id: int | None = None
 
 
-def header_key(text: str) -> str:
-    """A header as compared: whitespace and case ignored, so a header typed over two lines
-    or with a space lost before its bracket still matches."""
-    return _SPACES.sub("", text).casefold()
-
-
-def _header_index() -> dict[str, str]:
-    index: dict[str, str] = {header_key(REGION_HEADER): REGION_KEY,
+def header_index(form: ResultsForm) -> dict[str, str]:
+    """Normalised header text -> column key: the region column's header, each column's Russian
+    header and key, and a header without its explanation in brackets («Кол-во конкурсов»)
+    unless that would read as another column too."""
+    index: dict[str, str] = {header_key(form.region_header): REGION_KEY,
                              REGION_KEY: REGION_KEY, "unit": REGION_KEY}
-    for key, header in HEADERS.items():
-        index[header_key(key)] = key
-        index[header_key(header)] = key
-        if "(" in header:  # «Кол-во конкурсов» without its explanation in brackets
-            index[header_key(header.split("(", 1)[0])] = key
+    for column in form.columns:
+        index[header_key(column.key)] = column.key
+        index[header_key(column.header)] = column.key
+    shortened: dict[str, set[str]] = {}
+    for column in form.columns:
+        if "(" in column.header:
+            shortened.setdefault(header_key(column.header.split("(", 1)[0]), set()).add(column.key)
+    for name, keys in shortened.items():
+        if len(keys) == 1 and name and name not in index:
+            index[name] = next(iter(keys))
     return index
-
-
-HEADER_INDEX: dict[str, str] = _header_index()
-"""Normalised header text (Russian header, short form, or the key) -> column key."""
-
-
-def column_of(header: str) -> str | None:
-    """The column key a header cell names, or None when it names none of the form's."""
-    return HEADER_INDEX.get(header_key(header))
 
 
 def cell_text(value: object) -> str:

@@ -5,9 +5,9 @@ with a single line that names the file, the row (as the spreadsheet numbers it) 
 the clerk fixes that cell and imports again, and the database never holds half a file.
 
 Layout accepted: any title rows (the form's «Отчет до ...» lines), then a header row holding
-the region column and the form's columns (Russian headers or the keys), then one row per
-region.  Blank rows, rows whose region is left without figures, and a totals row («Итого»,
-«Всего», «Барлығы») are skipped.
+the region column and the columns of the plan's results form (Russian headers or the keys),
+then one row per region.  Blank rows, rows whose region is left without figures, and a totals
+row («Итого», «Всего», «Барлығы») are skipped.
 """
 
 from __future__ import annotations
@@ -20,17 +20,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from tracker.errors import UserError
-from tracker.plan.model import Plan
+from tracker.plan.model import Plan, ResultsForm, header_key
 from tracker.reports.fields import (
-    COUNT_FIELDS,
-    FIELDS,
-    HEADERS,
-    REGION_HEADER,
     REGION_KEY,
     TOTAL_WORDS,
     CellError,
+    MediaEntry,
     cell_text,
-    column_of,
+    header_index,
     parse_count,
     parse_media,
 )
@@ -62,13 +59,18 @@ class _Column:
     """How the column is named in messages: its header as written, or its letter."""
 
 
+Headers = dict[str, str]
+"""Normalised header text -> column key (`fields.header_index` of the plan's form)."""
+
+
 def read_reports(path: Path, plan: Plan, source: str | None = None) -> ImportedFile:
     """Read and check a whole form file; a UserError naming row and column if any cell is bad."""
     name = source or str(path)
-    return parse_rows(read_rows(path, name), plan, name)
+    headers = header_index(plan.results_form)
+    return parse_rows(read_rows(path, name, headers), plan, name)
 
 
-def read_rows(path: Path, source: str) -> list[Row]:
+def read_rows(path: Path, source: str, headers: Headers) -> list[Row]:
     """The file's rows by its extension: .csv (UTF-8, `,` or `;`) or .xlsx."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -76,10 +78,10 @@ def read_rows(path: Path, source: str) -> list[Row]:
         raise UserError(f"{source}: not a .csv or .xlsx file{hint}")
     if not path.is_file():
         raise UserError(f"{source}: file not found")
-    return _read_csv(path, source) if suffix == ".csv" else _read_xlsx(path, source)
+    return _read_csv(path, source, headers) if suffix == ".csv" else _read_xlsx(path, source)
 
 
-def _read_csv(path: Path, source: str) -> list[Row]:
+def _read_csv(path: Path, source: str, headers: Headers) -> list[Row]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -98,13 +100,13 @@ def _read_csv(path: Path, source: str) -> list[Row]:
         except csv.Error as exc:
             raise UserError(f"{source}: cannot read as CSV: {exc}") from None
         rows: list[Row] = [(n, list(cells)) for n, cells in enumerate(records, start=1)]
-        candidates.append((_header_score(rows), -preference, rows))
+        candidates.append((_header_score(rows, headers), -preference, rows))
     # The delimiter is the one under which the header row reads as the form's columns.
     return max(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
-def _header_score(rows: Sequence[Row]) -> int:
-    return max((sum(column_of(cell_text(c)) is not None for c in cells)
+def _header_score(rows: Sequence[Row], headers: Headers) -> int:
+    return max((sum(header_key(cell_text(c)) in headers for c in cells)
                 for _, cells in rows[:_HEADER_SCAN]), default=0)
 
 
@@ -145,15 +147,17 @@ def _fail(source: str, row: int, column: _Column | None, message: str) -> UserEr
     return UserError(f"{where}: {message}")
 
 
-def _find_header(rows: Sequence[Row], source: str) -> int:
+def _find_header(rows: Sequence[Row], form: ResultsForm, headers: Headers,
+                 source: str) -> int:
     for position, (_, cells) in enumerate(rows[:_HEADER_SCAN]):
-        if any(column_of(cell_text(c)) == REGION_KEY for c in cells):
+        if any(headers.get(header_key(cell_text(c))) == REGION_KEY for c in cells):
             return position
-    raise UserError(f"{source}: no header row with a «{REGION_HEADER}» (or '{REGION_KEY}') "
+    raise UserError(f"{source}: no header row with a «{form.region_header}» (or '{REGION_KEY}') "
                     "column in its first rows")
 
 
-def _columns(number: int, cells: Sequence[object], source: str) -> list[_Column]:
+def _columns(number: int, cells: Sequence[object], form: ResultsForm, headers: Headers,
+             source: str) -> list[_Column]:
     columns: list[_Column] = []
     seen: dict[str, _Column] = {}
     for index, value in enumerate(cells):
@@ -161,21 +165,21 @@ def _columns(number: int, cells: Sequence[object], source: str) -> list[_Column]
         if not text:
             columns.append(_Column(index, None, f"{column_letter(index)} (no header)"))
             continue
-        column = _Column(index, column_of(text), f"«{text}»")
+        column = _Column(index, headers.get(header_key(text)), f"«{text}»")
         if column.key is None:
             raise _fail(source, number, column,
                         f"unknown column (expected the form's headers or the keys "
-                        f"{REGION_KEY}, {', '.join(FIELDS)})")
+                        f"{REGION_KEY}, {', '.join(c.key for c in form.columns)})")
         if column.key in seen:
             raise _fail(source, number, column,
                         f"the same column as {seen[column.key].title} "
                         f"(column {column_letter(seen[column.key].index)})")
         seen[column.key] = column
         columns.append(column)
-    missing = [key for key in FIELDS if key not in seen]
+    missing = [c for c in form.columns if c.key not in seen]
     if missing:
         raise _fail(source, number, None, "missing column(s) " +
-                    ", ".join(f"«{HEADERS[k]}»" for k in missing))
+                    ", ".join(f"«{c.header}»" for c in missing))
     return columns
 
 
@@ -185,9 +189,11 @@ def _is_total(region: str) -> bool:
 
 def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
     """Check every row against the form and the plan; the first problem is the error."""
-    header_at = _find_header(rows, source)
+    form = plan.results_form
+    headers = header_index(form)
+    header_at = _find_header(rows, form, headers, source)
     header_number, header_cells = rows[header_at]
-    columns = _columns(header_number, header_cells, source)
+    columns = _columns(header_number, header_cells, form, headers, source)
     region_column = next(c for c in columns if c.key == REGION_KEY)
     reports: list[RegionResult] = []
     blank: list[str] = []
@@ -223,14 +229,14 @@ def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
         if not has_data:
             blank.append(unit)
             continue
-        reports.append(_report(unit, number, data, columns, source))
+        reports.append(_report(unit, number, data, columns, form, source))
     order = {r.key: n for n, r in enumerate(plan.regions)}
     return ImportedFile(source, tuple(sorted(reports, key=lambda r: order[r.unit])),
                         tuple(sorted(blank, key=order.__getitem__)))
 
 
-def _report(unit: str, number: int, data: dict[str, object],
-            columns: Iterable[_Column], source: str) -> RegionResult:
+def _report(unit: str, number: int, data: dict[str, object], columns: Iterable[_Column],
+            form: ResultsForm, source: str) -> RegionResult:
     by_key = {c.key: c for c in columns if c.key is not None}
 
     def read(key: str, parse: Callable[[object], T]) -> T:
@@ -239,7 +245,15 @@ def _report(unit: str, number: int, data: dict[str, object],
         except CellError as exc:
             raise _fail(source, number, by_key[key], str(exc)) from None
 
-    counts = {key: read(key, parse_count) for key in COUNT_FIELDS}
-    media = read("media_coverage", parse_media)
-    return RegionResult(unit, **counts, media_coverage=media, other=cell_text(data["other"]),
+    counts: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    media: tuple[MediaEntry, ...] = ()
+    for column in form.columns:  # left to right: the first bad cell is the one reported
+        if column.kind == "count":
+            counts[column.key] = read(column.key, parse_count)
+        elif column.kind == "media":
+            media = read(column.key, parse_media)
+        else:
+            texts[column.key] = cell_text(data[column.key])
+    return RegionResult(unit, counts=counts, texts=texts, media_coverage=media,
                         received_at=None, late=False, entered=True)

@@ -1,10 +1,13 @@
 """Stored results reports: reading them for every view, and the few writes that change them.
 
-One `region_report` row per region that has recorded anything, and its «Освещение в СМИ»
-entries in `media_coverage`.  A region without a row simply has an empty form.  The functions
-take a connection the caller opened (one transaction per command) and never commit themselves.
-Receiving is a compare-and-set (`WHERE received_at IS NULL`), so a repeated or concurrent
-submission keeps the first time the report arrived.
+One `region_report` row per region that has recorded anything, its counts and texts in
+`region_report_value` (a row per column of the plan's results form, by key), and its
+«Освещение в СМИ» entries in `media_coverage`.  A region without a row simply has an empty
+form.  The functions take a connection the caller opened (one transaction per command) and
+never commit themselves.  Entering a column writes that column's row alone (an upsert), so
+two commands entering different columns of a region both count; receiving is a compare-and-set
+(`WHERE received_at IS NULL`), so a repeated or concurrent submission keeps the first time the
+report arrived.  Stored figures of a column the plan no longer declares are kept, unread.
 """
 
 from __future__ import annotations
@@ -19,19 +22,16 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from tracker.plan.model import Plan
 from tracker.reports.deadline import is_late
-from tracker.reports.fields import COUNT_FIELDS, MediaEntry
+from tracker.reports.fields import MediaEntry
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.store.database import upsert_insert
-from tracker.store.tables import MEDIA_COVERAGE, REGION_REPORT
+from tracker.store.tables import MEDIA_COVERAGE, REGION_REPORT, REGION_REPORT_VALUE
 
 __all__ = [
     "MediaListing", "Received", "RegionResult", "Totals", "add_media", "list_media",
     "load_reports", "missing_reports", "remove_media", "replace_reports", "set_fields",
     "submit", "totals",
 ]
-
-WRITABLE = frozenset((*COUNT_FIELDS, "other"))
-"""Columns `set_fields` may change (media coverage has its own functions)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,19 @@ class MediaListing:
 
 def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
     """Every region's report in plan order, an empty one where nothing was recorded."""
-    r, m = REGION_REPORT, MEDIA_COVERAGE
+    r, v, m = REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE
+    form = plan.results_form
+    count_keys = {c.key for c in form.counts}
+    text_keys = {c.key for c in form.texts}
     rows = {row.unit_key: row for row in conn.execute(select(r)).all()}
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    texts: dict[str, dict[str, str]] = defaultdict(dict)
+    for unit, key, number, text in conn.execute(
+            select(v.c.unit_key, v.c.column_key, v.c.number, v.c.text)):
+        if key in count_keys and number is not None:
+            counts[unit][key] = number
+        elif key in text_keys and text is not None:
+            texts[unit][key] = text
     media: dict[str, list[MediaEntry]] = defaultdict(list)
     for entry in conn.execute(select(m).order_by(m.c.published_on, m.c.id)).all():
         media[entry.unit_key].append(
@@ -68,9 +79,9 @@ def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
             continue
         results.append(RegionResult(
             region.key,
-            **{name: getattr(row, name) for name in COUNT_FIELDS},
+            counts=counts.get(region.key, {}),
+            texts=texts.get(region.key, {}),
             media_coverage=entries,
-            other=row.other,
             received_at=row.received_at,
             late=is_late(plan, region.key, row.received_at),
             entered=True))
@@ -87,30 +98,35 @@ def missing_reports(conn: Connection, plan: Plan) -> list[str]:
 
 def _ensure_row(conn: Connection, unit: str, now: datetime) -> None:
     """The region's row, created empty if missing; safe when two commands race to create it."""
-    dialect = conn.dialect.name
-    values = {"unit_key": unit, "other": "", "updated_at": now,
-              **dict.fromkeys(COUNT_FIELDS, 0)}
-    statement: Any
-    if dialect in ("postgresql", "sqlite"):
-        statement = upsert_insert(conn, REGION_REPORT).values(**values)
-        statement = statement.on_conflict_do_nothing()
-    else:
-        if conn.execute(select(REGION_REPORT.c.unit_key)
-                        .where(REGION_REPORT.c.unit_key == unit)).first():
-            return
-        statement = insert(REGION_REPORT).values(**values)
-    conn.execute(statement)
+    conn.execute(upsert_insert(conn, REGION_REPORT).values(unit_key=unit, updated_at=now)
+                 .on_conflict_do_nothing())
 
 
-def set_fields(conn: Connection, unit: str, values: Mapping[str, int | str],
+def set_fields(conn: Connection, plan: Plan, unit: str, values: Mapping[str, int | str],
                now: datetime) -> None:
-    """Change the given columns of a region's report and leave the others as they are."""
-    unknown = set(values) - WRITABLE
+    """Change the given count and text columns of a region's report (by key) and leave the
+    others as they are."""
+    writable = {c.key: c for c in plan.results_form.writable}
+    unknown = set(values) - set(writable)
     if unknown:
         raise ValueError(f"not a writable report column: {', '.join(sorted(unknown))}")
+    rows: list[dict[str, Any]] = []
+    for key, value in values.items():
+        kind = writable[key].kind
+        if (kind == "count") != (isinstance(value, int) and not isinstance(value, bool)):
+            raise ValueError(f"column {key} holds {'a number' if kind == 'count' else 'text'}, "
+                             f"not {value!r}")
+        rows.append({"unit_key": unit, "column_key": key,
+                     "number": value if kind == "count" else None,
+                     "text": value if kind == "text" else None})
     _ensure_row(conn, unit, now)
+    if rows:
+        statement = upsert_insert(conn, REGION_REPORT_VALUE)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=["unit_key", "column_key"],
+            set_={"number": statement.excluded.number, "text": statement.excluded.text}), rows)
     conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == unit)
-                 .values(**values, updated_at=now))
+                 .values(updated_at=now))
 
 
 def submit(conn: Connection, plan: Plan, unit: str, now: datetime,
@@ -168,17 +184,18 @@ def remove_media(conn: Connection, ident: int, now: datetime) -> MediaListing | 
 
 def replace_reports(conn: Connection, plan: Plan, reports: Sequence[RegionResult],
                     now: datetime, again: bool = False) -> list[Received]:
-    """Replace the given regions' reports (counts, other, media list) and receive them.
+    """Replace the given regions' reports (counts, texts, media list) and receive them.
 
     Used by the import: the file is the region's report as a whole, so what it leaves out
     (a media entry removed since) goes too.  Regions not in `reports` are untouched.
     """
     m = MEDIA_COVERAGE
     outcomes: list[Received] = []
+    form = plan.results_form
     for report in reports:
-        set_fields(conn, report.unit,
-                   {**{name: report.count(name) for name in COUNT_FIELDS},
-                    "other": report.other}, now)
+        set_fields(conn, plan, report.unit,
+                   {**{c.key: report.count(c.key) for c in form.counts},
+                    **{c.key: report.text(c.key) for c in form.texts}}, now)
         conn.execute(delete(m).where(m.c.unit_key == report.unit))
         if report.media_coverage:
             conn.execute(insert(m), [

@@ -193,22 +193,34 @@ class OutboxBody(SQLModel, table=True):
 
 
 class RegionReport(SQLModel, table=True):
-    """A region's results report, the 25 April form: counts, media coverage, other."""
+    """A region's results report: that something was entered, and when it was received.
+
+    Its figures are `region_report_value` rows, one per column of the plan's results form.
+    """
 
     __tablename__ = "region_report"
 
     unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), primary_key=True))
-    school_assemblies: int = Field(default=0, nullable=False)
-    class_hours: int = Field(default=0, nullable=False)
-    contests: int = Field(default=0, nullable=False)
-    meetings: int = Field(default=0, nullable=False)
-    debates: int = Field(default=0, nullable=False)
-    parent_meetings: int = Field(default=0, nullable=False)
-    children_reached: int = Field(default=0, nullable=False)
-    other: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     received_at: datetime | None = Field(default=None,
                                          sa_column=Column(UTCDateTime, nullable=True))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class RegionReportValue(SQLModel, table=True):
+    """One count or text column of a region's results report, by the column's key in the plan.
+
+    A row per (region, column) rather than a table column per form column, so that a plan whose
+    form has another column needs no schema change; each row changes alone, so two commands
+    entering different columns of one region never undo each other.  A count column's value is
+    in `number`, a text column's in `text`.
+    """
+
+    __tablename__ = "region_report_value"
+
+    unit_key: str = Field(sa_column=Column(String(64), ForeignKey("unit.key"), primary_key=True))
+    column_key: str = Field(sa_column=Column(String(64), primary_key=True))
+    number: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class MediaCoverage(SQLModel, table=True):
@@ -239,4 +251,5 @@ SETTING = _table(Setting)
 OUTBOX = _table(Outbox)
 OUTBOX_BODY = _table(OutboxBody)
 REGION_REPORT = _table(RegionReport)
+REGION_REPORT_VALUE = _table(RegionReportValue)
 MEDIA_COVERAGE = _table(MediaCoverage)

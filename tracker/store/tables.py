@@ -84,11 +84,14 @@ OUTBOX_BODY = table(
 
 
 REGION_REPORT = table(
-    "region_report", column("unit_key", String), column("school_assemblies", Integer),
-    column("class_hours", Integer), column("contests", Integer), column("meetings", Integer),
-    column("debates", Integer), column("parent_meetings", Integer),
-    column("children_reached", Integer), column("other", Text),
-    column("received_at", UTCDateTime()), column("updated_at", UTCDateTime()),
+    "region_report", column("unit_key", String), column("received_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()),
+)
+
+
+REGION_REPORT_VALUE = table(
+    "region_report_value", column("unit_key", String), column("column_key", String),
+    column("number", Integer), column("text", Text),
 )
 
 
@@ -100,6 +103,6 @@ MEDIA_COVERAGE = table(
 
 TABLES: tuple[TableClause, ...] = (
     CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY,
-    REGION_REPORT, MEDIA_COVERAGE,
+    REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE,
 )
 """Every table of the schema, in the order the models define them."""

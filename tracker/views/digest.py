@@ -10,7 +10,6 @@ from typing import Any
 
 from tracker.digest.data import Digest
 from tracker.digest.render import context
-from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS
 from tracker.timefmt import iso_utc
 from tracker.views.jsontext import compact
 
@@ -46,8 +45,7 @@ def render_text(digest: Digest, lang: str, width: int = 110, color: bool = False
         console.print(f"  {group['name'][view_lang]}: {numbers}")
     missing = ", ".join(m[view_lang] for m in ctx["missing_reports"]) or "—"
     console.print(f"\n[bold]{'Нет отчёта об итогах' if ru else 'Есебі жоқ'}:[/bold] {missing}")
-    totals = ", ".join(f"{SHORT_LABELS[view_lang][row['key']]} {row['value']}"
-                       for row in ctx["totals"])
+    totals = ", ".join(f"{row['short'][view_lang]} {row['value']}" for row in ctx["totals"])
     console.print(f"\n[bold]{'Итоги' if ru else 'Жиынтық'}:[/bold] {totals}")
     console.print(f"\n[bold]{'Изменения' if ru else 'Өзгерістер'}:[/bold] {len(ctx['changes'])}")
     for change in ctx["changes"][-15:]:
@@ -75,8 +73,7 @@ def _json_fields(digest: Digest) -> dict[str, Any]:
         },
         "overdue": None,
         "missing_reports": digest.missing_reports,
-        "totals": {**{name: digest.totals.count(name) for name in COUNT_FIELDS},
-                   "media_coverage": digest.totals.media_coverage},
+        "totals": {c.key: digest.totals.figure(c) for c in digest.plan.results_form.totalled},
         "changes": [{**c, "at": moments[c["at"]]} for c in digest.changes],
         "problems": digest.problems,
     }

@@ -1,8 +1,9 @@
 """The results reports for readers: JSON for scripts, a table for a terminal.
 
-The JSON has a fixed shape (every region in plan order, zeros where nothing was recorded) so
-scripts and the digest can rely on it; the table is for the committee's staff at a glance, in
-the language chosen with --lang, with the regions still missing and those that were late.
+The JSON has a fixed shape (every region in plan order, every column of the plan's results form
+by its key, zeros where nothing was recorded) so scripts and the digest can rely on it; the
+table is for the committee's staff at a glance, in the language chosen with --lang, with the
+regions still missing and those that were late.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from tracker.plan.model import Plan
-from tracker.reports.fields import COUNT_FIELDS, SHORT_LABELS, MediaEntry
+from tracker.plan.model import FormColumn, Plan, ResultsForm
+from tracker.reports.fields import MediaEntry
 from tracker.reports.results import RegionResult, totals
 from tracker.reports.store import MediaListing
 from tracker.timefmt import iso_utc, local
@@ -40,20 +41,28 @@ def media_json(entry: MediaEntry) -> dict[str, Any]:
     return {"outlet": entry.outlet, "date": entry.published_on.isoformat(), "url": entry.url}
 
 
-def region_json(result: RegionResult) -> dict[str, Any]:
+def _value_json(column: FormColumn, result: RegionResult) -> Any:
+    if column.kind == "count":
+        return result.count(column.key)
+    if column.kind == "media":
+        return [media_json(e) for e in result.media_coverage]
+    return result.text(column.key)
+
+
+def region_json(form: ResultsForm, result: RegionResult) -> dict[str, Any]:
+    """A region's report: who, when, and every column of the form by its key, in order."""
     return {"unit": result.unit, "received_at": iso_utc(result.received_at),
             "late": result.late,
-            **{name: result.count(name) for name in COUNT_FIELDS},
-            "media_coverage": [media_json(e) for e in result.media_coverage],
-            "other": result.other}
+            **{c.key: _value_json(c, result) for c in form.columns}}
 
 
-def report_json(results: Sequence[RegionResult]) -> dict[str, Any]:
-    """`report show --json`: the regions in plan order and the national totals."""
+def report_json(plan: Plan, results: Sequence[RegionResult]) -> dict[str, Any]:
+    """`report show --json`: the regions in plan order and the national totals of the counts
+    and of the media list (its number of entries)."""
+    form = plan.results_form
     total = totals(results)
-    return {"regions": [region_json(r) for r in results],
-            "totals": {**{name: total.count(name) for name in COUNT_FIELDS},
-                       "media_coverage": total.media_coverage}}
+    return {"regions": [region_json(form, r) for r in results],
+            "totals": {c.key: total.figure(c) for c in form.totalled}}
 
 
 def media_list_json(listing: Sequence[MediaListing]) -> list[dict[str, Any]]:
@@ -76,30 +85,30 @@ def render_media(plan: Plan, listing: Sequence[MediaListing], lang: str) -> str:
 def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str:
     """A table: one line per region, the totals, then who is missing and who was late."""
     w = words(lang)
-    labels = SHORT_LABELS.get(lang, SHORT_LABELS["kk"])
-    keys = [*COUNT_FIELDS, "media_coverage"]
+    columns = plan.results_form.totalled
+    labels = [c.short.get(lang) for c in columns]
     names = {r.unit: plan.unit_name(r.unit, lang) for r in results}
     total = totals(results)
     body: list[tuple[str, list[str], str]] = []
     for r in results:
-        cells = [str(r.count(k)) for k in COUNT_FIELDS] + [str(len(r.media_coverage))]
+        cells = [str(r.figure(c)) for c in columns]
         if not r.entered:
-            cells = ["·"] * len(keys)
+            cells = ["·"] * len(columns)
         received = ""
         if r.received_at is not None:
             received = local(r.received_at, plan.unit_timezone(r.unit))
             received += f" {w['late_mark']}" if r.late else ""
         body.append((names[r.unit], cells, received))
-    total_cells = [str(total.count(k)) for k in COUNT_FIELDS] + [str(total.media_coverage)]
+    total_cells = [str(total.figure(c)) for c in columns]
     name_width = max(len(w["region"]), len(w["total"]), *(len(n) for n in names.values()))
-    widths = [max(len(labels[k]), *(len(cells[i]) for _, cells, _ in body),
-                  len(total_cells[i])) for i, k in enumerate(keys)]
+    widths = [max(len(label), *(len(cells[i]) for _, cells, _ in body),
+                  len(total_cells[i])) for i, label in enumerate(labels)]
 
     def line(name: str, cells: Sequence[str], tail: str) -> str:
         numbers = "  ".join(c.rjust(widths[i]) for i, c in enumerate(cells))
         return f"{name:<{name_width}}  {numbers}  {tail}".rstrip()
 
-    header = line(w["region"], [labels[k] for k in keys], w["received"])
+    header = line(w["region"], labels, w["received"])
     rows = [line(n, c, t) for n, c, t in body]
     footer = line(w["total"], total_cells, f"{total.received}/{total.regions}")
     rule = "─" * max(len(text) for text in (header, *rows, footer))
