@@ -76,8 +76,8 @@ class OutboxWriter:
                      *args: Any) -> asyncio.Future[T]:
         """Like `call`, but `action(connection, [args, ...])` serves every request for it in
         the transaction with one statement, returning one result per request.  Returns the
-        result's future at once: a sender overlaps it with the SMTP dialogue, and needs no task
-        wrapped around a coroutine for it."""
+        result's future at once: a sender overlaps it with the SMTP dialogue, and a task
+        wrapped around a coroutine cost more than the statement itself."""
         future: asyncio.Future[T] = self._loop.create_future()
         self._submit(_Request(action, args, future, grouped=True))
         return future
