@@ -297,13 +297,13 @@ def claim(conn: Connection, worker: str, now: datetime, limit: int,
         conn, {"now": now, "limit": limit, "worker": worker, "claimed_at": now})
     # RETURNING keeps no order; the raw due times sort as the times do within one database
     rows.sort(key=lambda row: (row[6], row[0]))
-    bodies = load_bodies(conn, {row[4] for row in rows if row[4] not in known})
+    bodies = _load_bodies(conn, {row[4] for row in rows if row[4] not in known})
     return [Claimed(row_id, recipient, message_id, bytes(head), digest,
                     bodies.get(digest, b""), attempts)
             for row_id, recipient, message_id, head, digest, attempts, _ in rows]
 
 
-def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
+def _load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
     """The stored bodies by digest (rows recorded before bodies were shared have none)."""
     wanted = sorted(d for d in digests if d)
     if not wanted:
