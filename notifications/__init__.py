@@ -16,13 +16,7 @@ from notifications.errors import (
     SmtpSecurityError,
     SmtpUnavailableError,
 )
-from notifications.message import (
-    OutgoingMail,
-    PreparedMail,
-    build_message,
-    message_bytes,
-    prepare,
-)
+from notifications.message import OutgoingMail, PreparedMail, prepare
 from notifications.render import MailRenderer, RenderedMail
 from notifications.settings import SmtpSettings
 from notifications.smtp import Outcome, SendResult, SmtpConnection
@@ -45,7 +39,5 @@ __all__ = [
     "SmtpSecurityError",
     "SmtpSettings",
     "SmtpUnavailableError",
-    "build_message",
-    "message_bytes",
     "prepare",
 ]

@@ -1,4 +1,4 @@
-"""Turning an ``OutgoingMail`` into a MIME message and into wire bytes.
+"""Turning an ``OutgoingMail`` into the wire bytes of a MIME message.
 
 Design notes (the *why*):
 
@@ -9,24 +9,20 @@ Design notes (the *why*):
   bytes (the multipart boundary is derived from the content, not random).
 * Output is 7-bit clean (RFC 2047 headers, base64 or quoted-printable bodies),
   so it never depends on the server offering 8BITMIME or SMTPUTF8.
-* Headers are encoded by ``notifications.headers`` and stored pre-folded, as
-  the stdlib parser itself stores them; see that module for why.
+* Headers are encoded and folded by ``notifications.headers`` and written as
+  they are; see that module for why.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import email.policy
 import functools
 import hashlib
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Any
 
 from notifications.errors import HeaderInjectionError, MessageError
 from notifications.headers import (
@@ -44,44 +40,11 @@ __all__ = [
     "HeaderInjectionError",
     "OutgoingMail",
     "PreparedMail",
-    "build_message",
-    "message_bytes",
     "prepare",
 ]
 
 
-class _WirePolicy(email.policy.EmailPolicy):
-    """``email.policy.SMTP`` (CRLF, RFC 5322 folding) that memoises MIME headers.
-
-    While generating, the stdlib re-parses each part's Content-Type header
-    several times (content type, maintype, subtype, boundary), and that parse
-    was the largest remaining cost of ``message_bytes``. Parsed header objects
-    are immutable, so caching them by (header factory, name, raw value) is
-    safe. The generator clones the policy for every part, hence the factory
-    (shared by all clones) rather than the policy as the cache key. Only the
-    Content-* headers, whose values repeat across messages, are cached.
-    """
-
-    def header_fetch_parse(self, name: str, value: str) -> str:
-        if name.lower() in _CACHED_HEADERS and not hasattr(value, "name"):
-            return _parse_cached(self.header_factory, name, value)
-        return super().header_fetch_parse(name, value)  # type: ignore[no-any-return]
-
-
-_CACHED_HEADERS = frozenset({"content-type", "content-transfer-encoding"})
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-@functools.lru_cache(maxsize=256)
-def _parse_cached(factory: Callable[[str, str], str], name: str, value: str) -> str:
-    # Same as EmailPolicy.header_fetch_parse: unfold, then build the header object.
-    return factory(name, _LINE_BREAK.sub("", value))
-
-
-#: Policy for everything we generate: RFC-compliant folding and CRLF endings.
-WIRE_POLICY = _WirePolicy(linesep="\r\n")
-
-# Headers that build_message owns; letting extra_headers set them would create
+# Headers that prepare writes itself; letting extra_headers set them would create
 # duplicates that receivers resolve inconsistently.
 _RESERVED_HEADERS = frozenset(
     {
@@ -144,35 +107,6 @@ class PreparedMail:
         return self.head + self.body
 
 
-def build_message(mail: OutgoingMail) -> EmailMessage:
-    """Build the MIME message: text only, or multipart/alternative text + HTML.
-
-    Raises ``HeaderInjectionError`` when an address, the Message-ID or an extra
-    header contains CR/LF; line breaks in the subject are replaced by a space.
-    Raises ``InvalidAddressError``/``MessageError`` for other invalid input.
-    """
-    msg = EmailMessage(policy=WIRE_POLICY)
-    # set_raw stores a header exactly as the parser would after reading it from
-    # the wire: the generator emits it verbatim, while msg[...] still decodes.
-    for name, value in _header_fields(mail):
-        msg.set_raw(name, value)
-    body = _mime_body(mail.text, mail.html)
-    for name, value in body.headers:
-        msg.set_raw(name, value)
-    if body.parts is None:
-        msg.set_payload(body.payload)
-    else:
-        parts: list[Any] = []
-        for part_headers, payload in body.parts:
-            part = EmailMessage(policy=WIRE_POLICY)
-            for name, value in part_headers:
-                part.set_raw(name, value)
-            part.set_payload(payload)
-            parts.append(part)
-        msg.set_payload(parts)
-    return msg
-
-
 def _header_fields(mail: OutgoingMail,
                    recipients: list[Mailbox] | None = None) -> list[tuple[str, str]]:
     """The message's own headers (everything but Content-*), encoded and pre-folded."""
@@ -213,18 +147,14 @@ class _MimeBody:
     """The Content-* headers and payload of a message, the same for every recipient."""
 
     headers: tuple[tuple[str, str], ...]
-    payload: str
-    """The whole body as written on the wire (CRLF line endings)."""
     wire: bytes
-    """The same, encoded: shared by every message with this body."""
-    parts: tuple[tuple[tuple[tuple[str, str], ...], str], ...] | None = None
-    """For multipart bodies: each part's headers and payload (for build_message)."""
+    """The body as written on the wire (CRLF line endings): shared by every message with it."""
 
 
 @functools.lru_cache(maxsize=128)
 def _mime_body(text: str, html: str | None) -> _MimeBody:
     """Encode a body once, however many recipients get it: a reminder to every school of a
-    district is one text, and base64 of 50 kB per message was most of the cost of preparing it.
+    district is one text, and encoding its body was most of the cost of preparing a message.
 
     The multipart boundary is derived from the content (so the same content always gives the
     same bytes); base64 and quoted-printable never produce a line starting with ``--=_``, so it
@@ -233,28 +163,14 @@ def _mime_body(text: str, html: str | None) -> _MimeBody:
     text_part = _text_part(text, "plain")
     if html is None:
         headers, payload = text_part
-        wire = _crlf(payload)
-        return _MimeBody(headers, wire, wire.encode("ascii"))
+        return _MimeBody(headers, _crlf(payload).encode("ascii"))
     html_part = _text_part(html, "html")
     seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
     boundary = "=_" + seed.hexdigest()[:40]
     blocks = [_header_lines(headers)
               + "\r\n" + _crlf(payload) for headers, payload in (text_part, html_part)]
-    wire = _multipart(boundary, blocks)
     return _MimeBody((("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),),
-                     wire, wire.encode("ascii"), (text_part, html_part))
-
-
-def message_bytes(msg: EmailMessage) -> bytes:
-    """Serialise *msg* exactly as it goes on the wire (CRLF line endings).
-
-    Messages made by ``build_message`` hold only pre-encoded raw headers and 7-bit payloads,
-    so they are written directly: the same bytes as ``msg.as_bytes(policy=WIRE_POLICY)`` (a
-    test compares them), without the standard generator's line-by-line writes, which were most
-    of the cost of a 50 kB reminder.  Anything else goes through the standard generator.
-    """
-    fast = _direct_bytes(msg)
-    return fast if fast is not None else msg.as_bytes(policy=WIRE_POLICY)
+                     _multipart(boundary, blocks).encode("ascii"))
 
 
 def _header_lines(fields: Iterable[tuple[str, str]]) -> str:
@@ -272,32 +188,16 @@ def _crlf(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def _direct_bytes(msg: EmailMessage) -> bytes | None:
-    head = _header_lines(msg.raw_items())
-    payload = msg.get_payload()
-    if isinstance(payload, str):
-        return (head + "\r\n" + _crlf(payload)).encode("ascii")
-    if not isinstance(payload, list):
-        return None
-    boundary = msg.get_boundary()
-    if boundary is None:
-        return None
-    parts: list[str] = []
-    for part in payload:
-        text = part.get_payload() if isinstance(part, EmailMessage) else None
-        if not isinstance(part, EmailMessage) or not isinstance(text, str):
-            return None
-        parts.append(_header_lines(part.raw_items())
-                     + "\r\n" + _crlf(text))
-    return (head + "\r\n" + _multipart(boundary, parts)).encode("ascii")
-
-
 def prepare(mail: OutgoingMail) -> PreparedMail:
     """The wire bytes and envelope (bare addresses, IDNA domains) of a mail.
 
-    Written directly from the encoded headers and the shared encoded body: the same bytes as
-    ``message_bytes(build_message(mail))`` (a test compares them), without building a message
-    object per recipient.
+    Raises ``HeaderInjectionError`` when an address, the Message-ID or an extra
+    header contains CR/LF; line breaks in the subject are replaced by a space.
+    Raises ``InvalidAddressError``/``MessageError`` for other invalid input.
+
+    Written directly from the encoded headers and the shared encoded body, without building a
+    message object per recipient: a test holds the bytes equal to what the standard library's
+    generator writes for the same message (tests/reference_message.py).
     """
     recipients = _parse_recipients(mail.recipients)
     fields = _header_fields(mail, recipients)
@@ -327,7 +227,7 @@ def _parse_recipients(recipients: tuple[str, ...]) -> list[Mailbox]:
 def _extra_header(name: str, value: str) -> tuple[str, str]:
     validate_header_name(name)
     if name.lower() in _RESERVED_HEADERS:
-        raise MessageError(f"extra header {name!r} is set by build_message itself")
+        raise MessageError(f"extra header {name!r} is set by prepare itself")
     reject_control_characters(value, f"header {name}")
     return name, encode_unstructured(name, value)
 
@@ -350,7 +250,7 @@ def _text_part(text: str, subtype: str) -> tuple[tuple[tuple[str, str], ...], st
         raise MessageError(f"text/{subtype} body is not valid Unicode (lone surrogate)") from None
     if data.isascii():
         encoding = "quoted-printable"
-        # Line breaks stay literal (the generator writes them as CRLF).
+        # Line breaks stay literal (written as CRLF on the wire, see `_crlf`).
         payload = binascii.b2a_qp(data, istext=True).decode("ascii")
     else:
         encoding = "base64"

@@ -67,7 +67,7 @@ from notifications.errors import (
 from notifications.headers import validate_addr_spec
 from notifications.message import OutgoingMail, PreparedMail, prepare
 from notifications.outcome import Outcome, ReplyReader, SendResult, StepFailed
-from notifications.payload import Payload, payload_of
+from notifications.payload import Payload, joined, section_of
 from notifications.session import abort, open_session
 from notifications.settings import SmtpSettings
 
@@ -194,7 +194,7 @@ class SmtpConnection:
             raise MessageError("a mail needs at least one recipient")
         envelope_from = validate_addr_spec(sender, "sender")
         envelope_to = [validate_addr_spec(rcpt, "recipient") for rcpt in recipients]
-        payload, size = data if isinstance(data, Payload) else payload_of(data)
+        payload, size = data if isinstance(data, Payload) else joined(b"", section_of(data))
         label = message_id or "message"
 
         async with self._lock:

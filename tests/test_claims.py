@@ -11,9 +11,9 @@ from tracker.mail.outbox import (
     _CLAIM,
     NewRow,
     RetryPolicy,
-    _claim_is_dead,
     body_digest,
     claim,
+    claim_is_dead,
     record,
     worker_identity,
 )
@@ -26,18 +26,18 @@ HOST = socket.gethostname()
 
 
 def test_own_claims_are_alive_and_a_predecessor_with_the_same_pid_is_dead() -> None:
-    assert not _claim_is_dead(worker_identity(), NOW, HOST, NOW, POLICY)
+    assert not claim_is_dead(worker_identity(), NOW, HOST, NOW, POLICY)
     # a container restarts as pid 1 again: same host, same pid, another process token
     predecessor = f"{HOST}:{os.getpid()}:deadbeef"
-    assert _claim_is_dead(predecessor, NOW, HOST, NOW, POLICY)
+    assert claim_is_dead(predecessor, NOW, HOST, NOW, POLICY)
 
 
 def test_local_claims_follow_the_process_and_remote_ones_the_lease() -> None:
-    assert not _claim_is_dead(f"{HOST}:{os.getppid()}:abcd1234", NOW, HOST, NOW, POLICY)
-    assert _claim_is_dead(f"{HOST}:999999999:abcd1234", NOW, HOST, NOW, POLICY)
+    assert not claim_is_dead(f"{HOST}:{os.getppid()}:abcd1234", NOW, HOST, NOW, POLICY)
+    assert claim_is_dead(f"{HOST}:999999999:abcd1234", NOW, HOST, NOW, POLICY)
     remote = "elsewhere:42:abcd1234"
-    assert not _claim_is_dead(remote, NOW - timedelta(seconds=599), HOST, NOW, POLICY)
-    assert _claim_is_dead(remote, NOW - timedelta(seconds=601), HOST, NOW, POLICY)
+    assert not claim_is_dead(remote, NOW - timedelta(seconds=599), HOST, NOW, POLICY)
+    assert claim_is_dead(remote, NOW - timedelta(seconds=601), HOST, NOW, POLICY)
 
 
 def _row(number: int, send_at: datetime, body: bytes) -> NewRow:
@@ -45,7 +45,7 @@ def _row(number: int, send_at: datetime, body: bytes) -> NewRow:
         key=f"claim-test|{number}", campaign="claim-test", kind="reminder", deadline="report",
         stage="d-3", recipient=f"r{number}@example.kz", recipient_name="R", lang="kk",
         unit="aktobe", bodies=("akimat",), items=(1,), send_at=send_at, late=False,
-        state="pending", message_id=f"<{number}@example.kz>", subject="s",
+        message_id=f"<{number}@example.kz>", subject="s",
         head=f"To: r{number}@example.kz\r\n\r\n".encode(), body=body)
 
 

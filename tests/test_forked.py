@@ -148,11 +148,11 @@ forked.ForkedChunks = Counted
 fail_after = int(sys.argv[1])
 compose, calls = Composer.compose, []
 
-def composing(self, mail, now):
+def composing(self, mail, now, *rest):
     calls.append(1)
     if fail_after and len(calls) > fail_after:
         raise RuntimeFailure("template error: 'due' is undefined")
-    return compose(self, mail, now)
+    return compose(self, mail, now, *rest)
 
 Composer.compose = composing
 sys.argv = ["tracker", *sys.argv[2:]]

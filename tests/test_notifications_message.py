@@ -1,4 +1,4 @@
-"""build_message / message_bytes: headers, encodings, MIME structure, injection."""
+"""prepare: headers, encodings, MIME structure, injection; the bytes the standard library writes."""
 
 from __future__ import annotations
 
@@ -20,10 +20,9 @@ from notifications import (
     InvalidAddressError,
     MessageError,
     OutgoingMail,
-    build_message,
-    message_bytes,
     prepare,
 )
+from tests.reference_message import message_bytes
 
 ALMATY = timezone(timedelta(hours=6))
 SUBJECT = "Еске салу: «Қауіпсіз интернет» жоспарының 12-тармағы — срок 01.06.2017"
@@ -58,8 +57,12 @@ def header_names(data: bytes) -> list[str]:
     return [line.split(":", 1)[0] for line in head.split("\r\n") if not line[:1].isspace()]
 
 
+def wire(mail: OutgoingMail) -> bytes:
+    return prepare(mail).data
+
+
 def roundtrip(mail: OutgoingMail) -> EmailMessage:
-    return parse(message_bytes(build_message(mail)))
+    return parse(wire(mail))
 
 
 def content(part: MIMEPart | None) -> str:
@@ -93,7 +96,7 @@ def test_long_display_name_decodes_exactly_with_an_rfc2047_decoder() -> None:
     # Python's address parser keeps the folding space between encoded-words
     # (RFC 2047 says to drop it), so check the exact text with decode_header.
     name = "Министерство информации и коммуникаций Республики Казахстан"
-    data = message_bytes(build_message(make_mail(recipients=(f"{name} <info@mic.gov.kz>",))))
+    data = wire(make_mail(recipients=(f"{name} <info@mic.gov.kz>",)))
     raw_to = BytesHeaderParser(policy=email.policy.compat32).parsebytes(data)["To"]
     unfolded = re.sub(r"\r?\n", "", raw_to)
     assert str(make_header(decode_header(unfolded))) == f"{name} <info@mic.gov.kz>"
@@ -134,7 +137,7 @@ def test_line_endings_of_bodies_are_normalised() -> None:
 
 
 def test_wire_format_is_crlf_7bit_and_short_lined() -> None:
-    data = message_bytes(build_message(make_mail()))
+    data = wire(make_mail())
 
     assert data.isascii()
     assert b"\n" not in data.replace(b"\r\n", b"")
@@ -145,7 +148,7 @@ def test_wire_format_is_crlf_7bit_and_short_lined() -> None:
 
 
 def test_output_is_deterministic() -> None:
-    assert message_bytes(build_message(make_mail())) == message_bytes(build_message(make_mail()))
+    assert wire(make_mail()) == wire(make_mail())
 
 
 def test_several_recipients_share_one_to_header() -> None:
@@ -187,7 +190,7 @@ EXPECTED_HEADERS = [
     ],
 )
 def test_line_breaks_in_subject_become_spaces_and_add_no_header(subject: str) -> None:
-    data = message_bytes(build_message(make_mail(subject=subject)))
+    data = wire(make_mail(subject=subject))
     parsed = parse(data)
 
     assert header_names(data) == EXPECTED_HEADERS
@@ -207,7 +210,7 @@ def test_line_breaks_in_subject_become_spaces_and_add_no_header(subject: str) ->
 )
 def test_line_breaks_in_addresses_and_names_are_rejected(field: str, value: str) -> None:
     with pytest.raises(HeaderInjectionError):
-        build_message(make_mail(**{field: value}))
+        prepare(make_mail(**{field: value}))
 
 
 @pytest.mark.parametrize(
@@ -216,18 +219,18 @@ def test_line_breaks_in_addresses_and_names_are_rejected(field: str, value: str)
 )
 def test_line_breaks_in_recipients_are_rejected(recipient: str) -> None:
     with pytest.raises(HeaderInjectionError):
-        build_message(make_mail(recipients=(recipient,)))
+        prepare(make_mail(recipients=(recipient,)))
     with pytest.raises(HeaderInjectionError):
         prepare(make_mail(recipients=("ok@gov.kz", recipient)))
 
 
 def test_line_breaks_in_message_id_and_extra_headers_are_rejected() -> None:
     with pytest.raises(HeaderInjectionError):
-        build_message(make_mail(message_id="<a@b>\r\nBcc: victim@example.com"))
+        prepare(make_mail(message_id="<a@b>\r\nBcc: victim@example.com"))
     with pytest.raises(HeaderInjectionError):
-        build_message(make_mail(extra_headers=(("X-Task", "1\r\nBcc: victim@example.com"),)))
+        prepare(make_mail(extra_headers=(("X-Task", "1\r\nBcc: victim@example.com"),)))
     with pytest.raises(HeaderInjectionError):
-        build_message(make_mail(extra_headers=(("X-Task\r\nBcc", "victim@example.com"),)))
+        prepare(make_mail(extra_headers=(("X-Task\r\nBcc", "victim@example.com"),)))
 
 
 def test_header_injection_error_is_a_value_error() -> None:
@@ -255,26 +258,26 @@ def test_header_injection_error_is_a_value_error() -> None:
 )
 def test_invalid_addresses_are_rejected_with_a_clear_error(address: str) -> None:
     with pytest.raises(InvalidAddressError) as info:
-        build_message(make_mail(recipients=(address,)))
+        prepare(make_mail(recipients=(address,)))
     assert "recipient #1" in str(info.value)
     assert isinstance(info.value, ValueError)
 
 
 def test_other_invalid_input_is_rejected() -> None:
     with pytest.raises(MessageError, match="timezone-aware"):
-        build_message(make_mail(date=datetime(2017, 5, 25, 9, 30)))
+        prepare(make_mail(date=datetime(2017, 5, 25, 9, 30)))
     with pytest.raises(MessageError, match="at least one recipient"):
-        build_message(make_mail(recipients=()))
+        prepare(make_mail(recipients=()))
     with pytest.raises(MessageError, match="not a string"):
-        build_message(make_mail(recipients="info@gov.kz"))
-    with pytest.raises(MessageError, match="set by build_message"):
-        build_message(make_mail(extra_headers=(("Subject", "second subject"),)))
+        prepare(make_mail(recipients="info@gov.kz"))
+    with pytest.raises(MessageError, match="set by prepare"):
+        prepare(make_mail(extra_headers=(("Subject", "second subject"),)))
     with pytest.raises(MessageError, match="header name"):
-        build_message(make_mail(extra_headers=(("X Bad:Name", "v"),)))
+        prepare(make_mail(extra_headers=(("X Bad:Name", "v"),)))
     with pytest.raises(MessageError, match="message_id"):
-        build_message(make_mail(message_id="no-angle-brackets@tracker.example"))
+        prepare(make_mail(message_id="no-angle-brackets@tracker.example"))
     with pytest.raises(MessageError, match="subject is empty"):
-        build_message(make_mail(subject=" \r\n\t "))
+        prepare(make_mail(subject=" \r\n\t "))
 
 
 # -- property tests -------------------------------------------------------------
@@ -288,7 +291,7 @@ subject_text = st.text(
 @settings(max_examples=300, deadline=None)
 @given(subject=subject_text)
 def test_any_subject_round_trips_as_one_line(subject: str) -> None:
-    data = message_bytes(build_message(make_mail(subject=subject)))
+    data = wire(make_mail(subject=subject))
     parsed = parse(data)
 
     assert parsed["Subject"] == SUBJECT_RUN.sub(" ", subject).strip()
@@ -307,7 +310,7 @@ name_text = st.text(
 @settings(max_examples=300, deadline=None)
 @given(name=name_text)
 def test_any_display_name_round_trips(name: str) -> None:
-    data = message_bytes(build_message(make_mail(sender=f"{name} <noreply@tracker.example>")))
+    data = wire(make_mail(sender=f"{name} <noreply@tracker.example>"))
     (sender,) = parse(data)["From"].addresses
 
     assert sender.addr_spec == "noreply@tracker.example"
@@ -318,11 +321,10 @@ def test_any_display_name_round_trips(name: str) -> None:
     assert header_names(data) == EXPECTED_HEADERS
 
 
-def test_direct_serialisation_matches_the_standard_generator() -> None:
-    """message_bytes writes built messages itself; it must equal the stdlib's output."""
+def test_prepare_writes_what_the_standard_generator_writes() -> None:
+    """prepare() writes messages itself; on random content it must equal the stdlib's output
+    for the same headers and parts (tests/reference_message.py)."""
     import random
-
-    from notifications.message import WIRE_POLICY
 
     rng = random.Random(7)
     pieces = ["Сәлем ", "hello ", "\n", "Привет\r\n", ".dot\n", "x" * 80, "ә", "=3D", "\t"]
@@ -336,13 +338,12 @@ def test_direct_serialisation_matches_the_standard_generator() -> None:
             text=text, html=None if number % 3 == 0 else f"<p>{text}</p>",
             reply_to="r@b.example", date=datetime(2017, 4, 18, tzinfo=UTC),
             extra_headers=(("X-Tracker-Key", "a b c"),))
-        msg = build_message(mail)
-        assert message_bytes(msg) == msg.as_bytes(policy=WIRE_POLICY), number
+        assert prepare(mail).data == message_bytes(mail), number
 
 
 def test_prepare_writes_the_same_bytes_as_the_built_message() -> None:
     """prepare() writes headers and a shared encoded body directly; it must give exactly the
-    bytes of the full message object (and so of the standard generator, tested above)."""
+    bytes of the full message object as the standard generator writes it."""
     text, html = "Сәлем\n.line\n" * 50, "<p>Привет</p>\n" * 40
     for number, recipient in enumerate(("Аты Жөні <c@d.example>", "plain@d.example",
                                         "\"Long, Name\" <x@білім.kz>")):
@@ -352,7 +353,7 @@ def test_prepare_writes_the_same_bytes_as_the_built_message() -> None:
             html=None if number == 1 else html, reply_to="r@b.example",
             date=datetime(2017, 4, 18, 3, number, tzinfo=UTC),
             extra_headers=(("X-Tracker-Key", f"a b {number}"),))
-        assert prepare(mail).data == message_bytes(build_message(mail)), number
+        assert prepare(mail).data == message_bytes(mail), number
 
 
 def test_same_content_shares_one_boundary_and_body_for_every_recipient() -> None:

@@ -1,5 +1,6 @@
 """A body prepared once for DATA and joined to each header section gives the same bytes as
-preparing every whole message (tracker.mail.sender relies on it for mails that share a body)."""
+preparing every whole message by the letter of RFC 5321 (tests/reference_message.py);
+tracker.mail.sender relies on it for mails that share a body."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from notifications.payload import joined, payload_of, section_of
+from notifications.payload import joined, section_of
+from tests.reference_message import data_payload
 
 # Lines made of the characters that matter to DATA: dots, CR, LF and a letter.
 _TEXT = st.lists(st.sampled_from([b".", b"\r", b"\n", b"\r\n", b"a", b".."]),
@@ -20,7 +22,8 @@ _TEXT = st.lists(st.sampled_from([b".", b"\r", b"\n", b"\r\n", b"a", b".."]),
 @example(head=b"Subject: x\r\n", body=b"")
 @example(head=b"", body=b".")
 def test_joined_equals_the_whole_message_prepared(head: bytes, body: bytes) -> None:
-    assert joined(head, section_of(body)) == payload_of(head + body)
+    assert joined(head, section_of(body)) == data_payload(head + body)
+    assert joined(b"", section_of(head + body)) == data_payload(head + body)
 
 
 def test_a_shared_body_is_not_prepared_again() -> None:
@@ -34,4 +37,5 @@ def test_a_shared_body_is_not_prepared_again() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"\r\n"])
 def test_an_empty_message_is_one_empty_line(data: bytes) -> None:
-    assert payload_of(data) == (b"\r\n.\r\n", 2)
+    assert joined(b"", section_of(data)) == (b"\r\n.\r\n", 2)
+    assert data_payload(data) == (b"\r\n.\r\n", 2)

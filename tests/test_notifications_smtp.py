@@ -497,9 +497,9 @@ def test_connect_checks_the_server_without_sending(
     (b".x\r\n.\r\n..y\r\n", b"..x\r\n..\r\n...y\r\n.\r\n"),  # dot-stuffing, first line too
 ])
 def test_data_payload_normalises_line_endings_and_stuffs_dots(data: bytes, payload: bytes) -> None:
-    from notifications.payload import payload_of
+    from notifications.payload import joined, section_of
 
-    stuffed, size = payload_of(data)
+    stuffed, size = joined(b"", section_of(data))
     assert stuffed == payload
     assert size == len(payload) - len(b".\r\n") - payload.count(b"\r\n..") - \
         payload.startswith(b"..")

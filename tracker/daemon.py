@@ -13,10 +13,15 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tracker.errors import RuntimeFailure
 from tracker.store.database import Database
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from notifications.settings import SmtpSettings
 
 log = logging.getLogger("tracker.daemon")
 
@@ -44,7 +49,7 @@ def configure_logging() -> None:
 
 
 def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
-             settings: Any, workers: int) -> None:
+             settings: SmtpSettings, workers: int) -> None:
     """One tick: record what is due, deliver; a database hiccup waits for the next tick."""
     from tracker.mail.tick import send_now
 
@@ -97,7 +102,7 @@ def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
         except Exception:  # keep the daemon alive; the next tick tries again
             log.exception("tick failed; trying again at the next tick")
 
-    def request_stop(signum: int, _frame: Any) -> None:
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
         log.info("received %s: finishing the message in flight, then stopping",
                  signal.Signals(signum).name)
         stop.set()

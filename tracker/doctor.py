@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING, Literal
 
 from tracker.errors import RuntimeFailure, UserError
+
+if TYPE_CHECKING:  # for annotations; each check imports what it uses
+    from notifications.settings import SmtpSettings
+    from tracker.mail.outbox import RetryPolicy
+    from tracker.store.database import Database
 
 Status = Literal["ok", "problem", "skipped"]
 
@@ -84,7 +86,7 @@ def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
     return report
 
 
-def _check_configuration(report: Report, environ: Mapping[str, str]) -> Any:
+def _check_configuration(report: Report, environ: Mapping[str, str]) -> SmtpSettings | None:
     """The SMTP settings exactly as `tracker run` reads them, so a typo shows before a tick."""
     from notifications.errors import SmtpConfigError
     from notifications.settings import SmtpSettings
@@ -106,7 +108,7 @@ def _check_configuration(report: Report, environ: Mapping[str, str]) -> Any:
     return settings
 
 
-def _check_policy(report: Report, environ: Mapping[str, str]) -> Any:
+def _check_policy(report: Report, environ: Mapping[str, str]) -> RetryPolicy:
     """The retry variables: a bad one would stop every delivery run with a usage error."""
     from tracker.mail.outbox import RetryPolicy
 
@@ -120,7 +122,7 @@ def _check_policy(report: Report, environ: Mapping[str, str]) -> Any:
     return policy
 
 
-def _check_database(report: Report, db_url: str) -> Any:
+def _check_database(report: Report, db_url: str) -> Database | None:
     """Reachable and at HEAD_REVISION; never creates a missing SQLite file (create=False)."""
     from tracker.store.database import Database, describe
     from tracker.store.schema import HEAD_REVISION, current_revision
@@ -164,7 +166,7 @@ OLDEST = {"SQLite": (3, 35), "PostgreSQL": (12,)}
 """The outbox claims with RETURNING and a materialised CTE (see tracker.mail.outbox)."""
 
 
-def _engine_version(db: Any) -> tuple[str, tuple[int, ...]]:
+def _engine_version(db: Database) -> tuple[str, tuple[int, ...]]:
     if db.is_sqlite:
         import sqlite3
 
@@ -186,7 +188,7 @@ def _dotted(version: tuple[int, ...]) -> str:
     return ".".join(map(str, version))
 
 
-def _check_contacts(report: Report, db: Any) -> None:
+def _check_contacts(report: Report, db: Database) -> None:
     """Nobody to remind means reminders silently never go: gaps are found here, not in May."""
     from tracker.progress.contacts import contact_gaps, stored_contacts
 
@@ -217,23 +219,14 @@ def _check_contacts(report: Report, db: Any) -> None:
         report.add("managers", "ok", f"{len(book.managers)} manager(s) receive the digest")
 
 
-def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
+def _check_outbox(report: Report, db: Database, now: datetime, policy: RetryPolicy) -> None:
     """What needs a person: refused or uncertain mail, senders that died, no sender at all."""
     from tracker.mail import outbox
-    from tracker.store.tables import OUTBOX
 
     with db.reading() as conn:
         counts = outbox.counts(conn)
-        open_rows = conn.execute(
-            select(OUTBOX.c.state, OUTBOX.c.claimed_by, OUTBOX.c.claimed_at)
-            .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
-        overdue = conn.execute(
-            select(func.count()).select_from(OUTBOX).where(
-                # due an hour ago, and known for an hour (a mail recorded late for an earlier
-                # slot is not a sign that nobody sends)
-                OUTBOX.c.state == "pending", OUTBOX.c.next_attempt_at < now - OVERDUE_AFTER,
-                OUTBOX.c.recorded_at < now - OVERDUE_AFTER)
-        ).scalar_one()
+        claims = outbox.open_claims(conn, now, policy)
+        overdue = outbox.count_overdue(conn, now - OVERDUE_AFTER)
     total = sum(counts.values())
     found = False
     failed, uncertain = counts.get("failed", 0), counts.get("uncertain", 0)
@@ -247,17 +240,12 @@ def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
         report.add("outbox", "problem", f"{uncertain} uncertain mail(s) may or may not have "
                    "arrived: check with the recipients, then `tracker outbox resolve ID --as "
                    "sent|failed` (see `tracker outbox --state uncertain`)")
-    host = socket.gethostname()
-    lease = timedelta(seconds=policy.lease)
-    stuck, held = [], []
-    for state, owner, at in open_rows:
-        if outbox._claim_is_dead(owner, at, host, now, policy):
-            stuck.append(state)
-        elif at is not None and now - at > lease:
-            held.append(state)
+    stuck = [held.state for held in claims if held.dead]
+    held = [held for held in claims if not held.dead and held.past_lease]
     if stuck:
         found = True
-        claimed, transmitting = stuck.count("claimed"), stuck.count("transmitting")
+        claimed = stuck.count(outbox.OutboxState.CLAIMED)
+        transmitting = stuck.count(outbox.OutboxState.TRANSMITTING)
         report.add("outbox", "problem", f"{claimed} claimed and {transmitting} transmitting "
                    "row(s) belong to a sender that stopped; the next `tracker run` tick or "
                    "`tracker remind send` requeues the claimed ones and marks the others "
@@ -278,10 +266,10 @@ def _check_outbox(report: Report, db: Any, now: datetime, policy: Any) -> None:
                    "running?")
     if not found:
         report.add("outbox", "ok", f"{total} row(s), none failed, uncertain or stuck"
-                   + (f"; {len(open_rows)} being sent now" if open_rows else ""))
+                   + (f"; {len(claims)} being sent now" if claims else ""))
 
 
-def _check_mail_server(report: Report, settings: Any) -> None:
+def _check_mail_server(report: Report, settings: SmtpSettings) -> None:
     """Connect, STARTTLS when required, log in, QUIT: the password is tried, no MAIL is sent."""
     from notifications.errors import SmtpAuthError, SmtpSecurityError, SmtpUnavailableError
     from notifications.smtp import SmtpConnection

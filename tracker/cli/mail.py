@@ -11,7 +11,10 @@ import click
 from tracker.cli.output import emit_json
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tracker.cli.context import Invocation
+    from tracker.mail.due import DueMail
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -100,7 +103,7 @@ def remind() -> None:
     """Preview or send the reminders due now."""
 
 
-def _print_mails(mails: list[Any], late_label: bool = True) -> None:
+def _print_mails(mails: Sequence[DueMail], late_label: bool = True) -> None:
     for m in mails:
         stamp = m.slot.send_at.isoformat(timespec="minutes")
         flag = " (late)" if late_label and m.late else ""
@@ -119,19 +122,19 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
       tracker --now 2017-04-18T09:30+06:00 remind preview
     """
     from tracker.cli.output import emit_json_text
-    from tracker.mail.tick import due_now, pending_rows
+    from tracker.mail.tick import count_waiting, due_now
     from tracker.views.reminders import preview_json_text
 
     tick = due_now(inv.database(), inv.now)
-    waiting = pending_rows(inv.database(), inv.now)
+    waiting = count_waiting(inv.database(), inv.now)
     if as_json:
-        emit_json_text(preview_json_text(tick, len(waiting)))
+        emit_json_text(preview_json_text(tick, waiting))
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing will be sent")
         return
     click.echo(f"{len(tick.to_send)} reminder(s) due now, {len(tick.to_skip)} overtaken "
-               f"(recorded as skipped), {len(waiting)} already waiting in the outbox")
+               f"(recorded as skipped), {waiting} already waiting in the outbox")
     _print_mails(tick.to_send)
 
 
@@ -224,11 +227,27 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     click.echo(f"{len(mails)} mail(s)")
 
 
+class _OutboxStates(click.Choice[str]):
+    """`tracker.mail.outbox.OutboxState`'s values, read when first needed: registering the
+    command must not import the database layer (`tracker --help` stays light)."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from tracker.mail.outbox import OutboxState
+
+        return tuple(state.value for state in OutboxState)
+
+    @choices.setter
+    def choices(self, _: tuple[str, ...]) -> None:
+        pass
+
+
 @click.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--state", type=click.Choice(["pending", "claimed", "transmitting", "sent",
-                                            "failed", "uncertain", "skipped"]),
-              help="Only rows in this state.")
+@click.option("--state", type=_OutboxStates(), help="Only rows in this state.")
 @click.pass_context
 def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     """List the outbox: every reminder recorded, and what became of it.
@@ -240,12 +259,12 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.mail import outbox as ledger
+    from tracker.mail.outbox import list_rows
     from tracker.timefmt import iso_utc
 
     inv: Invocation = ctx.obj
     with inv.database().reading() as conn:
-        rows = ledger.list_rows(conn, state)
+        rows = list_rows(conn, state)
     if as_json:
         emit_json([{**row, **{k: iso_utc(row[k]) for k in
                               ("send_at", "recorded_at", "next_attempt_at", "finished_at")}}
@@ -270,10 +289,10 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
 @click.pass_obj
 def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
-    from tracker.mail import outbox as ledger
+    from tracker.mail.outbox import resolve
 
     with inv.database().writing() as conn:
-        ledger.resolve(conn, row_id, outcome, note, inv.now)
+        resolve(conn, row_id, outcome, note, inv.now)
     click.echo(f"outbox row {row_id} resolved as {outcome}")
 
 
@@ -282,10 +301,10 @@ def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> Non
 @click.pass_obj
 def outbox_retry(inv: Invocation, row_id: int) -> None:
     """Queue a failed or uncertain row to be sent again by the next run."""
-    from tracker.mail import outbox as ledger
+    from tracker.mail.outbox import retry
 
     with inv.database().writing() as conn:
-        ledger.retry(conn, row_id, inv.now)
+        retry(conn, row_id, inv.now)
     click.echo(f"outbox row {row_id} queued again")
 
 

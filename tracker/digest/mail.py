@@ -76,7 +76,7 @@ def record_digest(db: Database, now: datetime, sender: str, period: str) -> tupl
         rows.append(outbox.NewRow(
             key=key, campaign=plan.key, kind="digest", deadline="digest", stage=period,
             recipient=manager.email, recipient_name=manager.name, lang=manager.lang,
-            unit="national", bodies=(), items=(), send_at=now, late=False, state="pending",
+            unit="national", bodies=(), items=(), send_at=now, late=False,
             message_id=prepared.message_id, subject=rendered.subject, head=prepared.head,
             body=prepared.body))
     if not rows:

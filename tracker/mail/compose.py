@@ -1,4 +1,4 @@
-"""Turning a due reminder into a rendered, ready-to-send message.
+"""Turning a due reminder into a rendered, ready-to-send message: the outbox's new row.
 
 The template context is plain data (numbers, dates, kk/ru pairs), so `notifications` renders it
 without knowing anything of the plan.  The Message-ID is derived from the outbox key, so the
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.message import OutgoingMail, prepare
 from notifications.render import MailRenderer, RenderedMail
 from tracker.mail.due import DueMail, dedupe_key
+from tracker.mail.outbox import NewRow
 from tracker.plan.model import Plan, Text
 from tracker.resources import bundled
 
@@ -114,18 +115,8 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ComposedMail:
-    due: DueMail
-    key: str
-    subject: str
-    prepared: PreparedMail
-    text: str
-    html: str | None
-
-
 class Composer:
-    """Renders due reminders into messages; one per run, so templates compile once."""
+    """Renders due reminders into the outbox's rows; one per run, so templates compile once."""
 
     def __init__(self, plan: Plan, sender: str, reply_to: str | None,
                  template_dir: Path | None = None) -> None:
@@ -148,11 +139,12 @@ class Composer:
             rendered = self._rendered[key] = self.renderer.render("reminder", data)
         return rendered
 
-    def compose(self, mail: DueMail, now: datetime) -> ComposedMail:
+    def compose(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
+        """The outbox row of a due reminder (`overtaken`: recorded as skipped, never sent)."""
         key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage,
                          mail.recipient.email)
         rendered = self.render(mail)
-        outgoing = OutgoingMail(
+        prepared = prepare(OutgoingMail(
             message_id=message_id(key, self.sender),
             sender=self.sender,
             recipients=(f"{_display(mail.recipient.name)} <{mail.recipient.email}>",),
@@ -162,9 +154,15 @@ class Composer:
             reply_to=self.reply_to,
             extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
             date=now,
-        )
-        return ComposedMail(mail, key, rendered.subject, prepare(outgoing), rendered.text,
-                            rendered.html)
+        ))
+        recipient = mail.recipient
+        return NewRow(
+            key=key, campaign=self.plan.key, kind="reminder", deadline=mail.slot.deadline,
+            stage=mail.slot.stage, recipient=recipient.email, recipient_name=recipient.name,
+            lang=recipient.lang, unit=recipient.unit, bodies=recipient.bodies, items=mail.items,
+            send_at=mail.slot.send_at, late=mail.late, message_id=prepared.message_id,
+            subject=rendered.subject, head=prepared.head, body=prepared.body,
+            overtaken=overtaken)
 
 
 def _display(name: str) -> str:

@@ -1,11 +1,16 @@
-"""The outbox ledger: recording due mail, claiming it safely, and recording what happened.
+"""The outbox: its states, the transitions between them, and every statement that makes one.
 
-Several processes may share the ledger.  A row is claimed in a committed transaction before
+Several processes may share the outbox.  A row is claimed in a committed transaction before
 the server is contacted (`FOR UPDATE SKIP LOCKED` on PostgreSQL; `BEGIN IMMEDIATE` on SQLite
 serialises claimers), and marked `transmitting` just before the message body goes out.  A
 process that dies leaves its rows `claimed` (nothing was sent: they return to `pending`) or
 `transmitting` (the server may have the mail: they become `uncertain` for a person to decide),
 so a crash never causes a duplicate and never loses a mail silently.
+
+The states a row may move between are the table `TRANSITIONS`, and nothing else changes a
+row's state: every statement below that does is built by `Transition.update`, an UPDATE guarded
+by the states the transition leaves (a compare-and-set).  A row another process has moved on
+meanwhile is not matched, and the caller sees that nothing changed.
 """
 
 from __future__ import annotations
@@ -17,20 +22,100 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, literal, select, update
 
 from tracker.errors import UserError
 from tracker.store.database import Database, UTCDateTime, upsert_insert
 from tracker.store.statements import DriverStatement
 from tracker.store.tables import OUTBOX, OUTBOX_BODY
 
-STATES = ("pending", "claimed", "transmitting", "sent", "failed", "uncertain", "skipped")
-OPEN_STATES = ("pending", "claimed", "transmitting")
+
+class OutboxState(StrEnum):
+    """Where a row is on its way to the mail server; the values are what the table stores."""
+
+    PENDING = "pending"
+    """Waiting for its time or its next attempt."""
+    CLAIMED = "claimed"
+    """Taken by a sender, which has not begun to transmit it."""
+    TRANSMITTING = "transmitting"
+    """The SMTP transaction has begun: the server may have the mail from here on."""
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    """The body went out and no answer came: only a person can tell whether it arrived."""
+    SKIPPED = "skipped"
+    """Never sent on purpose: overtaken by a later reminder, or the campaign closed."""
+
+
+class Event(StrEnum):
+    """What moves a row from one state to another (see `TRANSITIONS`)."""
+
+    RECORD = "record"
+    RECORD_OVERTAKEN = "record overtaken"
+    CLAIM = "claim"
+    TRANSMIT = "transmit"
+    SETTLE_SENT = "settle sent"
+    SETTLE_FAILED = "settle failed"
+    SETTLE_UNCERTAIN = "settle uncertain"
+    SETTLE_DEFERRED = "settle deferred"
+    RELEASE = "release"
+    REQUEUE_DEAD_CLAIM = "requeue dead claim"
+    DOUBT_DEAD_TRANSMISSION = "doubt dead transmission"
+    CLOSE_CAMPAIGN = "close campaign"
+    RESOLVE_SENT = "resolve as sent by staff"
+    RESOLVE_FAILED = "resolve as failed by staff"
+    RETRY = "retry by staff"
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[OutboxState, ...]
+    """The states a row may leave by this event; none for a row being recorded."""
+    target: OutboxState
+
+    def guard(self) -> ColumnElement[bool]:
+        """The compare of the compare-and-set: the row is still in a state it may leave."""
+        if len(self.sources) == 1:
+            return OUTBOX.c.state == self.sources[0].value
+        # bound one by one, not as an expanding IN, so that a DriverStatement can run it
+        return OUTBOX.c.state.in_([literal(state.value) for state in self.sources])
+
+    def update(self, *where: ColumnElement[bool], guarded: bool = True) -> Update:
+        """UPDATE outbox SET state = target WHERE the guard AND `where`.
+
+        `guarded=False` only where `where` chooses the rows under the guard itself (the
+        claim, whose due rows are chosen, and locked, in a CTE)."""
+        conditions = (self.guard(), *where) if guarded else where
+        return update(OUTBOX).where(*conditions).values(state=self.target.value)
+
+
+_S = OutboxState
+TRANSITIONS: Mapping[Event, Transition] = MappingProxyType({
+    # event                         from                                      to
+    Event.RECORD:                   Transition((),                            _S.PENDING),
+    Event.RECORD_OVERTAKEN:         Transition((),                            _S.SKIPPED),
+    Event.CLAIM:                    Transition((_S.PENDING,),                 _S.CLAIMED),
+    Event.TRANSMIT:                 Transition((_S.CLAIMED,),                 _S.TRANSMITTING),
+    Event.SETTLE_SENT:              Transition((_S.TRANSMITTING,),            _S.SENT),
+    Event.SETTLE_FAILED:            Transition((_S.TRANSMITTING,),            _S.FAILED),
+    Event.SETTLE_UNCERTAIN:         Transition((_S.TRANSMITTING,),            _S.UNCERTAIN),
+    Event.SETTLE_DEFERRED:          Transition((_S.TRANSMITTING,),            _S.PENDING),
+    Event.RELEASE:                  Transition((_S.CLAIMED, _S.TRANSMITTING), _S.PENDING),
+    Event.REQUEUE_DEAD_CLAIM:       Transition((_S.CLAIMED,),                 _S.PENDING),
+    Event.DOUBT_DEAD_TRANSMISSION:  Transition((_S.TRANSMITTING,),            _S.UNCERTAIN),
+    Event.CLOSE_CAMPAIGN:           Transition((_S.PENDING,),                 _S.SKIPPED),
+    Event.RESOLVE_SENT:             Transition((_S.UNCERTAIN, _S.FAILED),     _S.SENT),
+    Event.RESOLVE_FAILED:           Transition((_S.UNCERTAIN, _S.FAILED),     _S.FAILED),
+    Event.RETRY:                    Transition((_S.UNCERTAIN, _S.FAILED),     _S.PENDING),
+})
+"""Every way a row's state may change, and the only ones."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +129,7 @@ class RetryPolicy:
     """Seconds after which another host's claim is presumed dead."""
 
     @classmethod
-    def from_env(cls, environ: Any = os.environ) -> RetryPolicy:
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> RetryPolicy:
         def number(name: str, default: float) -> float:
             raw = environ.get(name)
             if raw in (None, ""):
@@ -76,8 +161,13 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS_TOKEN}"
 
 
+# -- record ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class NewRow:
+    """A composed mail, as the outbox records it (see tracker.mail.compose)."""
+
     key: str
     campaign: str
     kind: str
@@ -91,13 +181,14 @@ class NewRow:
     items: Sequence[int]
     send_at: datetime
     late: bool
-    state: str
     message_id: str
     subject: str
     head: bytes
     """The message's header section (ending with the empty line)."""
     body: bytes
     """The message body; stored once for every row that shares it."""
+    overtaken: bool = False
+    """Recorded `skipped`, never to be sent: a later reminder to the same person says more."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -120,6 +211,7 @@ _INSERT_ROWS = DriverStatement(
 _INSERT_BODIES = DriverStatement(
     lambda conn: upsert_insert(conn, OUTBOX_BODY).on_conflict_do_nothing(
         index_elements=["digest"]), ("digest", "data"))
+_OVERTAKEN = "overtaken by a later reminder"
 
 
 def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
@@ -129,16 +221,18 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
     digests = [body_digest(r.body) for r in rows]
     bodies = {digest: r.body for digest, r in zip(digests, rows, strict=True)}
     _INSERT_BODIES.executemany(conn, [{"digest": d, "data": b} for d, b in bodies.items()])
+    pending = TRANSITIONS[Event.RECORD].target.value
+    skipped = TRANSITIONS[Event.RECORD_OVERTAKEN].target.value
     return _INSERT_ROWS.executemany(conn, [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
         "lang": r.lang, "unit_key": r.unit, "body_keys": ",".join(r.bodies),
         "items": json.dumps(list(r.items)), "send_at": r.send_at, "recorded_at": now,
-        "late": r.late, "state": r.state, "attempts": 0,
+        "late": r.late, "state": skipped if r.overtaken else pending, "attempts": 0,
         "next_attempt_at": min(r.send_at, now),  # due from its slot, not from when we noticed
         "claimed_by": None, "claimed_at": None,
-        "finished_at": now if r.state == "skipped" else None,
-        "last_error": "overtaken by a later reminder" if r.state == "skipped" else "",
+        "finished_at": now if r.overtaken else None,
+        "last_error": _OVERTAKEN if r.overtaken else "",
         "message_id": r.message_id, "subject": r.subject, "message": r.head,
         "body_digest": digest,
     } for r, digest in zip(rows, digests, strict=True)])
@@ -147,6 +241,11 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
 def recorded_keys(conn: Connection, campaign: str, kind: str = "reminder") -> set[str]:
     return set(conn.execute(select(OUTBOX.c.dedupe_key).where(
         OUTBOX.c.campaign == campaign, OUTBOX.c.kind == kind)).scalars())
+
+
+# -- claim, transmit, settle, release ---------------------------------------------------------
+# These take an open connection inside a write transaction: a delivery run issues them through
+# its writer (tracker.mail.writer), which groups them into few commits.
 
 
 @dataclass(frozen=True)
@@ -161,30 +260,26 @@ class Claimed:
     attempts: int
 
 
-# The functions below take an open connection inside a write transaction: a delivery run
-# issues them through its ledger (tracker.mail.writer), which groups them into few commits.
-
-
 def _claim_statement(skip_locked: bool) -> DriverStatement:
     """Take the due rows in one statement: the oldest first, at most `limit`.
 
     The due rows are a materialised CTE, chosen exactly once: PostgreSQL may otherwise run a
     `SKIP LOCKED ... LIMIT` subquery again for each row it updates, each run skipping the rows
-    the last one locked, and claim more than `limit` (seen in the tests).  There is no second
-    `state = 'pending'` outside: the rows are pending and ours (SQLite's write lock;
-    PostgreSQL's row locks, re-checked), and with it SQLite walks every pending row.
+    the last one locked, and claim more than `limit` (seen in the tests).  The guard is in the
+    CTE only: the rows it chose are pending and ours (SQLite's write lock; PostgreSQL's row
+    locks, re-checked), and with a second guard outside SQLite walks every pending row.
     """
+    claiming = TRANSITIONS[Event.CLAIM]
     due = (select(OUTBOX.c.id)
-           .where(OUTBOX.c.state == "pending",
+           .where(claiming.guard(),
                   OUTBOX.c.next_attempt_at <= bindparam("now", type_=UTCDateTime))
            .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id).limit(bindparam("limit")))
     if skip_locked:
         due = due.with_for_update(skip_locked=True)
     chosen = due.cte("due").prefix_with("MATERIALIZED")
     return DriverStatement(
-        update(OUTBOX)
-        .where(OUTBOX.c.id.in_(select(chosen.c.id)))
-        .values(state="claimed", claimed_by=bindparam("worker"),
+        claiming.update(OUTBOX.c.id.in_(select(chosen.c.id)), guarded=False)
+        .values(claimed_by=bindparam("worker"),
                 claimed_at=bindparam("claimed_at", type_=UTCDateTime))
         .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
                    OUTBOX.c.body_digest, OUTBOX.c.attempts, OUTBOX.c.next_attempt_at))
@@ -202,13 +297,13 @@ def claim(conn: Connection, worker: str, now: datetime, limit: int,
         conn, {"now": now, "limit": limit, "worker": worker, "claimed_at": now})
     # RETURNING keeps no order; the raw due times sort as the times do within one database
     rows.sort(key=lambda row: (row[6], row[0]))
-    bodies = load_bodies(conn, {row[4] for row in rows if row[4] not in known})
+    bodies = _load_bodies(conn, {row[4] for row in rows if row[4] not in known})
     return [Claimed(row_id, recipient, message_id, bytes(head), digest,
                     bodies.get(digest, b""), attempts)
             for row_id, recipient, message_id, head, digest, attempts, _ in rows]
 
 
-def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
+def _load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:
     """The stored bodies by digest (rows recorded before bodies were shared have none)."""
     wanted = sorted(d for d in digests if d)
     if not wanted:
@@ -218,100 +313,97 @@ def load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, 
     return {digest: bytes(data) for digest, data in found}
 
 
-_MARK_TRANSMITTING = DriverStatement(
-    update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.state == "claimed",
-                         OUTBOX.c.claimed_by == bindparam("worker"))
-    .values(state="transmitting").returning(OUTBOX.c.id))
-_FINISH = DriverStatement(
-    update(OUTBOX).where(OUTBOX.c.id == bindparam("row_id"),
-                         OUTBOX.c.claimed_by == bindparam("worker"))
-    .values(state=bindparam("new_state"), attempts=bindparam("new_attempts"),
-            last_error=bindparam("new_error"),
-            finished_at=bindparam("new_finished_at", type_=UTCDateTime),
-            next_attempt_at=func.coalesce(bindparam("new_next_attempt_at", type_=UTCDateTime),
-                                          OUTBOX.c.next_attempt_at),
-            claimed_by=None, claimed_at=None))
+_OURS = (OUTBOX.c.id == bindparam("row_id"), OUTBOX.c.claimed_by == bindparam("worker"))
+_TRANSMIT = DriverStatement(TRANSITIONS[Event.TRANSMIT].update(*_OURS).returning(OUTBOX.c.id))
 
 
-def mark_transmitting_many(conn: Connection, requests: Sequence[tuple[int, str]]
-                           ) -> list[bool]:
+def transmit_many(conn: Connection, requests: Sequence[tuple[int, str]]) -> list[bool]:
     """Mark rows `transmitting` before their bodies go out; False for a row whose claim was
     lost (then it must not be sent)."""
-    return [bool(_MARK_TRANSMITTING.execute(conn, {"row_id": row_id, "worker": worker}))
+    return [bool(_TRANSMIT.execute(conn, {"row_id": row_id, "worker": worker}))
             for row_id, worker in requests]
 
 
-def outcome_values(outcome: str, detail: str, now: datetime, policy: RetryPolicy,
-                   attempts: int) -> dict[str, Any]:
-    """The row's new columns after one send (`state` among them); pure, so the sender knows
-    the new state without waiting for the write."""
+@dataclass(frozen=True)
+class Settlement:
+    """What one send made of a row: pure, so the sender knows it without waiting for the write."""
+
+    event: Event
+    attempts: int
+    last_error: str
+    finished_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    """When a deferred row is due again (None: unchanged)."""
+
+    @property
+    def state(self) -> OutboxState:
+        return TRANSITIONS[self.event].target
+
+
+def settlement(outcome: str, detail: str, now: datetime, policy: RetryPolicy,
+               attempts: int) -> Settlement:
+    """The row's settlement after a send whose outcome (notifications.smtp's `Outcome` value)
+    was `outcome`: a deferred row waits for its next attempt, or fails at the bound."""
     tries = attempts + 1
-    values: dict[str, Any] = {"attempts": tries, "last_error": detail[:1000],
-                              "claimed_by": None, "claimed_at": None}
     if outcome == "sent":
-        values.update(state="sent", finished_at=now, last_error="")
-    elif outcome == "failed":
-        values.update(state="failed", finished_at=now)
-    elif outcome == "uncertain":
-        values.update(state="uncertain", finished_at=now)
-    elif tries >= policy.max_attempts:
-        values.update(state="failed", finished_at=now,
-                      last_error=f"gave up after {tries} attempts: {detail}"[:1000])
-    else:
-        values.update(state="pending", next_attempt_at=now + policy.delay(tries))
-    return values
+        return Settlement(Event.SETTLE_SENT, tries, "", finished_at=now)
+    if outcome == "failed":
+        return Settlement(Event.SETTLE_FAILED, tries, detail[:1000], finished_at=now)
+    if outcome == "uncertain":
+        return Settlement(Event.SETTLE_UNCERTAIN, tries, detail[:1000], finished_at=now)
+    if tries >= policy.max_attempts:
+        return Settlement(Event.SETTLE_FAILED, tries,
+                          f"gave up after {tries} attempts: {detail}"[:1000], finished_at=now)
+    return Settlement(Event.SETTLE_DEFERRED, tries, detail[:1000],
+                      next_attempt_at=now + policy.delay(tries))
 
 
-def finish_many(conn: Connection, outcomes: Sequence[tuple[int, str, dict[str, Any]]]
+def _settle_statement(event: Event) -> DriverStatement:
+    return DriverStatement(
+        TRANSITIONS[event].update(*_OURS)
+        .values(attempts=bindparam("new_attempts"), last_error=bindparam("new_error"),
+                finished_at=bindparam("new_finished_at", type_=UTCDateTime),
+                next_attempt_at=func.coalesce(
+                    bindparam("new_next_attempt_at", type_=UTCDateTime),
+                    OUTBOX.c.next_attempt_at),
+                claimed_by=None, claimed_at=None))
+
+
+_SETTLE = {event: _settle_statement(event) for event in (
+    Event.SETTLE_SENT, Event.SETTLE_FAILED, Event.SETTLE_UNCERTAIN, Event.SETTLE_DEFERRED)}
+
+
+def settle_many(conn: Connection, requests: Sequence[tuple[int, str, Settlement]]
                 ) -> list[None]:
-    """Record sends' outcomes (from `outcome_values`) where the claim is still the worker's,
-    in one executemany."""
-    _FINISH.executemany(conn, [
-        {"row_id": row_id, "worker": worker, "new_state": values["state"],
-         "new_attempts": values["attempts"], "new_error": values["last_error"],
-         "new_finished_at": values.get("finished_at"),
-         "new_next_attempt_at": values.get("next_attempt_at")}
-        for row_id, worker, values in outcomes])
-    return [None] * len(outcomes)
+    """Record sends' settlements where the row is still the worker's and `transmitting`, in
+    one executemany per kind of settlement."""
+    for event, statement in _SETTLE.items():
+        many = [{"row_id": row_id, "worker": worker, "new_attempts": s.attempts,
+                 "new_error": s.last_error, "new_finished_at": s.finished_at,
+                 "new_next_attempt_at": s.next_attempt_at}
+                for row_id, worker, s in requests if s.event is event]
+        if many:
+            statement.executemany(conn, many)
+    return [None] * len(requests)
 
 
 def release(conn: Connection, ids: Sequence[int], worker: str) -> None:
-    """Hand claimed rows back untouched (no attempt spent): e.g. on a configuration error."""
+    """Hand claimed rows back untouched (no attempt spent): the run stops, the configuration
+    was refused, or the server is unreachable and the rest of a batch waits for the next run."""
     if not ids:
         return
-    conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(list(ids)), OUTBOX.c.claimed_by == worker,
-                                      OUTBOX.c.state.in_(("claimed", "transmitting")))
-                 .values(state="pending", claimed_by=None, claimed_at=None))
+    conn.execute(TRANSITIONS[Event.RELEASE]
+                 .update(OUTBOX.c.id.in_(list(ids)), OUTBOX.c.claimed_by == worker)
+                 .values(claimed_by=None, claimed_at=None))
 
 
-def recover(conn: Connection, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
-    """Rows left by dead processes: `claimed` back to pending, `transmitting` to uncertain.
-
-    A claim is dead when it belongs to a process of this host that no longer exists, or when
-    it is older than the lease.  Returns (requeued, uncertain).
-    """
-    host = socket.gethostname()
-    rows = conn.execute(select(OUTBOX.c.id, OUTBOX.c.state, OUTBOX.c.claimed_by,
-                               OUTBOX.c.claimed_at)
-                        .where(OUTBOX.c.state.in_(("claimed", "transmitting")))).all()
-    dead = [(ident, state) for ident, state, owner, at in rows
-            if _claim_is_dead(owner, at, host, now, policy)]
-    requeue = [i for i, s in dead if s == "claimed"]
-    doubtful = [i for i, s in dead if s == "transmitting"]
-    if requeue:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(requeue), OUTBOX.c.state == "claimed")
-                     .values(state="pending", claimed_by=None, claimed_at=None))
-    if doubtful:
-        conn.execute(update(OUTBOX).where(OUTBOX.c.id.in_(doubtful),
-                                          OUTBOX.c.state == "transmitting")
-                     .values(state="uncertain", finished_at=now, claimed_by=None,
-                             last_error="the sending process stopped while the message "
-                                        "was being transmitted"))
-    return len(requeue), len(doubtful)
+# -- claims of processes that stopped -------------------------------------------------------
 
 
-def _claim_is_dead(owner: str | None, at: datetime | None, host: str, now: datetime,
-                   policy: RetryPolicy) -> bool:
+def claim_is_dead(owner: str | None, at: datetime | None, host: str, now: datetime,
+                  policy: RetryPolicy) -> bool:
+    """Whether the process that claimed a row is gone: on this host, when its process id is
+    (or is ours, under another process token); from another host, once the lease ran out."""
     owner_host, _, rest = (owner or "").partition(":")
     pid_text, _, token = rest.partition(":")  # no token: a claim by an older tracker
     if owner_host == host and pid_text.isdigit():
@@ -333,13 +425,101 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class OpenClaim:
+    """A row some sender holds (`claimed` or `transmitting`), and what can be said of it."""
+
+    id: int
+    state: OutboxState
+    owner: str | None
+    dead: bool
+    """Its sender stopped (see `claim_is_dead`)."""
+    past_lease: bool
+    """Claimed longer ago than the lease."""
+
+
+def open_claims(conn: Connection, now: datetime, policy: RetryPolicy) -> list[OpenClaim]:
+    host = socket.gethostname()
+    lease = timedelta(seconds=policy.lease)
+    held = (OutboxState.CLAIMED.value, OutboxState.TRANSMITTING.value)
+    rows = conn.execute(select(OUTBOX.c.id, OUTBOX.c.state, OUTBOX.c.claimed_by,
+                               OUTBOX.c.claimed_at).where(OUTBOX.c.state.in_(held))).all()
+    return [OpenClaim(ident, OutboxState(state), owner,
+                      claim_is_dead(owner, at, host, now, policy),
+                      at is not None and now - at > lease)
+            for ident, state, owner, at in rows]
+
+
+_THEIRS = (OUTBOX.c.id == bindparam("row_id"),
+           OUTBOX.c.claimed_by.is_not_distinct_from(bindparam("owner")))
+_REQUEUE_DEAD = TRANSITIONS[Event.REQUEUE_DEAD_CLAIM].update(*_THEIRS).values(
+    claimed_by=None, claimed_at=None)
+_DOUBT_DEAD = TRANSITIONS[Event.DOUBT_DEAD_TRANSMISSION].update(*_THEIRS).values(
+    finished_at=bindparam("now", type_=UTCDateTime), claimed_by=None,
+    last_error="the sending process stopped while the message was being transmitted")
+
+
+def recover(conn: Connection, now: datetime, policy: RetryPolicy) -> tuple[int, int]:
+    """Rows left by dead processes: `claimed` back to pending, `transmitting` to uncertain.
+
+    Each row changes only if the dead owner still holds it as it was seen.
+    Returns (requeued, uncertain)."""
+    requeued = doubted = 0
+    for held in open_claims(conn, now, policy):
+        if not held.dead:
+            continue
+        params = {"row_id": held.id, "owner": held.owner}
+        if held.state is OutboxState.CLAIMED:
+            requeued += conn.execute(_REQUEUE_DEAD, params).rowcount
+        else:
+            doubted += conn.execute(_DOUBT_DEAD, {**params, "now": now}).rowcount
+    return requeued, doubted
+
+
+# -- the campaign's end, and staff's decisions ------------------------------------------------
+
+
 def close_open_rows(db: Database, now: datetime, reason: str) -> int:
     """After the campaign closed: pending rows will never go; say so instead of keeping them."""
     with db.writing() as conn:
-        result = conn.execute(update(OUTBOX).where(OUTBOX.c.state == "pending")
-                              .values(state="skipped", finished_at=now, last_error=reason)
+        result = conn.execute(TRANSITIONS[Event.CLOSE_CAMPAIGN].update()
+                              .values(finished_at=now, last_error=reason)
                               .returning(OUTBOX.c.id)).all()
     return len(result)
+
+
+def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetime) -> None:
+    """A person settles an uncertain or failed row (having checked with the recipient)."""
+    event = Event.RESOLVE_SENT if outcome == "sent" else Event.RESOLVE_FAILED
+    changed = conn.execute(
+        TRANSITIONS[event].update(OUTBOX.c.id == row_id)
+        .values(finished_at=now,
+                last_error=f"resolved as {outcome} by staff" + (f": {note}" if note else ""))
+        .returning(OUTBOX.c.id)).first()
+    if changed is None:
+        raise _refused(conn, row_id, TRANSITIONS[event], "resolved")
+
+
+def retry(conn: Connection, row_id: int, now: datetime) -> None:
+    """Send a failed or uncertain row again (a person's decision, never automatic)."""
+    changed = conn.execute(
+        TRANSITIONS[Event.RETRY].update(OUTBOX.c.id == row_id)
+        .values(attempts=0, next_attempt_at=now, finished_at=None)
+        .returning(OUTBOX.c.id)).first()
+    if changed is None:
+        raise _refused(conn, row_id, TRANSITIONS[Event.RETRY], "retried")
+
+
+def _refused(conn: Connection, row_id: int, transition: Transition, done: str) -> UserError:
+    """Why a person's transition matched no row: there is none, or it is in another state."""
+    state = conn.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
+    if state is None:
+        return UserError(f"no outbox row {row_id}")
+    allowed = " or ".join(s.value for s in transition.sources)
+    return UserError(f"outbox row {row_id} is {state}: only {allowed} rows can be {done}")
+
+
+# -- reading --------------------------------------------------------------------------------
 
 
 def counts(conn: Connection) -> dict[str, int]:
@@ -347,14 +527,36 @@ def counts(conn: Connection) -> dict[str, int]:
     return {state: int(n) for state, n in rows}
 
 
+def problems(conn: Connection) -> dict[str, int]:
+    found = counts(conn)
+    return {"failed": found.get(OutboxState.FAILED, 0),
+            "uncertain": found.get(OutboxState.UNCERTAIN, 0)}
+
+
+def count_due(conn: Connection, now: datetime) -> int:
+    """Pending rows due by `now`: what a sender would claim."""
+    return int(conn.execute(select(func.count()).select_from(OUTBOX).where(
+        OUTBOX.c.state == OutboxState.PENDING.value, OUTBOX.c.next_attempt_at <= now)
+    ).scalar_one())
+
+
+def count_overdue(conn: Connection, before: datetime) -> int:
+    """Pending rows due, and recorded, before `before`: a mail recorded late for an earlier
+    slot is no sign that nobody sends."""
+    return int(conn.execute(select(func.count()).select_from(OUTBOX).where(
+        OUTBOX.c.state == OutboxState.PENDING.value, OUTBOX.c.next_attempt_at < before,
+        OUTBOX.c.recorded_at < before)).scalar_one())
+
+
 def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]]:
+    """The rows (all, or those in `state`, an `OutboxState` value) as plain values."""
     query = select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.deadline, OUTBOX.c.stage,
                    OUTBOX.c.recipient, OUTBOX.c.unit_key, OUTBOX.c.body_keys, OUTBOX.c["items"],
                    OUTBOX.c.send_at, OUTBOX.c.recorded_at, OUTBOX.c.late, OUTBOX.c.state,
                    OUTBOX.c.attempts, OUTBOX.c.next_attempt_at, OUTBOX.c.finished_at,
                    OUTBOX.c.last_error, OUTBOX.c.message_id, OUTBOX.c.subject)
     if state:
-        query = query.where(OUTBOX.c.state == state)
+        query = query.where(OUTBOX.c.state == OutboxState(state).value)
     result = []
     for row in conn.execute(query.order_by(OUTBOX.c.send_at, OUTBOX.c.id)).mappings():
         entry = dict(row)
@@ -363,38 +565,3 @@ def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]
         entry["unit"] = entry.pop("unit_key")
         result.append(entry)
     return result
-
-
-def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetime) -> None:
-    """A person settles an uncertain or failed row (having checked with the recipient)."""
-    state = _state_of(conn, row_id)
-    if state not in ("uncertain", "failed"):
-        raise UserError(f"outbox row {row_id} is {state}: only uncertain or failed rows can be "
-                        "resolved")
-    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
-        state=outcome, finished_at=now,
-        last_error=f"resolved as {outcome} by staff" + (f": {note}" if note else "")))
-
-
-def retry(conn: Connection, row_id: int, now: datetime) -> None:
-    """Send a failed or uncertain row again (a person's decision, never automatic)."""
-    state = _state_of(conn, row_id)
-    if state not in ("uncertain", "failed"):
-        raise UserError(f"outbox row {row_id} is {state}: only uncertain or failed rows can be "
-                        "retried")
-    conn.execute(update(OUTBOX).where(OUTBOX.c.id == row_id).values(
-        state="pending", attempts=0, next_attempt_at=now, finished_at=None))
-
-
-def _state_of(conn: Connection, row_id: int) -> str:
-    state = conn.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
-    if state is None:
-        raise UserError(f"no outbox row {row_id}")
-    return str(state)
-
-
-def problems(conn: Connection) -> dict[str, int]:
-    found = counts(conn)
-    return {"failed": found.get("failed", 0), "uncertain": found.get("uncertain", 0)}
-
-

@@ -1,11 +1,12 @@
 """Delivering the outbox over SMTP: a few workers, each with its own reused connection.
 
-Each worker claims a small batch, sends it message by message, and records every outcome as it
+Each worker claims a small batch, sends it message by message, and settles every outcome as it
 happens.  The claim is committed before the server is contacted, and the row's `transmitting`
 mark is committed before the body goes out (see tracker.mail.outbox); all of a run's writes go
-through one ledger thread that groups them into few transactions (see tracker.mail.writer).  A stop
-request (SIGTERM) lets the message in flight finish and hands the rest of the batch back
-untouched.
+through one writer thread that groups them into few transactions (see tracker.mail.writer).  A
+stop request (SIGTERM) lets the message in flight finish and hands the rest of the batch back
+untouched; so do an authentication or TLS failure (which ends the run) and a server that
+cannot be reached (the rest waits for the next run instead of each spending an attempt).
 """
 
 from __future__ import annotations
@@ -15,21 +16,22 @@ import logging
 import os
 import threading
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from notifications.errors import SmtpAuthError, SmtpConfigError, SmtpSecurityError
 from notifications.headers import parse_mailbox
+from notifications.outcome import Outcome, SendResult
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
-from notifications.smtp import Outcome, SmtpConnection
+from notifications.smtp import SmtpConnection
 from tracker.errors import RuntimeFailure
 from tracker.mail import outbox
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
 
-log = logging.getLogger("tracker.delivery")
+log = logging.getLogger(__name__)
 
 
 class _ClaimLost(Exception):
@@ -39,33 +41,32 @@ class _ClaimLost(Exception):
 @dataclass
 class DeliverySummary:
     counts: Counter[str] = field(default_factory=Counter)
+    """Rows by what became of them: sent, deferred, failed, uncertain; lost_claim; waiting
+    (handed back untouched because the server was unreachable)."""
     requeued: int = 0
     """Rows of dead processes put back to pending before delivery."""
     recovered_uncertain: int = 0
 
-    def add(self, state: str) -> None:
-        self.counts[state] += 1
-
 
 Recording = Callable[[OutboxWriter, Callable[[], Awaitable[None]]], Awaitable[None]]
-"""Records more rows through the ledger while delivery runs, calling `announce` after each
+"""Records more rows through the writer while delivery runs, calling `announce` after each
 batch (see tracker.mail.tick.recorder)."""
 
 
-class _Feeding:
-    """Lets idle workers wait for the feed's next batch instead of stopping."""
+class _RecordingProgress:
+    """Lets idle workers wait for the recording's next batch instead of stopping."""
 
-    def __init__(self, feed: Recording | None) -> None:
-        self.feed = feed
+    def __init__(self, recording: Recording | None) -> None:
+        self.recording = recording
         self.batches = 0
-        self.done = feed is None
+        self.done = recording is None
         self.failure: list[BaseException] = []
         self._news = asyncio.Condition()
 
-    async def run(self, ledger: OutboxWriter) -> None:
+    async def run(self, writer: OutboxWriter) -> None:
         try:
-            if self.feed is not None:
-                await self.feed(ledger, self._announce)
+            if self.recording is not None:
+                await self.recording(writer, self._announce)
         except Exception as exc:
             self.failure.append(exc)  # workers stop; the run reports it
         finally:
@@ -78,9 +79,9 @@ class _Feeding:
             self.batches += 1
             self._news.notify_all()
 
-    async def claim(self, ledger: OutboxWriter, claim: Callable[[], Awaitable[list[outbox.Claimed]]]
+    async def claim(self, claim: Callable[[], Awaitable[list[outbox.Claimed]]]
                     ) -> list[outbox.Claimed]:
-        """Due rows for a worker; none only once the feed has finished and none are left."""
+        """Due rows for a worker; none only once the recording has finished and none are left."""
         while True:
             seen, done = self.batches, self.done
             rows = await claim()
@@ -91,93 +92,141 @@ class _Feeding:
                     await self._news.wait()
 
 
-async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
-                  clock: Callable[[], datetime], *, workers: int = 4, batch: int = 20,
-                  stop: threading.Event | None = None, feed: Recording | None = None
-                  ) -> DeliverySummary:
-    """Send every due pending row (and those `feed` records meanwhile); raises RuntimeFailure
-    on an authentication/TLS problem."""
-    stop = stop or threading.Event()
-    me = outbox.worker_identity()
-    summary = DeliverySummary()
-    envelope_from = parse_mailbox(settings.mail_from, "TRACKER_MAIL_FROM").addr_spec
-    fatal: list[Exception] = []
-    ledger = OutboxWriter(db)
-    feeding = _Feeding(feed)
-    bodies: dict[str | None, Section] = {}
-    """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
+class Sender:
+    """One delivery run: workers that claim a batch, send it one message at a time, and settle
+    each outcome, until nothing is due or the run must stop."""
 
-    def payload(row: outbox.Claimed) -> Payload:
-        body = bodies.get(row.body_digest)
+    def __init__(self, db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
+                 clock: Callable[[], datetime], *, batch: int, stop: threading.Event,
+                 recording: Recording | None) -> None:
+        self.db = db
+        self.settings = settings
+        self.policy = policy
+        self.clock = clock
+        self.batch = batch
+        self.stop = stop
+        self.me = outbox.worker_identity()
+        self.envelope_from = parse_mailbox(settings.mail_from, "TRACKER_MAIL_FROM").addr_spec
+        self.summary = DeliverySummary()
+        self.fatal: list[Exception] = []
+        """The authentication or TLS failure that ends the run."""
+        self.writer = OutboxWriter(db)
+        self.recording = _RecordingProgress(recording)
+        self.bodies: dict[str | None, Section] = {}
+        """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
+
+    async def run(self, workers: int) -> DeliverySummary:
+        """Recover dead processes' rows, then deliver with `workers` connections."""
+        try:
+            self.summary.requeued, self.summary.recovered_uncertain = await self.writer.call(
+                outbox.recover, self.clock(), self.policy)
+            results = await asyncio.gather(self.recording.run(self.writer),
+                                           *(self.work() for _ in range(max(1, workers))),
+                                           return_exceptions=True)
+        finally:
+            await self.writer.close()  # every outcome committed before the run reports
+        for problem in (*self.recording.failure, *results):
+            if isinstance(problem, BaseException):
+                raise problem
+        if self.fatal:
+            raise RuntimeFailure(f"mail server refused the configuration: {self.fatal[0]}")
+        return self.summary
+
+    def stopping(self) -> bool:
+        return self.stop.is_set() or bool(self.fatal) or bool(self.recording.failure)
+
+    async def work(self) -> None:
+        """One worker: one connection, batch after batch."""
+        async with SmtpConnection(self.settings) as connection:
+            while not self.stopping():
+                rows = await self.recording.claim(self.claim_batch)
+                if not rows or not await self.send_batch(connection, rows):
+                    return
+
+    async def claim_batch(self) -> list[outbox.Claimed]:
+        """Due rows, committed as ours before any of them is sent."""
+        return await self.writer.call(outbox.claim, self.me, self.clock(), self.batch,
+                                      not self.db.is_sqlite, frozenset(self.bodies))
+
+    async def send_batch(self, connection: SmtpConnection, rows: list[outbox.Claimed]) -> bool:
+        """Send the rows in order; what cannot be sent now is handed back untouched.  False
+        when this worker must stop: the run stops, or the server cannot be reached."""
+        for index, row in enumerate(rows):
+            if self.stopping():
+                await self.release(rows[index:])
+                return False
+            try:
+                result = await self.send_one(connection, row)
+            except (SmtpAuthError, SmtpSecurityError) as exc:
+                self.fatal.append(exc)
+                await self.release(rows[index:])
+                return False
+            if result is None:
+                continue
+            self.settle(row, result)
+            if result.outcome is Outcome.DEFERRED and result.code is None:
+                # Unreachable: the rest waits for the next run instead of each spending an
+                # attempt, and this worker claims no more.
+                self.summary.counts["waiting"] += len(rows) - index - 1
+                await self.release(rows[index + 1:])
+                return False
+        return True
+
+    async def send_one(self, connection: SmtpConnection, row: outbox.Claimed
+                       ) -> SendResult | None:
+        """One SMTP transaction, its body held back until the row's `transmitting` mark is
+        committed; None when the claim was lost (another process took the row over)."""
+        # The mark is committed while the server answers MAIL, RCPT and DATA, which hides its
+        # latency; the body waits for it all the same.
+        marking = self.writer.call_grouped(outbox.transmit_many, row.id, self.me)
+
+        async def before_body() -> None:
+            if not await marking:
+                raise _ClaimLost
+
+        try:
+            result = await connection.send_bytes(self.envelope_from, [row.recipient],
+                                                 self.payload(row), before_body=before_body)
+        except _ClaimLost:
+            result = None
+        except (SmtpAuthError, SmtpSecurityError):
+            await marking  # released with the rest, whether marked or not
+            raise
+        if result is None or not await marking:  # not ours: nothing of it went out
+            self.summary.counts["lost_claim"] += 1
+            return None
+        return result
+
+    def settle(self, row: outbox.Claimed, result: SendResult) -> None:
+        """Record what became of the row; committed with the writer's next transaction."""
+        settled = outbox.settlement(result.outcome.value, result.detail, self.clock(),
+                                    self.policy, row.attempts)
+        self.writer.post_grouped(outbox.settle_many, row.id, self.me, settled)
+        state = settled.state.value
+        self.summary.counts[state if state != outbox.OutboxState.PENDING else "deferred"] += 1
+        log.info("outbox %s to %s: %s%s", row.id, row.recipient, state,
+                 f" ({result.detail})" if result.detail else "")
+
+    async def release(self, rows: Sequence[outbox.Claimed]) -> None:
+        if rows:
+            await self.writer.call(outbox.release, [r.id for r in rows], self.me)
+
+    def payload(self, row: outbox.Claimed) -> Payload:
+        body = self.bodies.get(row.body_digest)
         if body is None:
-            body = bodies[row.body_digest] = section_of(row.body)
+            body = self.bodies[row.body_digest] = section_of(row.body)
         return joined(row.head, body)
 
-    async def claim() -> list[outbox.Claimed]:
-        return await ledger.call(outbox.claim, me, clock(), batch, not db.is_sqlite,
-                                 frozenset(bodies))
 
-    async def worker(number: int) -> None:
-        async with SmtpConnection(settings) as connection:
-            while not stop.is_set() and not fatal and not feeding.failure:
-                rows = await feeding.claim(ledger, claim)
-                if not rows:
-                    return
-                for index, row in enumerate(rows):
-                    if stop.is_set() or fatal or feeding.failure:
-                        await ledger.call(outbox.release, [r.id for r in rows[index:]], me)
-                        return
-
-                    # The `transmitting` mark is committed while the server answers MAIL, RCPT
-                    # and DATA, so its latency is hidden; the body waits for it all the same.
-                    marking = ledger.call_grouped(outbox.mark_transmitting_many, row.id, me)
-
-                    async def before_body(marked: asyncio.Future[bool] = marking) -> None:
-                        if not await marked:
-                            raise _ClaimLost
-
-                    try:
-                        result = await connection.send_bytes(envelope_from, [row.recipient],
-                                                             payload(row), before_body=before_body)
-                    except (SmtpAuthError, SmtpSecurityError) as exc:
-                        fatal.append(exc)
-                        await marking
-                        await ledger.call(outbox.release, [r.id for r in rows[index:]], me)
-                        return
-                    except _ClaimLost:
-                        summary.add("lost_claim")
-                        continue
-                    if not await marking:  # failed before the body, and the row is not ours
-                        summary.add("lost_claim")
-                        continue
-                    values = outbox.outcome_values(result.outcome.value, result.detail, clock(),
-                                                   policy, row.attempts)
-                    ledger.post_grouped(outbox.finish_many, row.id, me, values)
-                    state = values["state"]
-                    summary.add(state if state != "pending" else "deferred")
-                    log.info("outbox %s to %s: %s%s", row.id, row.recipient, state,
-                             f" ({result.detail})" if result.detail else "")
-                    if result.outcome is Outcome.DEFERRED and result.code is None:
-                        # The server is unreachable: the rest of the batch waits untouched
-                        # for the next run instead of each spending an attempt.
-                        await ledger.call(outbox.release, [r.id for r in rows[index + 1:]], me)
-                        summary.counts["waiting"] += len(rows) - index - 1
-                        return
-
-    try:
-        summary.requeued, summary.recovered_uncertain = await ledger.call(
-            outbox.recover, clock(), policy)
-        results = await asyncio.gather(feeding.run(ledger),
-                                       *(worker(n) for n in range(max(1, workers))),
-                                       return_exceptions=True)
-    finally:
-        await ledger.close()  # every outcome committed before the run reports
-    for problem in (*feeding.failure, *results):
-        if isinstance(problem, BaseException):
-            raise problem
-    if fatal:
-        raise RuntimeFailure(f"mail server refused the configuration: {fatal[0]}")
-    return summary
+async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
+                  clock: Callable[[], datetime], *, workers: int = 4, batch: int = 20,
+                  stop: threading.Event | None = None, recording: Recording | None = None
+                  ) -> DeliverySummary:
+    """Send every due pending row (and those `recording` records meanwhile); raises
+    RuntimeFailure on an authentication/TLS problem."""
+    sender = Sender(db, settings, policy, clock, batch=batch, stop=stop or threading.Event(),
+                    recording=recording)
+    return await sender.run(workers)
 
 
 def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
@@ -19,11 +19,12 @@ from tracker.progress.contacts import stored_contacts
 from tracker.progress.status import assignment_groups
 from tracker.store.database import Database
 
-if TYPE_CHECKING:  # delivery and the ledger load only when something is sent
-    from tracker.mail.sender import Recording
-    from tracker.mail.writer import OutboxWriter
+if TYPE_CHECKING:  # delivery and its writer load only when something is sent
+    import threading
 
-T = TypeVar("T")
+    from notifications.settings import SmtpSettings
+    from tracker.mail.sender import DeliverySummary, Recording
+    from tracker.mail.writer import OutboxWriter
 
 
 def load_progress(conn: Connection, plan: Plan) -> Progress:
@@ -75,7 +76,7 @@ RECORD_CHUNK = 200
 @contextlib.contextmanager
 def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
              reply_to: str | None) -> Iterator[Recording | None]:
-    """The tick's mails composed and recorded chunk by chunk, as a feed for `deliver`.
+    """The tick's mails composed and recorded chunk by chunk, as a recording for `deliver`.
 
     Recording through the delivery's own writer lets the first messages go out while the rest
     are still being rendered, and keeps to one writer per process.  Each row has its unique key,
@@ -83,7 +84,7 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
     composed by a child forked here, before the delivery starts its threads (see
     tracker.mail.forked), and the child is gone when the block ends.
     """
-    mails = [(m, "pending") for m in tick.to_send] + [(m, "skipped") for m in tick.to_skip]
+    mails = [(m, False) for m in tick.to_send] + [(m, True) for m in tick.to_skip]
     if not mails:
         yield None
         return
@@ -97,34 +98,24 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
     def composer() -> Composer:  # made where the mails are composed: the templates load there
         return Composer(plan, sender, tick.reply_to or reply_to)
 
-    def compose(chunk: list[tuple[DueMail, str]]) -> list[outbox.NewRow]:
-        return [_row(plan, composer().compose(mail, now), state) for mail, state in chunk]
+    def compose(chunk: list[tuple[DueMail, bool]]) -> list[outbox.NewRow]:
+        return [composer().compose(mail, now, overtaken) for mail, overtaken in chunk]
 
     with composed(compose, chunks, len(mails)) as results:
 
-        async def feed(ledger: OutboxWriter, announce: Callable[[], Awaitable[None]]) -> None:
+        async def recording(writer: OutboxWriter, announce: Callable[[], Awaitable[None]]
+                            ) -> None:
             async with contextlib.aclosing(results):
                 async for rows in results:
-                    tick.recorded += await ledger.call(outbox.record, rows, now)
+                    tick.recorded += await writer.call(outbox.record, rows, now)
                     await announce()
 
-        yield feed
-
-
-def _row(plan: Plan, composed: Any, state: str) -> outbox.NewRow:
-    mail: DueMail = composed.due
-    return outbox.NewRow(
-        key=composed.key, campaign=plan.key, kind="reminder", deadline=mail.slot.deadline,
-        stage=mail.slot.stage, recipient=mail.recipient.email,
-        recipient_name=mail.recipient.name, lang=mail.recipient.lang, unit=mail.recipient.unit,
-        bodies=mail.recipient.bodies, items=mail.items,
-        send_at=mail.slot.send_at, late=mail.late, state=state,
-        message_id=composed.prepared.message_id, subject=composed.subject,
-        head=composed.prepared.head, body=composed.prepared.body)
+        yield recording
 
 
 def send_now(db: Database, clock: Callable[[], datetime], *, workers: int = 4,
-             stop: Any = None, settings: Any = None) -> tuple[TickResult, Any]:
+             stop: threading.Event | None = None, settings: SmtpSettings | None = None
+             ) -> tuple[TickResult, DeliverySummary]:
     """Record what is due and deliver every due pending row, the two overlapping."""
     import asyncio
 
@@ -135,16 +126,16 @@ def send_now(db: Database, clock: Callable[[], datetime], *, workers: int = 4,
     now = clock()
     tick = due_now(db, now)
     if tick.closed:
-        tick.closed_rows = outbox.close_open_rows(db, now,
-                                                  "the campaign has closed")
+        tick.closed_rows = outbox.close_open_rows(db, now, "the campaign has closed")
         return tick, DeliverySummary()
-    with recorder(db, tick, now, settings.mail_from, settings.reply_to) as feed:
+    with recorder(db, tick, now, settings.mail_from, settings.reply_to) as recording:
         summary = asyncio.run(deliver(db, settings, policy, clock,
-                                      workers=workers, stop=stop, feed=feed))
+                                      workers=workers, stop=stop, recording=recording))
     return tick, summary
 
 
-def pending_rows(db: Database, now: datetime) -> Sequence[dict[str, Any]]:
+def count_waiting(db: Database, now: datetime) -> int:
+    """Rows already in the outbox and due by `now`: what a send at `now` delivers besides
+    what it records."""
     with db.reading() as conn:
-        rows = outbox.list_rows(conn, "pending")
-    return [r for r in rows if r["next_attempt_at"] <= now]
+        return outbox.count_due(conn, now)

@@ -7,7 +7,7 @@ the mail server.  Here one thread owns one connection: requests queue while a tr
 commits, and the next transaction carries all of them (group commit).
 
 What stays guaranteed: a `transmitting` mark is committed before its body goes out (the sender
-awaits `call`).  An outcome is `post`ed without waiting; it rides with the next awaited request
+awaits its future).  An outcome is `post`ed without waiting; it rides with the next awaited request
 (typically the next message's `transmitting` mark) or is committed at `close`.  A crash in
 between leaves that row `transmitting`, which recovery reports as `uncertain`: never a
 duplicate, never a silent loss.
@@ -29,7 +29,7 @@ from sqlalchemy import Connection
 
 from tracker.store.database import Database
 
-log = logging.getLogger("tracker.ledger")
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -59,7 +59,7 @@ class OutboxWriter:
         self._posted: list[_Request] = []
         """Posted requests waiting for the next awaited one: they need no transaction of their
         own, so they do not wake the writer."""
-        self._thread = threading.Thread(target=self._run, name="outbox-ledger", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="outbox-writer", daemon=True)
         self._thread.start()
 
     async def call(self, action: Callable[..., T], *args: Any) -> T:
