@@ -10,13 +10,11 @@ from datetime import UTC, datetime, timedelta
 from tracker.mail.outbox import (
     _CLAIM,
     NewRow,
-    RetryPolicy,
     body_digest,
     claim,
-    claim_is_dead,
     record,
-    worker_identity,
 )
+from tracker.mail.senders import RetryPolicy, claim_is_dead, worker_identity
 from tracker.store.database import Database
 from tracker.store.schema import upgrade
 

@@ -25,10 +25,10 @@ from tracker.mail.outbox import (
     Event,
     NewRow,
     OutboxState,
-    RetryPolicy,
     Settlement,
     Transition,
 )
+from tracker.mail.senders import RetryPolicy
 from tracker.store.database import Database
 from tracker.store.schema import upgrade
 from tracker.store.tables import OUTBOX

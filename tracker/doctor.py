@@ -21,7 +21,7 @@ from tracker.errors import RuntimeFailure, UserError
 
 if TYPE_CHECKING:  # for annotations; each check imports what it uses
     from notifications.settings import SmtpSettings
-    from tracker.mail.outbox import RetryPolicy
+    from tracker.mail.senders import RetryPolicy
     from tracker.store.database import Database
 
 Status = Literal["ok", "problem", "skipped"]
@@ -110,7 +110,7 @@ def _check_configuration(report: Report, environ: Mapping[str, str]) -> SmtpSett
 
 def _check_policy(report: Report, environ: Mapping[str, str]) -> RetryPolicy:
     """The retry variables: a bad one would stop every delivery run with a usage error."""
-    from tracker.mail.outbox import RetryPolicy
+    from tracker.mail.senders import RetryPolicy
 
     try:
         policy = RetryPolicy.from_env(environ)
@@ -221,12 +221,12 @@ def _check_contacts(report: Report, db: Database) -> None:
 
 def _check_outbox(report: Report, db: Database, now: datetime, policy: RetryPolicy) -> None:
     """What needs a person: refused or uncertain mail, senders that died, no sender at all."""
-    from tracker.mail import outbox
+    from tracker.mail import backlog, outbox
 
     with db.reading() as conn:
-        counts = outbox.counts(conn)
+        counts = backlog.counts(conn)
         claims = outbox.open_claims(conn, now, policy)
-        overdue = outbox.count_overdue(conn, now - OVERDUE_AFTER)
+        overdue = backlog.count_overdue(conn, now - OVERDUE_AFTER)
     total = sum(counts.values())
     found = False
     failed, uncertain = counts.get("failed", 0), counts.get("uncertain", 0)

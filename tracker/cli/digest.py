@@ -84,8 +84,8 @@ def _send(inv: Invocation) -> None:
     import asyncio
 
     from tracker.digest.mail import period_of, record_digest
-    from tracker.mail import outbox
     from tracker.mail.sender import deliver, smtp_settings
+    from tracker.mail.senders import RetryPolicy
 
     settings = smtp_settings()
     period = period_of(inv.plan(), inv.now)
@@ -95,7 +95,7 @@ def _send(inv: Invocation) -> None:
 
         raise RuntimeFailure("no managers in the contacts: add them under `managers:` and run "
                              "`tracker contacts load`")
-    summary = asyncio.run(deliver(inv.database(), settings, outbox.RetryPolicy.from_env(),
+    summary = asyncio.run(deliver(inv.database(), settings, RetryPolicy.from_env(),
                                   lambda: inv.now))
     if not recorded:
         click.echo(f"the digest for {period} was already recorded for all {managers} "

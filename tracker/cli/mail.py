@@ -259,7 +259,7 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tracker.mail.outbox import list_rows
+    from tracker.mail.backlog import list_rows
     from tracker.timefmt import iso_utc
 
     inv: Invocation = ctx.obj

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from tracker.mail import outbox
+from tracker.mail import backlog
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.history import load_history
 from tracker.progress.status import Grid, load_grid
@@ -137,8 +137,8 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
     changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late}
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
-    problem_rows = outbox.list_rows(conn, "failed") + outbox.list_rows(conn, "uncertain")
+    problem_rows = backlog.list_rows(conn, "failed") + backlog.list_rows(conn, "uncertain")
     return Digest(plan, now, since, grid, find_overdue(plan, grid, now), reports,
-                  totals(reports), changes, outbox.problems(conn), problem_rows)
+                  totals(reports), changes, backlog.problems(conn), problem_rows)
 
 

@@ -18,20 +18,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import random
 import socket
-import uuid
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, literal, select, update
 
 from tracker.errors import UserError
+from tracker.mail.senders import RetryPolicy, claim_is_dead
 from tracker.store.database import Database, UTCDateTime, upsert_insert
 from tracker.store.statements import DriverStatement
 from tracker.store.tables import OUTBOX, OUTBOX_BODY
@@ -116,49 +113,6 @@ TRANSITIONS: Mapping[Event, Transition] = MappingProxyType({
     Event.RETRY:                    Transition((_S.UNCERTAIN, _S.FAILED),     _S.PENDING),
 })
 """Every way a row's state may change, and the only ones."""
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for deferred mail: exponential, jittered, bounded."""
-
-    base: float = 60.0
-    cap: float = 3600.0
-    max_attempts: int = 8
-    lease: float = 600.0
-    """Seconds after which another host's claim is presumed dead."""
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> RetryPolicy:
-        def number(name: str, default: float) -> float:
-            raw = environ.get(name)
-            if raw in (None, ""):
-                return default
-            try:
-                value = float(raw)
-            except ValueError:
-                raise UserError(f"{name}: '{raw}' is not a number") from None
-            if value <= 0:
-                raise UserError(f"{name}: must be positive, got {raw}")
-            return value
-
-        return cls(number("TRACKER_RETRY_BASE", cls.base), number("TRACKER_RETRY_CAP", cls.cap),
-                   int(number("TRACKER_MAX_ATTEMPTS", cls.max_attempts)),
-                   number("TRACKER_CLAIM_LEASE", cls.lease))
-
-    def delay(self, attempts: int, rng: random.Random | None = None) -> timedelta:
-        """Wait before attempt `attempts + 1`: base·2^(n-1), capped, ±20 % jitter."""
-        raw = min(self.base * 2 ** max(attempts - 1, 0), self.cap)
-        return timedelta(seconds=raw * (rng or random).uniform(0.8, 1.2))
-
-
-_PROCESS_TOKEN = uuid.uuid4().hex[:8]
-
-
-def worker_identity() -> str:
-    """host:pid:token, so a restarted process can tell its dead predecessors' claims from
-    others' — even in a container, where every restart is pid 1 again (the token differs)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_PROCESS_TOKEN}"
 
 
 # -- record ---------------------------------------------------------------------------------
@@ -400,31 +354,6 @@ def release(conn: Connection, ids: Sequence[int], worker: str) -> None:
 # -- claims of processes that stopped -------------------------------------------------------
 
 
-def claim_is_dead(owner: str | None, at: datetime | None, host: str, now: datetime,
-                  policy: RetryPolicy) -> bool:
-    """Whether the process that claimed a row is gone: on this host, when its process id is
-    (or is ours, under another process token); from another host, once the lease ran out."""
-    owner_host, _, rest = (owner or "").partition(":")
-    pid_text, _, token = rest.partition(":")  # no token: a claim by an older tracker
-    if owner_host == host and pid_text.isdigit():
-        pid = int(pid_text)
-        if pid == os.getpid():
-            # this very process, or a predecessor that had our pid (containers restart as pid 1)
-            return bool(token) and token != _PROCESS_TOKEN
-        return not _alive(pid)
-    return at is None or now - at > timedelta(seconds=policy.lease)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @dataclass(frozen=True)
 class OpenClaim:
     """A row some sender holds (`claimed` or `transmitting`), and what can be said of it."""
@@ -518,50 +447,3 @@ def _refused(conn: Connection, row_id: int, transition: Transition, done: str) -
     allowed = " or ".join(s.value for s in transition.sources)
     return UserError(f"outbox row {row_id} is {state}: only {allowed} rows can be {done}")
 
-
-# -- reading --------------------------------------------------------------------------------
-
-
-def counts(conn: Connection) -> dict[str, int]:
-    rows = conn.execute(select(OUTBOX.c.state, func.count()).group_by(OUTBOX.c.state)).all()
-    return {state: int(n) for state, n in rows}
-
-
-def problems(conn: Connection) -> dict[str, int]:
-    found = counts(conn)
-    return {"failed": found.get(OutboxState.FAILED, 0),
-            "uncertain": found.get(OutboxState.UNCERTAIN, 0)}
-
-
-def count_due(conn: Connection, now: datetime) -> int:
-    """Pending rows due by `now`: what a sender would claim."""
-    return int(conn.execute(select(func.count()).select_from(OUTBOX).where(
-        OUTBOX.c.state == OutboxState.PENDING.value, OUTBOX.c.next_attempt_at <= now)
-    ).scalar_one())
-
-
-def count_overdue(conn: Connection, before: datetime) -> int:
-    """Pending rows due, and recorded, before `before`: a mail recorded late for an earlier
-    slot is no sign that nobody sends."""
-    return int(conn.execute(select(func.count()).select_from(OUTBOX).where(
-        OUTBOX.c.state == OutboxState.PENDING.value, OUTBOX.c.next_attempt_at < before,
-        OUTBOX.c.recorded_at < before)).scalar_one())
-
-
-def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]]:
-    """The rows (all, or those in `state`, an `OutboxState` value) as plain values."""
-    query = select(OUTBOX.c.id, OUTBOX.c.kind, OUTBOX.c.deadline, OUTBOX.c.stage,
-                   OUTBOX.c.recipient, OUTBOX.c.unit_key, OUTBOX.c.body_keys, OUTBOX.c["items"],
-                   OUTBOX.c.send_at, OUTBOX.c.recorded_at, OUTBOX.c.late, OUTBOX.c.state,
-                   OUTBOX.c.attempts, OUTBOX.c.next_attempt_at, OUTBOX.c.finished_at,
-                   OUTBOX.c.last_error, OUTBOX.c.message_id, OUTBOX.c.subject)
-    if state:
-        query = query.where(OUTBOX.c.state == OutboxState(state).value)
-    result = []
-    for row in conn.execute(query.order_by(OUTBOX.c.send_at, OUTBOX.c.id)).mappings():
-        entry = dict(row)
-        entry["items"] = json.loads(entry["items"])
-        entry["bodies"] = [b for b in entry.pop("body_keys").split(",") if b]
-        entry["unit"] = entry.pop("unit_key")
-        result.append(entry)
-    return result

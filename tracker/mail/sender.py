@@ -28,6 +28,7 @@ from notifications.settings import SmtpSettings
 from notifications.smtp import SmtpConnection
 from tracker.errors import RuntimeFailure
 from tracker.mail import outbox
+from tracker.mail.senders import RetryPolicy, worker_identity
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
 
@@ -96,7 +97,7 @@ class Sender:
     """One delivery run: workers that claim a batch, send it one message at a time, and settle
     each outcome, until nothing is due or the run must stop."""
 
-    def __init__(self, db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
+    def __init__(self, db: Database, settings: SmtpSettings, policy: RetryPolicy,
                  clock: Callable[[], datetime], *, batch: int, stop: threading.Event,
                  recording: Recording | None) -> None:
         self.db = db
@@ -105,7 +106,7 @@ class Sender:
         self.clock = clock
         self.batch = batch
         self.stop = stop
-        self.me = outbox.worker_identity()
+        self.me = worker_identity()
         self.envelope_from = parse_mailbox(settings.mail_from, "TRACKER_MAIL_FROM").addr_spec
         self.summary = DeliverySummary()
         self.fatal: list[Exception] = []
@@ -218,7 +219,7 @@ class Sender:
         return joined(row.head, body)
 
 
-async def deliver(db: Database, settings: SmtpSettings, policy: outbox.RetryPolicy,
+async def deliver(db: Database, settings: SmtpSettings, policy: RetryPolicy,
                   clock: Callable[[], datetime], *, workers: int = 4, batch: int = 20,
                   stop: threading.Event | None = None, recording: Recording | None = None
                   ) -> DeliverySummary:

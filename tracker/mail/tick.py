@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection
 
 from tracker.mail import outbox
+from tracker.mail.backlog import count_due
 from tracker.mail.due import DueMail, Progress, plan_tick, simulate
 from tracker.mail.recipients import Recipient, recipients_from
+from tracker.mail.senders import RetryPolicy
 from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
 from tracker.progress.status import assignment_groups
@@ -122,7 +124,7 @@ def send_now(db: Database, clock: Callable[[], datetime], *, workers: int = 4,
     from tracker.mail.sender import DeliverySummary, deliver, smtp_settings
 
     settings = settings or smtp_settings()
-    policy = outbox.RetryPolicy.from_env()
+    policy = RetryPolicy.from_env()
     now = clock()
     tick = due_now(db, now)
     if tick.closed:
@@ -138,4 +140,4 @@ def count_waiting(db: Database, now: datetime) -> int:
     """Rows already in the outbox and due by `now`: what a send at `now` delivers besides
     what it records."""
     with db.reading() as conn:
-        return outbox.count_due(conn, now)
+        return count_due(conn, now)
