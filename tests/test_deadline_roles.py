@@ -196,6 +196,10 @@ def test_the_escalation_follows_its_role(interim: Tracker) -> None:
         key, text = _text_of(server, "bkk@edu.example")
         assert key.startswith("safe_internet_2017 interim_report overdue_4 ")
         assert behind in text
+        # the missing results reports, with the form's own due day (27 April here, not 25)
+        assert "Қорытынды есебін (27 сәуір) әлі жібермеген өңірлер" in text
+        assert "Регионы, не представившие отчёт об итогах (27 апреля)" in text
+        assert "25 сәуір" not in text and "25 апреля" not in text
         server.clear()
         assert interim("remind", "send", now="2017-04-28T10:30+06:00",
                        env=_env(server)).exit_code == 0
@@ -233,6 +237,12 @@ def test_the_results_report_follows_its_own_deadline(interim: Tracker, tmp_path:
     told = {m["to"]: m for m in preview["send"]}
     assert told["edu@akmola.example"]["deadline"] == "results_form"
     assert "edu@aktobe.example" not in told and "edu@almaty.example" not in told
+    with SmtpTestServer() as server:
+        assert interim("remind", "send", now="2017-04-27T10:30+06:00",
+                       env=_env(server)).exit_code == 0
+        _, text = _text_of(server, "edu@akmola.example")
+        assert "(27 сәуірге дейінгі нысан) әлі келіп түскен жоқ" in text
+        assert "(форма до 27 апреля) ещё не поступил" in text
     file = tmp_path / "itogi.xlsx"
     interim.ok("report", "export", str(file), now="2017-04-28T12:00+06:00")
     sheet = load_workbook(file).active

@@ -112,6 +112,7 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
         "missing_reports": [_unit_text(plan, unit) for unit in mail.missing_reports],
         "reply_to": reply_to,
         "report_missing": _unit_text(plan, mail.report_missing) if mail.report_missing else None,
+        "report_due": _date_parts(plan.day_of(plan.deadlines.results_report)),
     }
 
 
