@@ -264,7 +264,7 @@ class _RecipientWork:
         return tuple(sorted(self.progress.behind.items(), key=lambda kv: order.get(kv[0], 0)))
 
 
-def _compose(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
+def _decide(work: _RecipientWork, slot: Slot, late: bool) -> DueMail | None:
     """The mail for this slot given the recipient's work, or None when there is nothing to
     say (the work serves all of the recipient's slots)."""
     headline = None
@@ -323,7 +323,7 @@ def plan_tick(plan: Plan, recipients: Sequence[Recipient], progress: Progress, n
             if recorded and dedupe_key(plan.key, slot.deadline, slot.stage,
                                        recipient.email) in recorded:
                 continue
-            mail = _compose(work, slot, late)
+            mail = _decide(work, slot, late)
             if mail is None:
                 continue
             # the latest slot is sent; earlier ones nobody sent were overtaken by it
@@ -341,7 +341,7 @@ def simulate(plan: Plan, recipients: Sequence[Recipient], progress: Progress,
         work = _RecipientWork(plan, recipient, progress)
         for slot in slots_for(plan, recipient, cache):
             if start <= slot.send_at < end and slot.send_at < close:
-                mail = _compose(work, slot, False)
+                mail = _decide(work, slot, False)
                 if mail is not None:
                     mails.append(mail)
     mails.sort(key=lambda m: (m.slot.send_at, m.recipient.email))
