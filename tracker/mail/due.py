@@ -147,8 +147,8 @@ def _flat(by_pair: PairItems) -> tuple[tuple[int, str, str], ...]:
 
 class DueMail(NamedTuple):
     """One reminder a tick decided on.  A named tuple, not a frozen dataclass: a tick at school
-    scale makes 45,000 of them, and a frozen dataclass's `__init__` (one `object.__setattr__`
-    per field) cost a tenth of a second of it."""
+    scale makes tens of thousands of them, and a frozen dataclass's `__init__` (one
+    `object.__setattr__` per field) is a noticeable part of it."""
 
     recipient: Recipient
     slot: Slot
