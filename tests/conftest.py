@@ -113,6 +113,14 @@ def tracker(db_url: str) -> Tracker:
     return t
 
 
+def tracker_with_plan(db_url: str, path: Path, text: str) -> Tracker:
+    """A database with the plan `text` (written to `path`) loaded, for plans made by a test."""
+    path.write_text(text, encoding="utf-8")
+    t = Tracker(db_url)
+    t.ok("init", "--plan", str(path))
+    return t
+
+
 @pytest.fixture
 def sqlite_tracker(tmp_path: Path) -> Tracker:
     t = Tracker(f"sqlite:///{tmp_path / 'tracker.db'}")

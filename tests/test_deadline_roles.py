@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, Tracker
+from tests.conftest import REPO, Tracker, tracker_with_plan
 from tests.smtp_server import SmtpTestServer
 from tracker.plan.loader import load_plan, plan_from_text
 from tracker.plan.model import NATIONAL, Plan
@@ -71,10 +71,7 @@ def interim_plan_text() -> str:
 @pytest.fixture
 def interim(db_url: str, tmp_path: Path) -> Tracker:
     """The interim plan loaded, with the example contacts, on each backend."""
-    path = tmp_path / "interim.yaml"
-    path.write_text(interim_plan_text(), encoding="utf-8")
-    t = Tracker(db_url)
-    t.ok("init", "--plan", str(path))
+    t = tracker_with_plan(db_url, tmp_path / "interim.yaml", interim_plan_text())
     t.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
     return t
 

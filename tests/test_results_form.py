@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, Tracker, dump_database
+from tests.conftest import REPO, Tracker, dump_database, tracker_with_plan
 
 PLAN = (REPO / "plan.yaml").read_text(encoding="utf-8")
 ONLINE = '''    - key: online_lessons
@@ -53,11 +53,7 @@ def extra_plan_text() -> str:
 @pytest.fixture
 def extra(db_url: str, tmp_path: Path) -> Tracker:
     """A database on each backend with the plan of the extra columns loaded."""
-    path = tmp_path / "plan.yaml"
-    path.write_text(extra_plan_text(), encoding="utf-8")
-    tracker = Tracker(db_url)
-    tracker.ok("init", "--plan", str(path))
-    return tracker
+    return tracker_with_plan(db_url, tmp_path / "plan.yaml", extra_plan_text())
 
 
 def _region(show: dict[str, Any], unit: str) -> dict[str, Any]:
