@@ -1,4 +1,4 @@
-"""The delivery ledger (one writer thread, grouped commits) and bodies stored once.
+"""The outbox writer (one writer thread, grouped commits) and bodies stored once.
 
 Real databases on both backends and a real SMTP server: what matters is what is committed when,
 and that the bytes on the wire are exactly the stored header section plus the shared body.
@@ -30,6 +30,11 @@ def _put(conn: Any, key: str, value: str) -> str:
     return key
 
 
+def _put_many(conn: Any, requests: list[tuple[str, str]]) -> list[str]:
+    """`_put` for every request of a transaction, as grouped outbox writes are."""
+    return [_put(conn, key, value) for key, value in requests]
+
+
 def _values(url: str) -> dict[str, str]:
     db = Database(url)
     try:
@@ -45,13 +50,13 @@ def test_calls_return_when_committed_and_posts_are_committed_by_close(tracker: T
 
     async def run() -> tuple[list[str], dict[str, str]]:
         ledger = OutboxWriter(db)
-        ledger.post(_put, "ledger-posted", "1")
+        ledger.post_grouped(_put_many, "ledger-posted", "1")
         keys = await asyncio.gather(*(ledger.call(_put, f"ledger-{n}", str(n))
                                       for n in range(20)))
         # A call returns only once committed: another connection sees it (and the post queued
         # before it, which rode in the same or an earlier transaction).
         seen = _values(tracker.url)
-        ledger.post(_put, "ledger-last", "2")
+        ledger.post_grouped(_put_many, "ledger-last", "2")
         await ledger.close()
         return keys, seen
 
@@ -75,7 +80,7 @@ def test_a_failed_write_fails_its_caller_and_a_failed_post_is_raised_at_close(
         with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
             await ledger.call(_put, "ledger-once", "again")
         assert await ledger.call(_put, "ledger-after", "3") == "ledger-after"  # still works
-        ledger.post(_put, "ledger-once", "posted twice")
+        ledger.post_grouped(_put_many, "ledger-once", "posted twice")
         with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
             await ledger.close()
 

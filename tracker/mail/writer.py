@@ -7,10 +7,10 @@ the mail server.  Here one thread owns one connection: requests queue while a tr
 commits, and the next transaction carries all of them (group commit).
 
 What stays guaranteed: a `transmitting` mark is committed before its body goes out (the sender
-awaits its future).  An outcome is `post`ed without waiting; it rides with the next awaited request
-(typically the next message's `transmitting` mark) or is committed at `close`.  A crash in
-between leaves that row `transmitting`, which recovery reports as `uncertain`: never a
-duplicate, never a silent loss.
+awaits its future).  An outcome is posted (`post_grouped`) without waiting; it rides with the
+next awaited request (typically the next message's `transmitting` mark) or is committed at
+`close`.  A crash in between leaves that row `transmitting`, which recovery reports as
+`uncertain`: never a duplicate, never a silent loss.
 
 All methods are called from the event loop's thread; only `_run` runs in the writer thread.
 """
@@ -68,10 +68,6 @@ class OutboxWriter:
         self._submit(_Request(action, args, future))
         return await future
 
-    def post(self, action: Callable[..., Any], *args: Any) -> None:
-        """Run `action(connection, *args)` with the next awaited request, without waiting."""
-        self._posted.append(_Request(action, args, None))
-
     def call_grouped(self, action: Callable[[Connection, list[tuple[Any, ...]]], list[T]],
                      *args: Any) -> asyncio.Future[T]:
         """Like `call`, but `action(connection, [args, ...])` serves every request for it in
@@ -84,7 +80,8 @@ class OutboxWriter:
 
     def post_grouped(self, action: Callable[[Connection, list[tuple[Any, ...]]], list[Any]],
                      *args: Any) -> None:
-        """Like `post`, for an action that serves many requests at once (see `call_grouped`)."""
+        """Run `action` with the next awaited request, without waiting: an outcome that needs no
+        transaction of its own.  `action` serves many requests at once (see `call_grouped`)."""
         self._posted.append(_Request(action, args, None, grouped=True))
 
     def _submit(self, request: _Request) -> None:
