@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import click
 
+from tracker.fieldrules import date_problem
 from tracker.plan.model import Plan
 from tracker.store.database import Database
 
@@ -55,4 +56,10 @@ def parse_now(value: str | None) -> datetime:
     if moment.tzinfo is None:
         raise click.BadParameter(f"'{value}' has no UTC offset (e.g. 2017-04-20T09:00+06:00 or "
                                  "...Z)", param_hint="--now")
+    # Checked on the moment as written: its date in UTC or in any region's time zone is at
+    # most a day away, so the conversions the commands make cannot overflow.
+    problem = date_problem(moment.date())
+    if problem:
+        raise click.BadParameter(f"'{value}': {problem}", param_hint="--now")
     return moment
+

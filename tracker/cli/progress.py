@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli.output import emit_json
+from tracker.cli.params import ROW_ID
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
@@ -243,7 +244,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
 @click.command()
 @click.argument("item", required=False, type=int)
 @click.option("--region", "region", metavar="R", help="Only this region (or national).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--limit", type=ROW_ID, help="Only the newest N events.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def history(inv: Invocation, item: int | None, region: str | None, limit: int | None,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli.output import emit_json
+from tracker.cli.params import ROW_ID
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
@@ -316,7 +317,7 @@ def media_list(inv: Invocation, region: str | None, as_json: bool) -> None:
 
 
 @media_group.command("remove")
-@click.argument("ident", metavar="ID", type=int)
+@click.argument("ident", metavar="ID", type=ROW_ID)
 @click.pass_obj
 def media_remove(inv: Invocation, ident: int) -> None:
     """Remove a media coverage entry by its id (see `tracker report media list`).

@@ -1,0 +1,97 @@
+"""Every field is checked once, where it enters: odd values are refused at the door in one line
+(exit 2, the database unchanged), never accepted to fail later in a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import REPO, Tracker, dump_database
+
+HUGE = "99999999999999999999"
+
+
+def assert_refused(result: Result, *words: str) -> None:
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception), result.output)
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["mark", f"1-{HUGE}", "--region", "all"], ["unknown item"]),
+    (["mark", "1-100000000", "--region", "all"], ["unknown item 27"]),
+    (["mark", HUGE, "--region", "all"], ["unknown item"]),
+    (["mark", "1" * 5000, "--region", "all"], ["unknown item"]),
+    (["mark", "²", "--region", "all"], ["not an item number"]),
+    (["history", "--limit", HUGE], ["--limit"]),
+    (["outbox", "resolve", HUGE, "--as", "sent"], ["ID"]),
+    (["outbox", "retry", HUGE], ["ID"]),
+    (["report", "media", "remove", HUGE], ["ID"]),
+    (["simulate", "--from", "0001-01-01", "--to", "9999-12-31"], ["--from", "1970-2100"]),
+    (["simulate", "--from", "2017-04-01", "--to", "9999-12-31T23:59-12:00"], ["--to"]),
+    (["--now", "0001-01-01T00:00+14:00", "status"], ["--now", "1970-2100"]),
+    (["--now", "9999-12-31T23:59-12:00", "status"], ["--now", "1970-2100"]),
+    (["run", "--tick", "nan"], ["--tick", "finite"]),
+    (["run", "--tick", "inf"], ["--tick", "finite"]),
+    (["run", "--tick", "-inf"], ["--tick", "finite"]),
+    (["run", "--speed", "nan"], ["--speed", "finite"]),
+])
+def test_numbers_and_moments_beyond_what_the_store_holds_are_refused(
+        tracker: Tracker, args: list[str], words: list[str]) -> None:
+    before = dump_database(tracker.url)
+    # A leading --now follows the fixture's own, and the last one given counts.
+    assert_refused(tracker(*args), *words)
+    assert dump_database(tracker.url) == before
+
+
+def test_a_range_far_past_the_plan_is_refused_without_being_built(tracker: Tracker) -> None:
+    """`mark 1-100000000` stops at the first number past the plan, whatever the range's end."""
+    import tracemalloc
+
+    tracemalloc.start()
+    result = tracker("mark", "1-100000000", "--region", "all")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert_refused(result, "unknown item 27")
+    assert peak < 50_000_000
+
+
+@pytest.mark.parametrize("target", ["sqlite:////etc/passwd", "/etc/passwd"])
+@pytest.mark.parametrize("command", [["status"], ["init"], ["mark", "1", "-r", "aktobe"]])
+def test_a_file_that_is_not_sqlite_is_refused_by_name(target: str, command: list[str]) -> None:
+    before = Path("/etc/passwd").read_bytes()
+    assert_refused(Tracker(target)(*command), "/etc/passwd is not a tracker database")
+    assert Path("/etc/passwd").read_bytes() == before
+
+
+def test_doctor_names_a_file_that_is_not_sqlite() -> None:
+    """doctor lists it among its problems (exit 1, as for every problem it finds)."""
+    result = Tracker("/etc/passwd")("doctor", "--no-smtp")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "database: --db: /etc/passwd is not a tracker database" in result.output
+
+
+def test_a_folder_is_refused_as_a_database(tmp_path: Path) -> None:
+    assert_refused(Tracker(str(tmp_path))("status"), "is a folder")
+
+
+@pytest.mark.parametrize("form", ["path", "url"])
+def test_a_database_path_too_long_for_the_system_is_refused(tmp_path: Path, form: str) -> None:
+    path = tmp_path / ("a" * 5000)
+    target = str(path) if form == "path" else f"sqlite:///{path}"
+    for command in (["status"], ["init"]):
+        result = Tracker(target)(*command)
+        assert_refused(result, "too long", "5,")
+        assert len(result.stderr) < 200
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_bundled_plan_and_contacts_still_pass(tracker: Tracker) -> None:
+    tracker.ok("plan", "check", str(REPO / "plan.yaml"))
+    tracker.ok("contacts", "check", str(REPO / "contacts.example.yaml"))
