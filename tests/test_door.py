@@ -95,3 +95,50 @@ def test_a_database_path_too_long_for_the_system_is_refused(tmp_path: Path, form
 def test_the_bundled_plan_and_contacts_still_pass(tracker: Tracker) -> None:
     tracker.ok("plan", "check", str(REPO / "plan.yaml"))
     tracker.ok("contacts", "check", str(REPO / "contacts.example.yaml"))
+
+
+PLAN = (REPO / "plan.yaml").read_text(encoding="utf-8")
+LONG_KEY = "a" * 65
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    ("  weekend: [saturday, sunday]",
+     "  weekend: [monday, tuesday, wednesday, thursday, friday, saturday, sunday]",
+     ["every day of the week is a weekend"]),
+    ("    regional_report: [7, 3, 1, 0]", "    regional_report: [100000000, 3, 1, 0]",
+     ["from 0 to 366"]),
+    ("  overdue_days: 5 ", "  overdue_days: 100000000 ", ["overdue_days", "at most 366"]),
+    ("  final_report:\n    date: 2017-04-30", "  final_report:\n    date: 9999-04-30",
+     ["9999-04-30 is outside 1970-2100"]),
+    ("  window_start:\n    date: 2017-04-10", "  window_start:\n    date: 0001-01-01",
+     ["0001-01-01 is outside 1970-2100"]),
+    ("    - date: 2017-03-21", "    - date: 2101-03-21", ["outside 1970-2100"]),
+    ("  - key: aktobe", f"  - key: {LONG_KEY}", ["'key'", "at most 64"]),
+    ("  key: safe_internet_2017", "  key: " + "k" * 600, ["'key'", "at most 64"]),
+    ("  final_report:\n", f"  {LONG_KEY}:\n", ["milestone key", "at most 64"]),
+    ('    kk: "Ақтөбе облысы"', '    kk: "Ақтөбе\\x1b[2J облысы"', ["control character"]),
+    ('    kk: "Ақтөбе облысы"', '    kk: "Ақтөбе\\x9b облысы"', ["control character"]),
+    ('    kk: "Ақтөбе облысы"', '    kk: "' + "Ақтөбе " * 400 + '"', ["at most 2,000"]),
+])
+def test_plan_fields_the_store_or_the_calendar_cannot_hold_are_refused_with_their_line(
+        db_url: str, tmp_path: Path, old: str, new: str, words: list[str]) -> None:
+    assert old in PLAN
+    text = PLAN.replace(old, new, 1)
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = _line_of(text, new.strip().splitlines()[-1].strip()[:20])
+    t = Tracker(db_url)
+    for args in (["plan", "check", str(path)], ["init", "--plan", str(path)]):
+        result = t(*args)
+        assert_refused(result, "plan.yaml:", *words)
+        assert abs(int(result.stderr.split("plan.yaml:")[1].split(":")[0]) - line) <= 2
+    # init refused before writing anything: no schema without a campaign
+    assert dump_database(db_url) == {}
+    t.ok("init")
+    before = dump_database(db_url)
+    assert_refused(t("plan", "load", str(path)), *words)
+    assert dump_database(db_url) == before
