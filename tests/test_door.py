@@ -142,3 +142,33 @@ def test_plan_fields_the_store_or_the_calendar_cannot_hold_are_refused_with_thei
     before = dump_database(db_url)
     assert_refused(t("plan", "load", str(path)), *words)
     assert dump_database(db_url) == before
+
+
+CONTACTS = (REPO / "contacts.example.yaml").read_text(encoding="utf-8")
+ASTANA_NAME = 'name: "Астана қаласының білім басқармасы"'
+
+
+@pytest.mark.parametrize(("old", "new", "words"), [
+    *[(ASTANA_NAME, f'name: "Астана{escape}"', ["'name' contains a control character"])
+      for escape in ("\\e", "\\a", "\\x01", "\\x7f", "\\x9b")],
+    (ASTANA_NAME, 'name: "' + "А" * 201 + '"', ["'name'", "at most 200"]),
+    ("email: edu@astana.example", "email: " + "a" * 64 + "@" + "b" * 250 + ".example",
+     ["is not an email address"]),
+    ("email: edu@astana.example", "email: " + "a" * 400 + "@astana.example",
+     ["is not an email address", "at most 320"]),
+    ("email: edu@astana.example", "email: " + "a" * 65 + "@astana.example",
+     ["is not an email address", "local part"]),
+    ("email: edu@astana.example", f"email: edu@{'d' * 64}.example",
+     ["is not an email address"]),
+    ("unit: astana", f"unit: {LONG_KEY}", ["'unit'", "at most 64"]),
+])
+def test_contacts_the_sender_could_not_use_are_refused_at_the_door(
+        tracker: Tracker, tmp_path: Path, old: str, new: str, words: list[str]) -> None:
+    assert old in CONTACTS
+    path = tmp_path / "contacts.yaml"
+    path.write_text(CONTACTS.replace(old, new, 1), encoding="utf-8")
+    tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    before = dump_database(tracker.url)
+    for command in ("check", "load"):
+        assert_refused(tracker("contacts", command, str(path)), "contacts.yaml:", *words)
+    assert dump_database(tracker.url) == before
