@@ -172,3 +172,70 @@ def test_contacts_the_sender_could_not_use_are_refused_at_the_door(
     for command in ("check", "load"):
         assert_refused(tracker("contacts", command, str(path)), "contacts.yaml:", *words)
     assert dump_database(tracker.url) == before
+
+
+CONTROL_TEXTS = ["a\x1bb", "a\x07b", "a\x01b", "a\x7fb", "a\x9bb", "a\x0bb", "a\x00b", "a\rb"]
+
+
+@pytest.mark.parametrize("text", [*CONTROL_TEXTS, "x" * 10_001])
+def test_report_text_that_xlsx_or_docx_cannot_hold_is_refused_by_set_and_import(
+        tracker: Tracker, tmp_path: Path, text: str) -> None:
+    import csv
+    import io
+
+    from tracker.plan.loader import bundled_results_form
+
+    form = bundled_results_form()
+    before = dump_database(tracker.url)
+    if "\x00" not in text:  # a terminal cannot pass NUL
+        assert_refused(tracker("report", "set", "astana", "--other", text), "--other")
+        assert dump_database(tracker.url) == before
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([
+        [form.region_header, *(c.header for c in form.columns)],
+        ["astana", *("1" if c.kind == "count" else "" for c in form.columns[:-1]), text]])
+    path = tmp_path / "report.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    assert form.columns[-1].kind == "text"
+    assert_refused(tracker("report", "import", str(path)), "report.csv", "2")
+    assert dump_database(tracker.url) == before
+
+
+def test_report_text_with_tabs_and_line_breaks_is_kept_and_exported(
+        tracker: Tracker, tmp_path: Path) -> None:
+    tracker.ok("report", "set", "astana", "--other", "Круглый стол\tс родителями\n18.04")
+    tracker.ok("report", "export", str(tmp_path / "report.xlsx"))
+    tracker.ok("final-report", str(tmp_path / "final.docx"))
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["mark", "1", "-r", "aktobe", "--by", "b" * 201], ["--by", "at most 200"]),
+    (["mark", "1", "-r", "aktobe", "--by", "b" * 300], ["--by", "at most 200"]),
+    (["mark", "1", "-r", "aktobe", "--by", "Ivan\x1b[2J"], ["--by", "control character"]),
+    (["mark", "1", "-r", "aktobe", "--by", "Ivan\nEve"], ["--by", "line break"]),
+    (["mark", "1", "-r", "aktobe", "--note", "n" * 2001], ["--note", "at most 2,000"]),
+    (["mark", "1", "-r", "aktobe", "--note", "Хат\x1b[2J"], ["--note", "control character"]),
+    (["unmark", "1", "-r", "aktobe", "--note", "n" * 2001], ["--note"]),
+    (["mark", "1", "-r", "aktobe", "--on", "0001-01-01"], ["--on", "1970-2100"]),
+    (["mark", "1", "-r", "aktobe", "--on", "9999-12-31T23:59-12:00"], ["--on", "1970-2100"]),
+    (["outbox", "resolve", "1", "--as", "sent", "--note", "n" * 2001], ["--note"]),
+    (["report", "media", "add", "aktobe", "--outlet", "o" * 201, "--date", "2017-04-12"],
+     ["--outlet", "at most 200"]),
+    (["report", "media", "add", "aktobe", "--outlet", "Хабар\x07", "--date", "2017-04-12"],
+     ["--outlet", "control character"]),
+    (["report", "media", "add", "aktobe", "--outlet", "Хабар", "--date", "2017-04-12",
+      "--url", "https://example.kz/" + "u" * 2000], ["--url", "at most 2,000"]),
+])
+def test_command_line_text_beyond_its_column_is_refused(tracker: Tracker, args: list[str],
+                                                        words: list[str]) -> None:
+    before = dump_database(tracker.url)
+    assert_refused(tracker(*args), *words)
+    assert dump_database(tracker.url) == before
+
+
+def test_a_login_name_beyond_the_actor_column_is_refused(tracker: Tracker) -> None:
+    before = dump_database(tracker.url)
+    result = tracker("mark", "1", "-r", "aktobe", env={"TRACKER_USER": "u" * 201})
+    assert_refused(result, "TRACKER_USER", "at most 200")
+    assert dump_database(tracker.url) == before
+    tracker.ok("mark", "1", "-r", "aktobe", "--by", "b" * 200, "--note", "n" * 2000)

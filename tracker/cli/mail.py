@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.output import emit_json
-from tracker.cli.params import ROW_ID, FiniteFloatRange
+from tracker.cli.params import ROW_ID, BoundedText, FiniteFloatRange
+from tracker.fieldrules import NOTE_MAX
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -296,7 +297,8 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
 @click.argument("row_id", metavar="ID", type=ROW_ID)
 @click.option("--as", "outcome", type=click.Choice(["sent", "failed"]), required=True,
               help="What you found out happened.")
-@click.option("--note", default="", help="How you found out.")
+@click.option("--note", default="", type=BoundedText(NOTE_MAX, one_line=False),
+              help="How you found out.")
 @click.pass_obj
 def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
