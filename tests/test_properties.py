@@ -55,6 +55,11 @@ NASTY_SCALARS = [
     "? x", ": x", "\t", "Asia/Nowhere", "UTC", "../../etc/passwd", "monday", "national", "all",
     '"\\ud800"', '"\\udcff tail"', '"nul\\x00byte"', '"\\x00"', '"a\\r\\nBcc: x@evil.example"',
     '"\\u2028"', "<script>alert(1)</script>", "日本語", "Ақтөбе", "a" * 300,
+    # Accepted once and fatal later (issue 12): beyond the columns, the calendar, the mail.
+    "a" * 65, "k" * 600, "100000000", "9999-12-31", "0001-01-01", "2101-01-01",
+    "[monday, tuesday, wednesday, thursday, friday, saturday, sunday]", "[100000000, 1]",
+    '"a\\eb"', '"a\\ab"', '"a\\x01b"', '"a\\x7fb"', '"a\\x9bb"',
+    "a" * 64 + "@" + "b" * 300 + ".example", "a" * 410 + "@b.example",
 ]
 
 # Text that a terminal can really pass: no NUL; undecodable bytes arrive as lone surrogates
@@ -65,7 +70,12 @@ ARG_TEXT = st.one_of(
     st.binary(max_size=8).map(lambda b: b.decode("utf-8", "surrogateescape")),
     st.sampled_from(["", " ", "-", "--", "0", "-1", "1-", "5-3", "1,,2", "27", "999999999999",
                      "1e3", "all", "national", "aktobe", "Ақтөбе", "ALL", "2017-04-31",
-                     "2017-04-20T25:00+06:00", "2017-04-20T09:00", "nan", "--help2"]))
+                     "2017-04-20T25:00+06:00", "2017-04-20T09:00", "nan", "--help2",
+                     # Beyond what the store and the clock hold (issue 12)
+                     "99999999999999999999", "1-99999999999999999999", "1-100000000",
+                     "2147483648", "inf", "-inf", "0001-01-01", "9999-12-31",
+                     "0001-01-01T00:00+14:00", "9999-12-31T23:59-12:00", "b" * 201,
+                     "n" * 2001, "a\x1bb", "a\x9bb", "a\x07b", "a\rb"]))
 
 
 def scalar() -> st.SearchStrategy[str]:
@@ -325,6 +335,11 @@ COMMANDS = st.one_of(
               st.just("--on"), ARG_TEXT),
     st.tuples(st.just("status"), st.just("--region"), ARG_TEXT),
     st.tuples(st.just("history"), ARG_TEXT),
+    st.tuples(st.just("history"), st.just("--limit"), ARG_TEXT),
+    st.tuples(st.just("run"), st.sampled_from(["--tick", "--speed"]), st.sampled_from(
+        ["nan", "inf", "-inf", "0", "1e400", "NaN"]), st.just("--once")),
+    st.tuples(st.just("outbox"), st.just("resolve"), ARG_TEXT, st.just("--as"),
+              st.just("sent"), st.just("--note"), ARG_TEXT),
     st.tuples(st.just("items"), st.just("--region"), ARG_TEXT, st.just("--body"), ARG_TEXT),
     st.tuples(st.just("report"), st.just("set"), ARG_TEXT,
               st.sampled_from(["--class-hours", "--meetings", "--other"]), ARG_TEXT),

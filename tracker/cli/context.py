@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import click
 
+from tracker.fieldrules import date_problem
 from tracker.plan.model import Plan
 from tracker.store.database import Database
 
@@ -43,16 +44,22 @@ class Invocation:
             self._db = None
 
 
-def parse_now(value: str | None) -> datetime:
-    """`--now`: an ISO-8601 moment with an offset (or Z); default the real clock."""
+def parse_now(value: str | None, option: str = "--now") -> datetime:
+    """`--now` (or `option`): an ISO-8601 moment with an offset (or Z); default the real clock."""
     if not value:
         return datetime.now(UTC)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not an ISO-8601 date and time "
-                                 "(e.g. 2017-04-20T09:00+06:00)", param_hint="--now") from None
+                                 "(e.g. 2017-04-20T09:00+06:00)", param_hint=option) from None
     if moment.tzinfo is None:
         raise click.BadParameter(f"'{value}' has no UTC offset (e.g. 2017-04-20T09:00+06:00 or "
-                                 "...Z)", param_hint="--now")
+                                 "...Z)", param_hint=option)
+    # Checked on the moment as written: its date in UTC or in any region's time zone is at
+    # most a day away, so the conversions the commands make cannot overflow.
+    problem = date_problem(moment.date())
+    if problem:
+        raise click.BadParameter(f"'{value}': {problem}", param_hint=option)
     return moment
+

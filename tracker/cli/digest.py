@@ -41,7 +41,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
     from tracker.files import write_text_atomically
     from tracker.views.digest import digest_json_text
 
-    since_moment = parse_now(since) if since else None
+    since_moment = parse_now(since, "--since") if since else None
     fmt = "json" if as_json else fmt
     if send:
         _send(inv)

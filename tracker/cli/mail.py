@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.output import emit_json
+from tracker.cli.params import ROW_ID, BoundedText, FiniteFloatRange
+from tracker.fieldrules import NOTE_MAX
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -175,19 +177,29 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
                    "next run")
 
 
-def _day_bound(value: str, end: bool, timezone: str) -> datetime:
+def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:
     from zoneinfo import ZoneInfo
 
+    from tracker.fieldrules import date_problem
+
+    moment: datetime | None = None
     try:
         if "T" in value:
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 raise ValueError
-            return moment
-        day = date.fromisoformat(value)
+            day = moment.date()
+        else:
+            day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD) or a moment with "
-                                 "an offset") from None
+                                 "an offset", param_hint=option) from None
+    # The days the simulation walks through stay within the dates a plan may name.
+    problem = date_problem(day)
+    if problem:
+        raise click.BadParameter(f"'{value}': {problem}", param_hint=option)
+    if moment is not None:
+        return moment
     from datetime import timedelta
 
     if end:
@@ -215,8 +227,8 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     from tracker.views.reminders import mails_json_text
 
     plan = inv.plan()
-    first = _day_bound(start, False, plan.timezone)
-    last = _day_bound(end, True, plan.timezone)
+    first = _day_bound(start, False, plan.timezone, "--from")
+    last = _day_bound(end, True, plan.timezone, "--to")
     if last <= first:
         raise UserError(f"--to {end} is before --from {start}")
     mails = simulate_mails(inv.database(), first, last)
@@ -282,10 +294,11 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
 
 
 @outbox.command("resolve")
-@click.argument("row_id", metavar="ID", type=int)
+@click.argument("row_id", metavar="ID", type=ROW_ID)
 @click.option("--as", "outcome", type=click.Choice(["sent", "failed"]), required=True,
               help="What you found out happened.")
-@click.option("--note", default="", help="How you found out.")
+@click.option("--note", default="", type=BoundedText(NOTE_MAX, one_line=False),
+              help="How you found out.")
 @click.pass_obj
 def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
@@ -297,7 +310,7 @@ def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> Non
 
 
 @outbox.command("retry")
-@click.argument("row_id", metavar="ID", type=int)
+@click.argument("row_id", metavar="ID", type=ROW_ID)
 @click.pass_obj
 def outbox_retry(inv: Invocation, row_id: int) -> None:
     """Queue a failed or uncertain row to be sent again by the next run."""
@@ -309,12 +322,14 @@ def outbox_retry(inv: Invocation, row_id: int) -> None:
 
 
 @click.command()
-@click.option("--tick", "tick", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+@click.option("--tick", "tick", type=FiniteFloatRange(min=0.1, max=86_400.0), default=60.0,
+              show_default=True,
               metavar="SECONDS", help="How often to look for due mail.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
               help="SMTP connections used in parallel.")
-@click.option("--speed", type=click.FloatRange(min=0.001), default=1.0, show_default=True,
+@click.option("--speed", type=FiniteFloatRange(min=0.001, max=1_000_000.0), default=1.0,
+              show_default=True,
               help="With --now: how fast the simulated clock runs (drills).")
 @click.pass_obj
 def run(inv: Invocation, tick: float, once: bool, workers: int, speed: float) -> None:

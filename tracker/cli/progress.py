@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli.output import emit_json
+from tracker.cli.params import ROW_ID, BoundedText
+from tracker.fieldrules import ACTOR_MAX, NOTE_MAX
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
@@ -100,9 +102,17 @@ def _actor(by: str | None) -> str:
     import getpass
 
     try:
-        return os.environ.get("TRACKER_USER") or getpass.getuser()
+        actor = os.environ.get("TRACKER_USER") or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+    from tracker.fieldrules import line_problem
+
+    problem = line_problem(actor, ACTOR_MAX)
+    if problem:
+        from tracker.errors import UserError
+
+        raise UserError(f"TRACKER_USER (who records it, or give --by) {problem}")
+    return actor
 
 
 def _parse_on(value: str | None) -> date | datetime | None:
@@ -113,11 +123,18 @@ def _parse_on(value: str | None) -> date | datetime | None:
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
                 raise ValueError
-            return moment
-        return date.fromisoformat(value)
+            day = moment.date()
+        else:
+            moment, day = None, date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD) or a moment with an "
                                  "offset", param_hint="--on") from None
+    from tracker.fieldrules import date_problem
+
+    problem = date_problem(day)
+    if problem:
+        raise click.BadParameter(f"'{value}': {problem}", param_hint="--on")
+    return moment or day
 
 
 def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
@@ -159,8 +176,9 @@ _ITEMS = click.argument("item_args", metavar="ITEM...", nargs=-1, required=True)
 _REGION = click.option("--region", "-r", "region", multiple=True, metavar="R",
                        help="Region key (repeat or comma-separate), 'all' or 'national'.")
 _BODY = click.option("--body", "-b", "body", metavar="B", help="Only this responsible body.")
-_NOTE = click.option("--note", "-n", "note", default="", help="Why, or the reference document.")
-_BY = click.option("--by", "by", metavar="NAME",
+_NOTE = click.option("--note", "-n", "note", default="", type=BoundedText(NOTE_MAX, one_line=False),
+                     help="Why, or the reference document.")
+_BY = click.option("--by", "by", metavar="NAME", type=BoundedText(ACTOR_MAX),
                    help="Who records it [default: $TRACKER_USER or the login name].")
 
 
@@ -243,7 +261,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
 @click.command()
 @click.argument("item", required=False, type=int)
 @click.option("--region", "region", metavar="R", help="Only this region (or national).")
-@click.option("--limit", type=click.IntRange(min=1), help="Only the newest N events.")
+@click.option("--limit", type=ROW_ID, help="Only the newest N events.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
 def history(inv: Invocation, item: int | None, region: str | None, limit: int | None,

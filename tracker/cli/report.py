@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from tracker.cli.output import emit_json
+from tracker.cli.params import ROW_ID, BoundedText
+from tracker.fieldrules import FREE_TEXT_MAX, NAME_MAX, TITLE_MAX
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
 
 _COUNT = click.IntRange(min=0, max=1_000_000_000)  # reports.fields.MAX_COUNT, kept light
 _FILE = click.Path(dir_okay=False, path_type=Path)
+_TEXT = BoundedText(FREE_TEXT_MAX, one_line=False)  # reports.fields.parse_text, kept light
 
 
 @click.group("report")
@@ -51,7 +54,7 @@ def _column_options(ctx: click.Context) -> list[click.Parameter]:
     cached: list[click.Parameter] | None = ctx.meta.get("tracker.column_options")
     if cached is None:
         cached = [click.Option([column.option, column.key],
-                               type=_COUNT if column.kind == "count" else click.STRING,
+                               type=_COUNT if column.kind == "count" else _TEXT,
                                help=f"{column.hint}.")
                   for column in _form(ctx).writable]
         ctx.meta["tracker.column_options"] = cached
@@ -259,10 +262,12 @@ def media_group() -> None:
 
 @media_group.command("add")
 @click.argument("region")
-@click.option("--outlet", required=True, help="Name of the newspaper, channel or site.")
+@click.option("--outlet", required=True, type=BoundedText(NAME_MAX),
+              help="Name of the newspaper, channel or site.")
 @click.option("--date", "day", required=True, metavar="YYYY-MM-DD",
               help="Date of publication.")
-@click.option("--url", help="Link to the publication (http or https).")
+@click.option("--url", type=BoundedText(TITLE_MAX),
+              help="Link to the publication (http or https).")
 @click.pass_obj
 def media_add(inv: Invocation, region: str, outlet: str, day: str, url: str | None) -> None:
     """Add a publication to a region's media coverage; prints its id.
@@ -316,7 +321,7 @@ def media_list(inv: Invocation, region: str | None, as_json: bool) -> None:
 
 
 @media_group.command("remove")
-@click.argument("ident", metavar="ID", type=int)
+@click.argument("ident", metavar="ID", type=ROW_ID)
 @click.pass_obj
 def media_remove(inv: Invocation, ident: int) -> None:
     """Remove a media coverage entry by its id (see `tracker report media list`).

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracker.errors import PlanError
+from tracker.fieldrules import KEY_MAX, TITLE_MAX, date_problem, line_problem
 from tracker.plan.model import Text
 from tracker.plan.yamlsource import LineList, LineMap
 
@@ -53,20 +54,35 @@ class Fields:
     def sub(self, key: str, where: str | None = None) -> Fields:
         return Fields(self.source, self.raw(key), where or self.where, self.line(key))
 
-    def string(self, key: str, pattern: re.Pattern[str] | None = None) -> str:
+    def string(self, key: str, pattern: re.Pattern[str] | None = None,
+               maximum: int = TITLE_MAX) -> str:
+        """One line of text, its runs of white space made one space; within `maximum`
+        characters and free of control characters, which no mail, sheet or page can hold."""
         value = self.raw(key)
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.fail(f"'{key}' must be text, got {_kind(value)}", self.line(key))
         text = " ".join(str(value).split())
         if not text:
             self.fail(f"'{key}' is empty", self.line(key))
+        problem = line_problem(text, maximum)
+        if problem:
+            self.fail(f"'{key}' {problem}", self.line(key))
         if pattern and not pattern.match(text):
             self.fail(f"'{key}' value '{text}' is not a valid key (use a-z, 0-9, _)",
                       self.line(key))
         return text
 
     def key(self, key: str) -> str:
-        return self.string(key, KEY_PATTERN)
+        return self.string(key, KEY_PATTERN, KEY_MAX)
+
+    def own_key(self, key: str, label: str) -> str:
+        """A key of this mapping that names something (a milestone, a completion form): it is
+        stored in the same columns as the keys of lists."""
+        problem = line_problem(str(key), KEY_MAX)
+        if problem or not str(key).strip():
+            self.fail(f"{label} key '{str(key)[:KEY_MAX]}' {problem or 'is empty'}",
+                      self.line(key))
+        return str(key)
 
     def integer(self, key: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
         value = self.raw(key)
@@ -130,10 +146,14 @@ def parse_date(value: Any, fail: Any) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         fail(f"'{text}' is not a date (use YYYY-MM-DD)")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         fail(f"'{text}' is not a real date")
         raise  # unreachable: fail raises
+    problem = date_problem(day)
+    if problem:
+        fail(problem)
+    return day
 
 
 def _kind(value: Any) -> str:

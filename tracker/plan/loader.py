@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
+from tracker.fieldrules import STAGE_DAYS_MAX
 from tracker.plan.fields import Fields, parse_date
 from tracker.plan.model import (
     COLUMN_KINDS,
@@ -98,6 +99,7 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
     aliases: dict[str, tuple[str, int]] = {}
     names: dict[str, Text] = {}
     for key in fields.mapping:
+        fields.own_key(key, "milestone")
         entry = fields.sub(key, f"milestone {key}")
         entry.only("date", "same_as", "name")
         names[key] = entry.text("name")
@@ -159,6 +161,10 @@ def _calendar(fields: Fields) -> Calendar:
         if str(name).lower() not in WEEKDAYS:
             fields.fail(f"unknown weekday '{name}'", days.line_of(index))
         weekend.add(WEEKDAYS[str(name).lower()])
+    if len(weekend) == len(WEEKDAYS):
+        # With no working day no deadline can be moved to one: the search never ends.
+        fields.fail("every day of the week is a weekend: leave at least one working day",
+                    fields.line("weekend"))
     holidays: list[Holiday] = []
     listed = fields.sequence("holidays") if fields.has("holidays") else LineList()
     for index, raw in enumerate(listed):
@@ -217,6 +223,7 @@ def _bodies(root: Fields) -> dict[str, Body]:
 def _forms(fields: Fields) -> dict[str, Text]:
     forms = {}
     for key in fields.mapping:
+        fields.own_key(key, "completion form")
         holder = Fields(fields.source, fields.mapping, f"completion form {key}")
         forms[key] = holder.text(key)
     return forms
@@ -309,12 +316,14 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
             days = listed.sequence(key)
             values: list[int] = []
             for index, raw in enumerate(days):
-                if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                    listed.fail(f"'{key}': days before must be whole numbers >= 0, got {raw!r}",
-                                days.line_of(index))
+                if (isinstance(raw, bool) or not isinstance(raw, int) or raw < 0
+                        or raw > STAGE_DAYS_MAX):
+                    listed.fail(f"'{key}': days before must be whole numbers from 0 to "
+                                f"{STAGE_DAYS_MAX}, got {raw!r}", days.line_of(index))
                 values.append(raw)
             stages[key] = tuple(sorted(set(values), reverse=True))
-    overdue = fields.integer("overdue_days", 0) if fields.has("overdue_days") else 5
+    overdue = (fields.integer("overdue_days", 0, maximum=STAGE_DAYS_MAX)
+               if fields.has("overdue_days") else 5)
     overdue_after = default_overdue_after
     if fields.has("overdue_after"):
         listed_after = fields.sequence("overdue_after")

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, insert, select
 
 from tracker.errors import PlanError
+from tracker.fieldrules import ADDRESS_MAX, KEY_MAX, NAME_MAX, line_problem
 from tracker.plan.fields import Fields
 from tracker.plan.model import NATIONAL, Plan
 from tracker.plan.yamlsource import LineList, load_yaml
@@ -49,10 +50,22 @@ class ContactBook:
 
 
 def check_email(value: str, fail: object) -> str:
+    """An address the sender will accept: its own check (notifications.headers) decides, so
+    an address taken here cannot stop a mail later."""
+    from notifications.errors import MessageError
+    from notifications.headers import validate_addr_spec
+
     text = value.strip()
-    if "\r" in text or "\n" in text or not _EMAIL.match(text):
-        assert callable(fail)
+    assert callable(fail)
+    problem = line_problem(text, ADDRESS_MAX)
+    if problem:
+        fail(f"'{text[:ADDRESS_MAX]}' is not an email address: it {problem}")
+    if not _EMAIL.match(text):
         fail(f"'{text}' is not an email address")
+    try:
+        validate_addr_spec(text, "address")
+    except MessageError as exc:
+        fail(f"'{text}' is not an email address ({str(exc).split(':')[0]})")
     return text
 
 
@@ -88,8 +101,8 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     unit = body = None
     if role == "agency":
         entry.only("unit", "body", "email", "name", "lang")
-        unit = entry.string("unit")
-        body = entry.string("body")
+        unit = entry.string("unit", maximum=KEY_MAX)
+        body = entry.string("body", maximum=KEY_MAX)
         if unit != NATIONAL and unit not in plan.regions_by_key:
             entry.fail(f"unknown region '{unit}' (use a region key or '{NATIONAL}')",
                        entry.line("unit"))
@@ -103,7 +116,7 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     else:
         entry.only("email", "name", "lang")
     email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
-    name = entry.string("name")
+    name = entry.string("name", maximum=NAME_MAX)
     lang = entry.string("lang") if entry.has("lang") else "both"
     if lang not in LANGS:
         entry.fail(f"lang must be kk, ru or both, got '{lang}'", entry.line("lang"))

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from tracker.errors import UserError
 from tracker.plan.model import NATIONAL, Plan
 
-_RANGE = re.compile(r"^(\d+)\s*-\s*(\d+)$")
+_RANGE = re.compile(r"^(\d+)\s*-\s*(\d+)$", re.ASCII)
+_NUMBER = re.compile(r"\d+", re.ASCII)
+_DIGITS_MAX = 18
+"""More digits than this name no item (and would not fit the database's integers)."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,14 @@ def parse_items(values: Sequence[str], plan: Plan) -> tuple[tuple[int, ...], fro
             continue
         match = _RANGE.match(value)
         if match:
-            low, high = int(match[1]), int(match[2])
+            low, high = _number(match[1], first, last), _number(match[2], first, last)
             if low > high:
                 raise UserError(f"item range '{value}' runs backwards")
-            numbers = list(range(low, high + 1))
-        elif value.isdigit():
-            numbers = [int(value)]
+            # Never more than the plan's items plus one: past the last, the first number that
+            # is not an item is the error, however far the range was meant to run.
+            numbers = list(range(low, min(high, last + 1) + 1))
+        elif _NUMBER.fullmatch(value):
+            numbers = [_number(value, first, last)]
             named.add(numbers[0])
         else:
             raise UserError(f"'{value}' is not an item number or range (e.g. 5 or 5-11)")
@@ -56,6 +61,13 @@ def parse_items(values: Sequence[str], plan: Plan) -> tuple[tuple[int, ...], fro
         raise UserError("no item given (e.g. 5, 5-11 or all)")
     ordered = tuple(dict.fromkeys(sorted(chosen)))
     return ordered, frozenset(named)
+
+
+def _number(digits: str, first: int, last: int) -> int:
+    if len(digits) > _DIGITS_MAX:
+        raise UserError(f"unknown item {digits[:_DIGITS_MAX]}... (the plan has items "
+                        f"{first}-{last})")
+    return int(digits)
 
 
 def parse_units(values: Sequence[str], plan: Plan) -> tuple[str, ...]:

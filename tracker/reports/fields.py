@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from tracker.fieldrules import FREE_TEXT_MAX, text_problem
 from tracker.plan.model import ResultsForm, header_key
 
 REGION_KEY = "region"
@@ -79,6 +80,16 @@ def cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() \
             else value.isoformat()
     return str(value).strip()
+
+
+def parse_text(value: object) -> str:
+    """A free-text cell («Другие»): what the XLSX and DOCX files made from it can hold, so a
+    control character is refused here rather than failing `report export` or `final-report`."""
+    text = cell_text(value)
+    problem = text_problem(text, FREE_TEXT_MAX)
+    if problem:
+        raise CellError(f"the text {problem}")
+    return text
 
 
 MAX_COUNT = 1_000_000_000

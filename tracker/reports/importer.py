@@ -30,6 +30,7 @@ from tracker.reports.fields import (
     header_index,
     parse_count,
     parse_media,
+    parse_text,
 )
 from tracker.reports.regions import find_region, name_key
 from tracker.reports.results import RegionResult
@@ -254,6 +255,6 @@ def _report(unit: str, number: int, data: dict[str, object], columns: Iterable[_
         elif column.kind == "media":
             media = read(column.key, parse_media)
         else:
-            texts[column.key] = cell_text(data[column.key])
+            texts[column.key] = read(column.key, parse_text)
     return RegionResult(unit, counts=counts, texts=texts, media_coverage=media,
                         received_at=None, late=False, entered=True)

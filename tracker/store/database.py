@@ -8,6 +8,7 @@ halfway through.  A new database file is created readable by its owner only.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterator, Mapping
@@ -119,6 +120,7 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         path = Path(database)
+        _check_sqlite_file(path)
         if not create and not path.exists():
             raise RuntimeFailure(f"no database at {path}: run `tracker init` first")
         try:
@@ -150,6 +152,30 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
             "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every SQLite database file (an empty file is a new database too)."""
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a path that cannot be a tracker database, in one line: a name longer than the
+    system allows, a folder, or a file of something else (`--db /etc/passwd`), which SQLite
+    would only refuse at the first statement, after a schema check had begun."""
+    try:
+        if not path.exists():
+            return
+        if path.is_dir():
+            raise UserError(f"--db: {path} is a folder, not a tracker database")
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise UserError(f"--db: the file name is too long for this system "
+                            f"({len(str(path)):,} characters)") from None
+        return  # unreadable: SQLite says why, as for any other file it cannot open
+    if header and header != SQLITE_HEADER:
+        raise UserError(f"--db: {path} is not a tracker database (not an SQLite file)")
 
 
 def upsert_insert(connection: Connection, table: Any) -> Any:
