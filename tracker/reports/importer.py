@@ -8,16 +8,22 @@ Layout accepted: any title rows (the form's «Отчет до ...» lines), then
 the region column and the columns of the plan's results form (Russian headers or the keys),
 then one row per region.  Blank rows, rows whose region is left without figures, and a totals
 row («Итого», «Всего», «Барлығы») are skipped.
+
+A file may come from anyone, so reading it is bounded: its size, the unpacked size of a
+workbook's parts, how many rows and columns hold values, and a cell's length.  A sheet's declared
+dimension is not trusted (a tool may write one far too large, or too small): the cells are
+read as they stand, and the scan stops at the limit.  What cannot be read for certain is refused:
+a formula a script wrote without its result (Excel saves both) would otherwise read as empty.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tracker.errors import UserError
 from tracker.plan.model import Plan, ResultsForm, header_key
@@ -40,6 +46,30 @@ Row = tuple[int, list[object]]
 
 _HEADER_SCAN = 30
 """How many rows may precede the header (title lines, notes) before the file is refused."""
+
+MAX_FORM_BYTES = 5 * 1024 * 1024
+"""A form file's size, .csv or .xlsx: the filled-in form is some ten kilobytes."""
+
+MAX_XLSX_PART_BYTES = 4 * 1024 * 1024
+"""The unpacked size of each part of a workbook (its sheets, shared strings, styles): a small
+zip can unpack to gigabytes of cells."""
+
+MAX_FORM_ROWS = 200
+"""Rows with values beyond the plan's regions (title lines, header, totals, notes)."""
+
+MAX_FORM_COLUMNS = 64
+"""Columns with values: the form has a dozen."""
+
+MAX_CELL_CHARS = 32_767
+"""A cell's length, Excel's own limit."""
+
+_BLANK_SCAN = 5
+"""Blank rows are read up to this many times the row limit: a sheet formatted far down is
+still read, a sheet that goes on further is refused rather than read to its end."""
+
+
+class UncachedFormula(str):
+    """A formula cell saved without its result: its value cannot be known without Excel."""
 
 
 @dataclass(frozen=True)
@@ -67,10 +97,12 @@ def read_reports(path: Path, plan: Plan, source: str | None = None) -> ImportedF
     """Read and check a whole form file; a UserError naming row and column if any cell is bad."""
     name = source or str(path)
     headers = header_index(plan.results_form)
-    return parse_rows(read_rows(path, name, headers), plan, name)
+    max_rows = MAX_FORM_ROWS + len(plan.regions)
+    return parse_rows(read_rows(path, name, headers, max_rows), plan, name)
 
 
-def read_rows(path: Path, source: str, headers: Headers) -> list[Row]:
+def read_rows(path: Path, source: str, headers: Headers,
+              max_rows: int = MAX_FORM_ROWS) -> list[Row]:
     """The file's rows by its extension: .csv (UTF-8, `,` or `;`) or .xlsx."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -78,28 +110,71 @@ def read_rows(path: Path, source: str, headers: Headers) -> list[Row]:
         raise UserError(f"{source}: not a .csv or .xlsx file{hint}")
     if not path.is_file():
         raise UserError(f"{source}: file not found")
-    return _read_csv(path, source, headers) if suffix == ".csv" else _read_xlsx(path, source)
-
-
-def _read_csv(path: Path, source: str, headers: Headers) -> list[Row]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    if size > MAX_FORM_BYTES:
+        raise UserError(f"{source}: larger than the limit of {MAX_FORM_BYTES:,} bytes "
+                        "for a form file")
+    if suffix == ".csv":
+        return _read_csv(path, source, headers, max_rows)
+    return _read_xlsx(path, source, max_rows)
+
+
+def _bounded(rows: Iterable[Sequence[object]], source: str, max_rows: int) -> list[Row]:
+    """The rows up to the limits, numbered from 1; a value beyond a limit is refused."""
+    kept: list[Row] = []
+    for number, cells in enumerate(rows, start=1):
+        if number > max_rows * _BLANK_SCAN:
+            raise UserError(f"{source}: the sheet goes on past row "
+                            f"{max_rows * _BLANK_SCAN:,} (a form has at most {max_rows:,} rows)")
+        filled = [i for i, value in enumerate(cells) if cell_text(value)]
+        if not filled:
+            if number <= max_rows:
+                kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
+            continue
+        if number > max_rows:
+            raise UserError(f"{source}: row {number}: more than the limit of {max_rows:,} rows "
+                            "for a form")
+        if filled[-1] >= MAX_FORM_COLUMNS:
+            raise UserError(f"{source}: row {number}, column {column_letter(filled[-1])}: more "
+                            f"than the limit of {MAX_FORM_COLUMNS} columns for a form")
+        for index in filled:
+            value = cells[index]
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise UserError(f"{source}: row {number}, column {column_letter(index)}: more "
+                                f"than the limit of {MAX_CELL_CHARS:,} characters in a cell")
+        kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
+    return kept
+
+
+def _read_csv(path: Path, source: str, headers: Headers, max_rows: int) -> list[Row]:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FORM_BYTES + 1)  # the file may have grown since its stat
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_FORM_BYTES:
+        raise UserError(f"{source}: larger than the limit of {MAX_FORM_BYTES:,} bytes "
+                        "for a form file")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"{source}: not UTF-8 text at byte {exc.start} "
                         "(save it as «CSV UTF-8»)") from None
-    except OSError as exc:
-        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
     if "\x00" in text:  # UTF-16 without a BOM reads as "UTF-8" full of NULs; no database takes them
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise UserError(f"{source}: line {line}: NUL characters (is it UTF-16? save it as "
                         "«CSV UTF-8»)")
     candidates: list[tuple[int, int, list[Row]]] = []
     for preference, delimiter in enumerate((",", ";")):
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows = _bounded(records, source, max_rows)
         except csv.Error as exc:
-            raise UserError(f"{source}: cannot read as CSV: {exc}") from None
-        rows: list[Row] = [(n, list(cells)) for n, cells in enumerate(records, start=1)]
+            raise UserError(f"{source}: line {records.line_num}: cannot read as CSV: "
+                            f"{exc}") from None
         candidates.append((_header_score(rows, headers), -preference, rows))
     # The delimiter is the one under which the header row reads as the form's columns.
     return max(candidates, key=lambda c: (c[0], c[1]))[2]
@@ -110,24 +185,56 @@ def _header_score(rows: Sequence[Row], headers: Headers) -> int:
                 for _, cells in rows[:_HEADER_SCAN]), default=0)
 
 
-def _read_xlsx(path: Path, source: str) -> list[Row]:
+def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = UserError(f"{source}: cannot read it as an Excel .xlsx workbook")
     try:
-        workbook = load_workbook(path, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    for part in parts:  # zipfile never unpacks more than a part's declared size
+        if part.file_size > MAX_XLSX_PART_BYTES:
+            raise UserError(f"{source}: {part.filename} unpacks to more than the limit of "
+                            f"{MAX_XLSX_PART_BYTES:,} bytes for a part of a workbook")
+    # Read twice: the formulas say which cells are computed, the saved results what they hold.
+    formulas = values = None
+    try:
+        formulas = load_workbook(path, read_only=True, data_only=False)
+        values = load_workbook(path, read_only=True, data_only=True)
+        return _bounded(_cells(_sheet(formulas), _sheet(values)), source, max_rows)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            SyntaxError):  # SyntaxError: damaged XML inside (ElementTree's and lxml's errors)
-        raise UserError(f"{source}: cannot read it as an Excel .xlsx workbook") from None
-    try:
-        sheet = workbook.active or workbook.worksheets[0]
-        return [(n, list(cells)) for n, cells in enumerate(
-            sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), values_only=True),
-            start=1)]
+            SyntaxError, TypeError, AttributeError, EOFError):
+        # SyntaxError: damaged XML inside (ElementTree's and lxml's errors); read-only
+        # workbooks read their sheets as they are iterated, so damage shows up here too.
+        raise unreadable from None
     finally:
-        workbook.close()
+        for workbook in (formulas, values):
+            if workbook is not None:
+                workbook.close()
+
+
+def _sheet(workbook: Any) -> Any:
+    sheet = workbook.active or workbook.worksheets[0]
+    sheet.reset_dimensions()  # read the cells as they stand, not the size the file declares
+    return sheet
+
+
+def _cells(formulas: Any, values: Any) -> Iterator[list[object]]:
+    """Each row's saved values, with a formula saved without its result as UncachedFormula."""
+    for formula_row, value_row in zip(formulas.iter_rows(values_only=True),
+                                      values.iter_rows(values_only=True),
+                                      strict=True):
+        cells = list(value_row)
+        for index, (formula, value) in enumerate(zip(formula_row, value_row, strict=True)):
+            if value is None and formula is not None:
+                cells[index] = UncachedFormula(formula if isinstance(formula, str)
+                                               else getattr(formula, "text", None) or "=")
+        yield cells
 
 
 def column_letter(index: int) -> str:
@@ -212,6 +319,13 @@ def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
             continue
         if region_text and _is_total(region_text):
             continue
+        uncached = next((i for i, v in enumerate(cells) if isinstance(v, UncachedFormula)), None)
+        if uncached is not None:
+            column = columns[uncached] if uncached < len(columns) else \
+                _Column(uncached, None, f"{column_letter(uncached)} (no header)")
+            raise _fail(source, number, column,
+                        f"the formula {cells[uncached]} was saved without its result: open "
+                        "the file in Excel and save it, or type the figure")
         if not region_text:
             raise _fail(source, number, region_column, "no region named in a row with figures")
         unit = find_region(region_text, plan)
