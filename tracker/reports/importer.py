@@ -50,9 +50,10 @@ _HEADER_SCAN = 30
 MAX_FORM_BYTES = 5 * 1024 * 1024
 """A form file's size, .csv or .xlsx: the filled-in form is some ten kilobytes."""
 
-MAX_XLSX_PART_BYTES = 4 * 1024 * 1024
-"""The unpacked size of each part of a workbook (its sheets, shared strings, styles): a small
-zip can unpack to gigabytes of cells."""
+MAX_XLSX_PART_BYTES = 1024 * 1024
+"""The unpacked size of each XML part of a workbook (its sheets, shared strings, styles): a
+small zip can unpack to gigabytes of cells or styles, each of which openpyxl builds an object
+for.  The filled-in form's sheet is some ten kilobytes; pictures are not read, so not limited."""
 
 MAX_FORM_ROWS = 200
 """Rows with values beyond the plan's regions (title lines, header, totals, notes)."""
@@ -127,7 +128,7 @@ def _bounded(rows: Iterable[Sequence[object]], source: str, max_rows: int) -> li
     kept: list[Row] = []
     for number, cells in enumerate(rows, start=1):
         if number > max_rows * _BLANK_SCAN:
-            raise UserError(f"{source}: the sheet goes on past row "
+            raise UserError(f"{source}: the file goes on past row "
                             f"{max_rows * _BLANK_SCAN:,} (a form has at most {max_rows:,} rows)")
         filled = [i for i, value in enumerate(cells) if cell_text(value)]
         if not filled:
@@ -198,7 +199,8 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise unreadable from None
     for part in parts:  # zipfile never unpacks more than a part's declared size
-        if part.file_size > MAX_XLSX_PART_BYTES:
+        if part.filename.lower().endswith((".xml", ".rels")) and \
+                part.file_size > MAX_XLSX_PART_BYTES:
             raise UserError(f"{source}: {part.filename} unpacks to more than the limit of "
                             f"{MAX_XLSX_PART_BYTES:,} bytes for a part of a workbook")
     # Read twice: the formulas say which cells are computed, the saved results what they hold.
