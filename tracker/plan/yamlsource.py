@@ -118,11 +118,11 @@ def load_yaml_text(text: str, source: str) -> Any:
                         "in YAML") from None
     loader = _Loader(text)
     try:
-        _count_nodes(text, source)
+        aliases = _count_nodes(text, source)
         node = loader.get_single_node()
         if node is None:
             raise PlanError(source, None, "the file is empty")
-        return _Builder(loader, source).convert(node, 1, False, node.start_mark.line + 1)
+        return _Builder(loader, source, aliases).convert(node, 1, False, node.start_mark.line + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -136,20 +136,24 @@ def load_yaml_text(text: str, source: str) -> Any:
         loader.dispose()
 
 
-def _count_nodes(text: str, source: str) -> None:
+def _count_nodes(text: str, source: str) -> bool:
     """Refuse a file of too many values before composing it: libyaml's parser counts them in a
-    fraction of the time composing takes, and the composed nodes are what costs memory."""
+    fraction of the time composing takes, and the composed nodes are what costs memory.  True
+    when the file has aliases (only then can a value be built twice)."""
     counter = _Loader(text)
     try:
         nodes = 0
+        aliases = False
         while counter.check_event():
             event = counter.get_event()
             if isinstance(event, yaml.NodeEvent):
+                aliases = aliases or isinstance(event, yaml.AliasEvent)
                 nodes += 1
                 if nodes > MAX_YAML_NODES:
                     mark = event.start_mark
                     raise PlanError(source, mark.line + 1 if mark else None, "more than the "
                                     f"limit of {MAX_YAML_NODES:,} values in one file")
+        return aliases
     finally:
         counter.dispose()
 
@@ -161,15 +165,18 @@ def _too_deep() -> str:
 class _Builder:
     """Builds the Python values of one document, counting what it builds against the limits."""
 
-    def __init__(self, loader: Any, source: str) -> None:
+    def __init__(self, loader: Any, source: str, aliases: bool) -> None:
         self.loader = loader
         self.source = source
+        self.aliases = aliases
         self.again = 0
         """Values built from a node already built once: what aliases and merge keys cost."""
         self.built: set[int] = set()
 
     def count(self, node: yaml.Node, line: int, repeated: bool) -> bool:
         """Count one value; True when it (and so all below it) is built again from an alias."""
+        if not self.aliases:
+            return False
         if not repeated and id(node) not in self.built:
             self.built.add(id(node))
             return False
