@@ -344,3 +344,12 @@ def test_any_multiline_or_odd_count_cell_is_refused_or_read_exactly(
                       if r["unit"] == "astana")
         digits = "".join(ch for ch in cell if ch.isdigit())
         assert astana[FORM_KEYS[at - 1]] == int(digits or 0)
+
+
+def test_a_limit_passed_only_under_the_wrong_delimiter_does_not_refuse(loaded: Tracker,
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "form.csv"  # 70 «;» in a text cell: 71 columns, read with «;»
+    path.write_bytes(_csv(FORM_HEADER, ["astana", 1, 2, 3, 4, 5, 6, 7, "", "a;" * 70]))
+    loaded.ok("report", "import", str(path))
+    astana = next(r for r in loaded.json("report", "show")["regions"] if r["unit"] == "astana")
+    assert astana["other"] == "a;" * 70

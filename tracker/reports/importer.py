@@ -123,31 +123,36 @@ def read_rows(path: Path, source: str, headers: Headers,
     return _read_xlsx(path, source, max_rows)
 
 
-def _bounded(rows: Iterable[Sequence[object]], source: str, max_rows: int) -> list[Row]:
-    """The rows up to the limits, numbered from 1; a value beyond a limit is refused."""
+def _bounded(rows: Iterable[Sequence[object]], source: str,
+             max_rows: int) -> tuple[list[Row], UserError | None]:
+    """The rows up to the limits, numbered from 1, and the refusal of a value beyond a limit
+    (with the rows before it: a CSV's delimiter is chosen by its header before it is refused)."""
     kept: list[Row] = []
     for number, cells in enumerate(rows, start=1):
         if number > max_rows * _BLANK_SCAN:
-            raise UserError(f"{source}: the file goes on past row "
-                            f"{max_rows * _BLANK_SCAN:,} (a form has at most {max_rows:,} rows)")
+            return kept, UserError(f"{source}: the file goes on past row "
+                                   f"{max_rows * _BLANK_SCAN:,} (a form has at most "
+                                   f"{max_rows:,} rows)")
         filled = [i for i, value in enumerate(cells) if cell_text(value)]
         if not filled:
             if number <= max_rows:
                 kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
             continue
         if number > max_rows:
-            raise UserError(f"{source}: row {number}: more than the limit of {max_rows:,} rows "
-                            "for a form")
+            return kept, UserError(f"{source}: row {number}: more than the limit of "
+                                   f"{max_rows:,} rows for a form")
         if filled[-1] >= MAX_FORM_COLUMNS:
-            raise UserError(f"{source}: row {number}, column {column_letter(filled[-1])}: more "
-                            f"than the limit of {MAX_FORM_COLUMNS} columns for a form")
-        for index in filled:
-            value = cells[index]
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise UserError(f"{source}: row {number}, column {column_letter(index)}: more "
-                                f"than the limit of {MAX_CELL_CHARS:,} characters in a cell")
+            return kept, UserError(f"{source}: row {number}, column "
+                                   f"{column_letter(filled[-1])}: more than the limit of "
+                                   f"{MAX_FORM_COLUMNS} columns for a form")
+        long = next((i for i in filled if isinstance(cells[i], str)
+                     and len(str(cells[i])) > MAX_CELL_CHARS), None)
+        if long is not None:
+            return kept, UserError(f"{source}: row {number}, column {column_letter(long)}: "
+                                   f"more than the limit of {MAX_CELL_CHARS:,} characters "
+                                   "in a cell")
         kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
-    return kept
+    return kept, None
 
 
 def _read_csv(path: Path, source: str, headers: Headers, max_rows: int) -> list[Row]:
@@ -168,17 +173,20 @@ def _read_csv(path: Path, source: str, headers: Headers, max_rows: int) -> list[
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise UserError(f"{source}: line {line}: NUL characters (is it UTF-16? save it as "
                         "«CSV UTF-8»)")
-    candidates: list[tuple[int, int, list[Row]]] = []
+    candidates: list[tuple[int, int, list[Row], UserError | None]] = []
     for preference, delimiter in enumerate((",", ";")):
         records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            rows = _bounded(records, source, max_rows)
+            rows, problem = _bounded(records, source, max_rows)
         except csv.Error as exc:
             raise UserError(f"{source}: line {records.line_num}: cannot read as CSV: "
                             f"{exc}") from None
-        candidates.append((_header_score(rows, headers), -preference, rows))
+        candidates.append((_header_score(rows, headers), -preference, rows, problem))
     # The delimiter is the one under which the header row reads as the form's columns.
-    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+    _, _, rows, problem = max(candidates, key=lambda c: (c[0], c[1]))
+    if problem is not None:
+        raise problem
+    return rows
 
 
 def _header_score(rows: Sequence[Row], headers: Headers) -> int:
@@ -208,7 +216,7 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     try:
         formulas = load_workbook(path, read_only=True, data_only=False)
         values = load_workbook(path, read_only=True, data_only=True)
-        return _bounded(_cells(_sheet(formulas), _sheet(values)), source, max_rows)
+        rows, problem = _bounded(_cells(_sheet(formulas), _sheet(values)), source, max_rows)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
             SyntaxError, TypeError, AttributeError, EOFError):
         # SyntaxError: damaged XML inside (ElementTree's and lxml's errors); read-only
@@ -218,6 +226,9 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
         for workbook in (formulas, values):
             if workbook is not None:
                 workbook.close()
+    if problem is not None:
+        raise problem
+    return rows
 
 
 def _sheet(workbook: Any) -> Any:
