@@ -184,7 +184,9 @@ def test_deep_or_large_documents_read_or_are_refused_cleanly(tmp_path: Path, dep
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
     line = refused(_invoke("sqlite://", ["plan", "check", str(path)]), None, None, "plan.yaml")
-    if depth > yamlsource.MAX_YAML_DEPTH:
+    if len(text) > yamlsource.MAX_YAML_BYTES:
+        assert "larger than the limit" in line
+    elif depth > yamlsource.MAX_YAML_DEPTH:
         assert "nested deeper" in line
 
 
@@ -353,3 +355,19 @@ def test_a_limit_passed_only_under_the_wrong_delimiter_does_not_refuse(loaded: T
     loaded.ok("report", "import", str(path))
     astana = next(r for r in loaded.json("report", "show")["regions"] if r["unit"] == "astana")
     assert astana["other"] == "a;" * 70
+
+
+def test_a_formula_whose_saved_result_is_empty_text_reads_as_empty(loaded: Tracker,
+                                                                   tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "form.xlsx", {"B2": '=IF(C2=2,"",1)'}, uncached=True)
+    with zipfile.ZipFile(path) as source:  # as Excel saves it: t="str", the result empty text
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert sheet.count('<c r="B2">') == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace('<c r="B2">', '<c r="B2" t="str">').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    loaded.ok("report", "import", str(path))
+    astana = next(r for r in loaded.json("report", "show")["regions"] if r["unit"] == "astana")
+    assert (astana[FORM_KEYS[0]], astana[FORM_KEYS[1]]) == (0, 2)

@@ -216,7 +216,9 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     try:
         formulas = load_workbook(path, read_only=True, data_only=False)
         values = load_workbook(path, read_only=True, data_only=True)
-        rows, problem = _bounded(_cells(_sheet(formulas), _sheet(values)), source, max_rows)
+        sheet = _sheet(values)
+        rows, problem = _bounded(_cells(_sheet(formulas), sheet), source, max_rows)
+        rows = _with_empty_text_results(sheet, rows)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
             SyntaxError, TypeError, AttributeError, EOFError):
         # SyntaxError: damaged XML inside (ElementTree's and lxml's errors); read-only
@@ -248,6 +250,27 @@ def _cells(formulas: Any, values: Any) -> Iterator[list[object]]:
                 cells[index] = UncachedFormula(formula if isinstance(formula, str)
                                                else getattr(formula, "text", None) or "=")
         yield cells
+
+
+def _with_empty_text_results(sheet: Any, rows: list[Row]) -> list[Row]:
+    """A formula whose saved result is empty text (`=IF(B2="";"";B2)`) reads, to openpyxl, like
+    one saved without a result; the sheet's XML tells them apart (`t="str"`), so look there."""
+    wanted = {f"{column_letter(i)}{n}" for n, cells in rows for i, v in enumerate(cells)
+              if isinstance(v, UncachedFormula)}
+    if not wanted:
+        return rows
+    from xml.etree.ElementTree import iterparse
+
+    empty: set[str] = set()
+    cell_tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+    with sheet._get_source() as source:  # the sheet's part in the archive, at most 1 MiB
+        for _, element in iterparse(source):
+            if element.tag == cell_tag:
+                if element.get("r") in wanted and element.get("t") == "str":
+                    empty.add(str(element.get("r")))
+                element.clear()
+    return [(n, [None if isinstance(v, UncachedFormula) and f"{column_letter(i)}{n}" in empty
+                 else v for i, v in enumerate(cells)]) for n, cells in rows]
 
 
 def column_letter(index: int) -> str:
