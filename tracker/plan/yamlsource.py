@@ -5,6 +5,12 @@ forgets lines once it builds Python objects.  This module composes the node tree
 dicts and lists that carry their lines.  Dates stay strings here (PyYAML would raise a bare
 ValueError on 2017-04-31); the validators parse them and say where they are wrong.  A key written
 twice in one mapping is an error rather than silently overwritten.
+
+Every file read here may come from anyone, so the reading is bounded: the file's size, how deep
+it nests, how many values it holds, and how many values its aliases and merge keys (`*name`,
+`<<:`) build again.  An alias refers to a node composed once, but building Python objects from it
+copies it at every use, so a few hundred bytes of nested aliases would otherwise build billions
+of values.  Each limit refused is one line naming the file, the line and the limit.
 """
 
 from __future__ import annotations
@@ -18,6 +24,25 @@ import yaml
 from tracker.errors import PlanError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_YAML_BYTES = 8 * 1024 * 1024
+"""Eight times a plan of 7,500 schools (bench/common.py generates one) or its contacts with one
+address per school.  The values a file holds are limited apart (MAX_YAML_NODES): a big file
+within this size is mostly long text, which costs little."""
+
+MAX_YAML_DEPTH = 64
+"""Nesting levels, aliases followed included; a plan nests six deep.  Deeper would also run
+the conversion, which recurses, out of Python's stack."""
+
+MAX_YAML_NODES = 400_000
+"""Values (mappings, lists, scalars, keys, aliases) written in one file: three times a plan of
+7,500 schools, or its contacts with three addresses per school; a file of small mappings this
+many still builds within the time and memory the tools promise.  What aliases build again is
+counted apart (MAX_YAML_ALIAS_NODES)."""
+
+MAX_YAML_ALIAS_NODES = 100_000
+"""Values built again through aliases and merge keys: far more than sharing a list of bodies
+among a plan's items needs, far less than an alias bomb builds."""
 
 
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -60,17 +85,29 @@ def load_yaml(path: Path, label: str | None = None) -> Any:
     """Parse a YAML file into LineMap/LineList/scalars; any problem is a PlanError."""
     source = label or path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_YAML_BYTES + 1)  # no more than the limit, whatever the file
     except FileNotFoundError:
         raise PlanError(source, None, "file not found") from None
-    except UnicodeDecodeError:
-        raise PlanError(source, None, "not UTF-8 text") from None
     except OSError as exc:
         raise PlanError(source, None, f"cannot read: {exc.strerror}") from None
-    return load_yaml_text(text, source)
+    if len(data) > MAX_YAML_BYTES:
+        raise PlanError(source, None, _too_big())
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanError(source, None, "not UTF-8 text") from None
+    # Universal newlines, as reading the file as text would give.
+    return load_yaml_text(text.replace("\r\n", "\n").replace("\r", "\n"), source)
+
+
+def _too_big() -> str:
+    return f"larger than the limit of {MAX_YAML_BYTES:,} bytes for a YAML file"
 
 
 def load_yaml_text(text: str, source: str) -> Any:
+    if len(text) > MAX_YAML_BYTES:  # a character is at least one byte in the file
+        raise PlanError(source, None, _too_big())
     try:
         # PyYAML's reader checks every character at once and says which one is not allowed
         # (libyaml's parser would only say that something is).
@@ -81,14 +118,17 @@ def load_yaml_text(text: str, source: str) -> Any:
                         "in YAML") from None
     loader = _Loader(text)
     try:
+        aliases = _count_nodes(text, source)
         node = loader.get_single_node()
         if node is None:
             raise PlanError(source, None, "the file is empty")
-        return _convert(loader, node, source)
+        return _Builder(loader, source, aliases).convert(node, 1, False, node.start_mark.line + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "YAML syntax error"
+        if "maximum nesting depth" in problem:  # libyaml's own limit, above ours
+            raise PlanError(source, line, _too_deep()) from None
         raise PlanError(source, line, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise PlanError(source, None, f"YAML error: {exc}") from None
@@ -96,35 +136,120 @@ def load_yaml_text(text: str, source: str) -> Any:
         loader.dispose()
 
 
-def _convert(loader: _Loader, node: yaml.Node, source: str) -> Any:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
-        mapping = LineMap()
-        mapping.line = line
-        mapping.key_lines = {}
+def _count_nodes(text: str, source: str) -> bool:
+    """Refuse a file of too many values before composing it: libyaml's parser counts them in a
+    fraction of the time composing takes, and the composed nodes are what costs memory.  True
+    when the file has aliases (only then can a value be built twice)."""
+    counter = _Loader(text)
+    try:
+        nodes = 0
+        aliases = False
+        while counter.check_event():
+            event = counter.get_event()
+            if isinstance(event, yaml.NodeEvent):
+                aliases = aliases or isinstance(event, yaml.AliasEvent)
+                nodes += 1
+                if nodes > MAX_YAML_NODES:
+                    mark = event.start_mark
+                    raise PlanError(source, mark.line + 1 if mark else None, "more than the "
+                                    f"limit of {MAX_YAML_NODES:,} values in one file")
+        return aliases
+    finally:
+        counter.dispose()
+
+
+def _too_deep() -> str:
+    return f"nested deeper than the limit of {MAX_YAML_DEPTH} levels (aliases included)"
+
+
+class _Builder:
+    """Builds the Python values of one document, counting what it builds against the limits."""
+
+    def __init__(self, loader: Any, source: str, aliases: bool) -> None:
+        self.loader = loader
+        self.source = source
+        self.aliases = aliases
+        self.again = 0
+        """Values built from a node already built once: what aliases and merge keys cost."""
+        self.built: set[int] = set()
+
+    def count(self, node: yaml.Node, line: int, repeated: bool) -> bool:
+        """Count one value; True when it (and so all below it) is built again from an alias."""
+        if not self.aliases:
+            return False
+        if not repeated and id(node) not in self.built:
+            self.built.add(id(node))
+            return False
+        self.again += 1
+        if self.again > MAX_YAML_ALIAS_NODES:
+            raise PlanError(self.source, line, "aliases or merge keys build more than the limit "
+                            f"of {MAX_YAML_ALIAS_NODES:,} values again")
+        return True
+
+    def merged_pairs(self, node: yaml.MappingNode, line: int, depth: int,
+                     sizes: dict[int, int]) -> int:
+        """How many pairs the mapping holds once its merge keys are resolved, refused as soon as
+        that passes the alias limit (PyYAML's flattening would copy them all first)."""
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if depth > MAX_YAML_DEPTH:
+            raise PlanError(self.source, line, _too_deep())
+        own = merged = 0
         for key_node, value_node in node.value:
-            key = _convert(loader, key_node, source)
-            key_line = key_node.start_mark.line + 1
-            if not isinstance(key, str | int | bool) or key is None:
-                raise PlanError(source, key_line, f"unsupported mapping key {key!r}")
-            key = str(key)
-            if key in mapping:
-                raise PlanError(source, key_line, f"key '{key}' written twice")
-            mapping[key] = _convert(loader, value_node, source)
-            mapping.key_lines[key] = key_line
-        return mapping
-    if isinstance(node, yaml.SequenceNode):
-        sequence = LineList()
-        sequence.line = line
-        sequence.item_lines = []
-        for child in node.value:
-            sequence.append(_convert(loader, child, source))
-            sequence.item_lines.append(child.start_mark.line + 1)
-        return sequence
-    value = loader.construct_object(node, deep=True)
-    if isinstance(value, str) and ("\x00" in value or _SURROGATE.search(value)):
-        # Escapes like "\x00" or "\ud800" make text no database can store: say where it is.
-        raise PlanError(source, line, "a NUL character or a lone surrogate escape (\\ud800-"
-                        "\\udfff) is not allowed in text")
-    return value
+            if key_node.tag != "tag:yaml.org,2002:merge":
+                own += 1
+                continue
+            subs = value_node.value if isinstance(value_node, yaml.SequenceNode) \
+                else [value_node]
+            for sub in subs:
+                if isinstance(sub, yaml.MappingNode):  # anything else: PyYAML says what is wrong
+                    merged += self.merged_pairs(sub, line, depth + 1, sizes)
+            if merged > MAX_YAML_ALIAS_NODES:
+                raise PlanError(self.source, line, "merge keys build more than the limit of "
+                                f"{MAX_YAML_ALIAS_NODES:,} values again")
+        sizes[id(node)] = own + merged
+        return own + merged
+
+    def convert(self, node: yaml.Node, depth: int, repeated: bool, at: int) -> Any:
+        """`at` is the line of the innermost value not built from an alias: where the alias
+        that costs too much is written (an alias's own node keeps its anchor's line)."""
+        line = node.start_mark.line + 1
+        if depth > MAX_YAML_DEPTH:
+            raise PlanError(self.source, at, _too_deep())
+        repeated = self.count(node, at, repeated)
+        if not repeated:
+            at = line
+        loader, source = self.loader, self.source
+        if isinstance(node, yaml.MappingNode):
+            if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+                self.merged_pairs(node, at, depth, {})
+            loader.flatten_mapping(node)
+            mapping = LineMap()
+            mapping.line = line
+            mapping.key_lines = {}
+            for key_node, value_node in node.value:
+                key = self.convert(key_node, depth + 1, repeated, at)
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key, str | int | bool) or key is None:
+                    raise PlanError(source, key_line, f"unsupported mapping key {key!r}")
+                key = str(key)
+                if key in mapping:
+                    raise PlanError(source, key_line, f"key '{key}' written twice")
+                mapping[key] = self.convert(value_node, depth + 1, repeated,
+                                            at if repeated else key_line)
+                mapping.key_lines[key] = key_line
+            return mapping
+        if isinstance(node, yaml.SequenceNode):
+            sequence = LineList()
+            sequence.line = line
+            sequence.item_lines = []
+            for child in node.value:
+                sequence.append(self.convert(child, depth + 1, repeated, at))
+                sequence.item_lines.append(child.start_mark.line + 1)
+            return sequence
+        value = loader.construct_object(node, deep=True)
+        if isinstance(value, str) and ("\x00" in value or _SURROGATE.search(value)):
+            # Escapes like "\x00" or "\ud800" make text no database can store: say where it is.
+            raise PlanError(source, line, "a NUL character or a lone surrogate escape (\\ud800-"
+                            "\\udfff) is not allowed in text")
+        return value

@@ -26,7 +26,9 @@ TOTAL_WORDS: frozenset[str] = frozenset({"итого", "всего", "барлы
 """Region cells that mark a totals row: it is ignored on import, the sums are recomputed."""
 
 _SPACES = re.compile(r"\s+")
-_THOUSANDS = re.compile(r"[\s\u00a0\u202f\u2009]")
+_THOUSANDS = re.compile("[ \u00a0\u202f\u2009]")
+"""Spaces that separate thousands (`1 200`, as Excel and Word write them).  Not line breaks or
+tabs: a cell `1⏎2` holds two figures, and reading it as 12 would be a misread."""
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTRY = re.compile(
@@ -113,8 +115,9 @@ def parse_count(value: object) -> int:
         if not text:
             return 0
         digits = _THOUSANDS.sub("", text)
-        if not re.fullmatch(r"[+-]?\d+", digits):
-            raise CellError(f"'{text}' is not a whole number")
+        if not re.fullmatch(r"[+-]?[0-9]+", digits):
+            raise CellError(f"{text!r} is not a whole number" if any(
+                not ch.isprintable() for ch in text) else f"'{text}' is not a whole number")
         number = int(digits)
     else:
         raise CellError(f"'{cell_text(value)}' is not a whole number")

@@ -8,16 +8,22 @@ Layout accepted: any title rows (the form's «Отчет до ...» lines), then
 the region column and the columns of the plan's results form (Russian headers or the keys),
 then one row per region.  Blank rows, rows whose region is left without figures, and a totals
 row («Итого», «Всего», «Барлығы») are skipped.
+
+A file may come from anyone, so reading it is bounded: its size, the unpacked size of a
+workbook's parts, how many rows and columns hold values, and a cell's length.  A sheet's declared
+dimension is not trusted (a tool may write one far too large, or too small): the cells are
+read as they stand, and the scan stops at the limit.  What cannot be read for certain is refused:
+a formula a script wrote without its result (Excel saves both) would otherwise read as empty.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tracker.errors import UserError
 from tracker.plan.model import Plan, ResultsForm, header_key
@@ -41,6 +47,31 @@ Row = tuple[int, list[object]]
 
 _HEADER_SCAN = 30
 """How many rows may precede the header (title lines, notes) before the file is refused."""
+
+MAX_FORM_BYTES = 5 * 1024 * 1024
+"""A form file's size, .csv or .xlsx: the filled-in form is some ten kilobytes."""
+
+MAX_XLSX_PART_BYTES = 1024 * 1024
+"""The unpacked size of each XML part of a workbook (its sheets, shared strings, styles): a
+small zip can unpack to gigabytes of cells or styles, each of which openpyxl builds an object
+for.  The filled-in form's sheet is some ten kilobytes; pictures are not read, so not limited."""
+
+MAX_FORM_ROWS = 200
+"""Rows with values beyond the plan's regions (title lines, header, totals, notes)."""
+
+MAX_FORM_COLUMNS = 64
+"""Columns with values: the form has a dozen."""
+
+MAX_CELL_CHARS = 32_767
+"""A cell's length, Excel's own limit."""
+
+_BLANK_SCAN = 5
+"""Blank rows are read up to this many times the row limit: a sheet formatted far down is
+still read, a sheet that goes on further is refused rather than read to its end."""
+
+
+class UncachedFormula(str):
+    """A formula cell saved without its result: its value cannot be known without Excel."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +99,12 @@ def read_reports(path: Path, plan: Plan, source: str | None = None) -> ImportedF
     """Read and check a whole form file; a UserError naming row and column if any cell is bad."""
     name = source or str(path)
     headers = header_index(plan.results_form)
-    return parse_rows(read_rows(path, name, headers), plan, name)
+    max_rows = MAX_FORM_ROWS + len(plan.regions)
+    return parse_rows(read_rows(path, name, headers, max_rows), plan, name)
 
 
-def read_rows(path: Path, source: str, headers: Headers) -> list[Row]:
+def read_rows(path: Path, source: str, headers: Headers,
+              max_rows: int = MAX_FORM_ROWS) -> list[Row]:
     """The file's rows by its extension: .csv (UTF-8, `,` or `;`) or .xlsx."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xlsm"):
@@ -79,31 +112,82 @@ def read_rows(path: Path, source: str, headers: Headers) -> list[Row]:
         raise UserError(f"{source}: not a .csv or .xlsx file{hint}")
     if not path.is_file():
         raise UserError(f"{source}: file not found")
-    return _read_csv(path, source, headers) if suffix == ".csv" else _read_xlsx(path, source)
-
-
-def _read_csv(path: Path, source: str, headers: Headers) -> list[Row]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    if size > MAX_FORM_BYTES:
+        raise UserError(f"{source}: larger than the limit of {MAX_FORM_BYTES:,} bytes "
+                        "for a form file")
+    if suffix == ".csv":
+        return _read_csv(path, source, headers, max_rows)
+    return _read_xlsx(path, source, max_rows)
+
+
+def _bounded(rows: Iterable[Sequence[object]], source: str,
+             max_rows: int) -> tuple[list[Row], UserError | None]:
+    """The rows up to the limits, numbered from 1, and the refusal of a value beyond a limit
+    (with the rows before it: a CSV's delimiter is chosen by its header before it is refused)."""
+    kept: list[Row] = []
+    for number, cells in enumerate(rows, start=1):
+        if number > max_rows * _BLANK_SCAN:
+            return kept, UserError(f"{source}: the file goes on past row "
+                                   f"{max_rows * _BLANK_SCAN:,} (a form has at most "
+                                   f"{max_rows:,} rows)")
+        filled = [i for i, value in enumerate(cells) if cell_text(value)]
+        if not filled:
+            if number <= max_rows:
+                kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
+            continue
+        if number > max_rows:
+            return kept, UserError(f"{source}: row {number}: more than the limit of "
+                                   f"{max_rows:,} rows for a form")
+        if filled[-1] >= MAX_FORM_COLUMNS:
+            return kept, UserError(f"{source}: row {number}, column "
+                                   f"{column_letter(filled[-1])}: more than the limit of "
+                                   f"{MAX_FORM_COLUMNS} columns for a form")
+        long = next((i for i in filled if isinstance(cells[i], str)
+                     and len(str(cells[i])) > MAX_CELL_CHARS), None)
+        if long is not None:
+            return kept, UserError(f"{source}: row {number}, column {column_letter(long)}: "
+                                   f"more than the limit of {MAX_CELL_CHARS:,} characters "
+                                   "in a cell")
+        kept.append((number, list(cells[:MAX_FORM_COLUMNS])))
+    return kept, None
+
+
+def _read_csv(path: Path, source: str, headers: Headers, max_rows: int) -> list[Row]:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FORM_BYTES + 1)  # the file may have grown since its stat
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_FORM_BYTES:
+        raise UserError(f"{source}: larger than the limit of {MAX_FORM_BYTES:,} bytes "
+                        "for a form file")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(f"{source}: not UTF-8 text at byte {exc.start} "
                         "(save it as «CSV UTF-8»)") from None
-    except OSError as exc:
-        raise UserError(f"{source}: cannot read: {exc.strerror}") from None
     if "\x00" in text:  # UTF-16 without a BOM reads as "UTF-8" full of NULs; no database takes them
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise UserError(f"{source}: line {line}: NUL characters (is it UTF-16? save it as "
                         "«CSV UTF-8»)")
-    candidates: list[tuple[int, int, list[Row]]] = []
+    candidates: list[tuple[int, int, list[Row], UserError | None]] = []
     for preference, delimiter in enumerate((",", ";")):
+        records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows, problem = _bounded(records, source, max_rows)
         except csv.Error as exc:
-            raise UserError(f"{source}: cannot read as CSV: {exc}") from None
-        rows: list[Row] = [(n, list(cells)) for n, cells in enumerate(records, start=1)]
-        candidates.append((_header_score(rows, headers), -preference, rows))
+            raise UserError(f"{source}: line {records.line_num}: cannot read as CSV: "
+                            f"{exc}") from None
+        candidates.append((_header_score(rows, headers), -preference, rows, problem))
     # The delimiter is the one under which the header row reads as the form's columns.
-    return max(candidates, key=lambda c: (c[0], c[1]))[2]
+    _, _, rows, problem = max(candidates, key=lambda c: (c[0], c[1]))
+    if problem is not None:
+        raise problem
+    return rows
 
 
 def _header_score(rows: Sequence[Row], headers: Headers) -> int:
@@ -111,24 +195,83 @@ def _header_score(rows: Sequence[Row], headers: Headers) -> int:
                 for _, cells in rows[:_HEADER_SCAN]), default=0)
 
 
-def _read_xlsx(path: Path, source: str) -> list[Row]:
+def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = UserError(f"{source}: cannot read it as an Excel .xlsx workbook")
     try:
-        workbook = load_workbook(path, data_only=True)
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    for part in parts:  # zipfile never unpacks more than a part's declared size
+        if part.filename.lower().endswith((".xml", ".rels")) and \
+                part.file_size > MAX_XLSX_PART_BYTES:
+            raise UserError(f"{source}: {part.filename} unpacks to more than the limit of "
+                            f"{MAX_XLSX_PART_BYTES:,} bytes for a part of a workbook")
+    # Read twice: the formulas say which cells are computed, the saved results what they hold.
+    formulas = values = None
+    try:
+        formulas = load_workbook(path, read_only=True, data_only=False)
+        values = load_workbook(path, read_only=True, data_only=True)
+        sheet = _sheet(values)
+        rows, problem = _bounded(_cells(_sheet(formulas), sheet), source, max_rows)
+        rows = _with_empty_text_results(sheet, rows)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            SyntaxError):  # SyntaxError: damaged XML inside (ElementTree's and lxml's errors)
-        raise UserError(f"{source}: cannot read it as an Excel .xlsx workbook") from None
-    try:
-        sheet = workbook.active or workbook.worksheets[0]
-        return [(n, list(cells)) for n, cells in enumerate(
-            sheet.iter_rows(min_row=1, max_row=max(sheet.max_row, 1), values_only=True),
-            start=1)]
+            SyntaxError, TypeError, AttributeError, EOFError):
+        # SyntaxError: damaged XML inside (ElementTree's and lxml's errors); read-only
+        # workbooks read their sheets as they are iterated, so damage shows up here too.
+        raise unreadable from None
     finally:
-        workbook.close()
+        for workbook in (formulas, values):
+            if workbook is not None:
+                workbook.close()
+    if problem is not None:
+        raise problem
+    return rows
+
+
+def _sheet(workbook: Any) -> Any:
+    sheet = workbook.active or workbook.worksheets[0]
+    sheet.reset_dimensions()  # read the cells as they stand, not the size the file declares
+    return sheet
+
+
+def _cells(formulas: Any, values: Any) -> Iterator[list[object]]:
+    """Each row's saved values, with a formula saved without its result as UncachedFormula."""
+    for formula_row, value_row in zip(formulas.iter_rows(values_only=True),
+                                      values.iter_rows(values_only=True),
+                                      strict=True):
+        cells = list(value_row)
+        for index, (formula, value) in enumerate(zip(formula_row, value_row, strict=True)):
+            if value is None and formula is not None:
+                cells[index] = UncachedFormula(formula if isinstance(formula, str)
+                                               else getattr(formula, "text", None) or "=")
+        yield cells
+
+
+def _with_empty_text_results(sheet: Any, rows: list[Row]) -> list[Row]:
+    """A formula whose saved result is empty text (`=IF(B2="";"";B2)`) reads, to openpyxl, like
+    one saved without a result; the sheet's XML tells them apart (`t="str"`), so look there."""
+    wanted = {f"{column_letter(i)}{n}" for n, cells in rows for i, v in enumerate(cells)
+              if isinstance(v, UncachedFormula)}
+    if not wanted:
+        return rows
+    from xml.etree.ElementTree import iterparse
+
+    empty: set[str] = set()
+    cell_tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}c"
+    with sheet._get_source() as source:  # the sheet's part in the archive, at most 1 MiB
+        for _, element in iterparse(source):
+            if element.tag == cell_tag:
+                if element.get("r") in wanted and element.get("t") == "str":
+                    empty.add(str(element.get("r")))
+                element.clear()
+    return [(n, [None if isinstance(v, UncachedFormula) and f"{column_letter(i)}{n}" in empty
+                 else v for i, v in enumerate(cells)]) for n, cells in rows]
 
 
 def column_letter(index: int) -> str:
@@ -213,6 +356,13 @@ def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
             continue
         if region_text and _is_total(region_text):
             continue
+        uncached = next((i for i, v in enumerate(cells) if isinstance(v, UncachedFormula)), None)
+        if uncached is not None:
+            column = columns[uncached] if uncached < len(columns) else \
+                _Column(uncached, None, f"{column_letter(uncached)} (no header)")
+            raise _fail(source, number, column,
+                        f"the formula {cells[uncached]} was saved without its result: open "
+                        "the file in Excel and save it, or type the figure")
         if not region_text:
             raise _fail(source, number, region_column, "no region named in a row with figures")
         unit = find_region(region_text, plan)
