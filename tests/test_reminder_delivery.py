@@ -150,7 +150,11 @@ def test_retries_stop_at_the_bound(campaign: Tracker, server: SmtpTestServer) ->
 def test_hang_after_body_is_uncertain_and_never_resent_by_itself(
         campaign: Tracker, server: SmtpTestServer) -> None:
     server.set_mode(Mode.HANG_AFTER_DATA)
-    result = _send(campaign, server, ASTANA_MORNING, TRACKER_SMTP_TIMEOUT="0.5")
+    # exit 1 since issue 12: the server never answered twice in a row, so the run stopped
+    hung = campaign("remind", "send", "--json", now=ASTANA_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="0.5"))
+    assert hung.exit_code == 1, hung.output
+    result = json.loads(hung.stdout)
     assert result["uncertain"] >= 1
     uncertain = _outbox(campaign, "uncertain")
     server.reset()
@@ -310,3 +314,41 @@ def test_421_service_unavailable_defers_everything_then_delivers(
     later = _send(campaign, server, "2017-04-18T11:00:00+06:00")
     assert later["sent"] == first["recorded"] + later["recorded"]
     assert max(_ids(server).values()) == 1
+
+
+def test_server_that_never_answers_after_data_stops_the_run_at_the_limit(
+        campaign: Tracker, server: SmtpTestServer) -> None:
+    """Issue 12 item 4: the breaker.  Exactly the limit's bodies end uncertain (over all four
+    workers), the rest stay pending with no attempt spent, exit 1 with the reason; the server
+    healthy again, the next run delivers the rest once each."""
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    hung = campaign("remind", "send", "--json", now=LATER_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="1"))
+    assert hung.exit_code == 1, hung.output
+    assert "never answered" in hung.stderr and len(hung.stderr.strip().splitlines()) == 1
+    assert json.loads(hung.stdout)["uncertain"] == 2
+    rows = _outbox(campaign)
+    uncertain = [r for r in rows if r["state"] == "uncertain"]
+    pending = [r for r in rows if r["state"] == "pending"]
+    assert len(uncertain) == 2 and len(server.hung_messages) == 2
+    assert all(r["attempts"] == 1 for r in uncertain)
+    assert len(pending) == len(rows) - 2 > 10 and all(r["attempts"] == 0 for r in pending)
+    server.reset()
+    again = _send(campaign, server, LATER_MORNING)
+    assert again["sent"] == len(pending) and again["uncertain"] == 0
+    ids = _ids(server)
+    assert set(ids) == {r["message_id"] for r in pending} and max(ids.values()) == 1
+
+
+def test_uncertain_limit_is_configurable_and_text_says_why(
+        campaign: Tracker, server: SmtpTestServer) -> None:
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    hung = campaign("remind", "send", now=LATER_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="0.5", TRACKER_SMTP_UNCERTAIN_LIMIT="3"))
+    assert hung.exit_code == 1
+    assert hung.stdout.startswith("recorded ") and "uncertain 3" in hung.stdout
+    assert "never answered" in hung.stderr
+    assert len(_outbox(campaign, "uncertain")) == 3
+    bad = campaign("remind", "send", now=LATER_MORNING,
+                   env=_env(server, TRACKER_SMTP_UNCERTAIN_LIMIT="zero"))
+    assert bad.exit_code == 1 and "TRACKER_SMTP_UNCERTAIN_LIMIT" in bad.stderr
