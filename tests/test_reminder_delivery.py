@@ -352,3 +352,60 @@ def test_uncertain_limit_is_configurable_and_text_says_why(
     bad = campaign("remind", "send", now=LATER_MORNING,
                    env=_env(server, TRACKER_SMTP_UNCERTAIN_LIMIT="zero"))
     assert bad.exit_code == 1 and "TRACKER_SMTP_UNCERTAIN_LIMIT" in bad.stderr
+
+
+def _rewrite(url: str, table: Any, where: Any, **values: Any) -> None:
+    """Write a row behind the loaders' back: data they would refuse today, or an old row."""
+    from sqlalchemy import update
+
+    from tracker.store.database import Database
+
+    db = Database(url)
+    try:
+        with db.writing() as conn:
+            assert conn.execute(update(table).where(where).values(**values)).rowcount == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("column,value", [("name", "Астана\x1b[31m\x07\x01\x7f\x9b"),
+                                          ("email", "edu astana@astana.example")])
+def test_a_mail_that_cannot_be_composed_fails_alone(
+        campaign: Tracker, server: SmtpTestServer, column: str, value: str) -> None:
+    """Issue 12 item 3: one contact whose mail cannot be composed is recorded `failed` with the
+    reason, shown by outbox, doctor and the digest; everyone else's mail goes out."""
+    from tracker.store.tables import CONTACT
+
+    _rewrite(campaign.url, CONTACT, CONTACT.c.email == "edu@astana.example", **{column: value})
+    result = _send(campaign, server, LATER_MORNING)  # today's exit status: 0
+    rows = _outbox(campaign)
+    failed = [r for r in rows if r["state"] == "failed"]
+    assert len(failed) == 1 and "could not compose the mail" in failed[0]["last_error"]
+    assert "\x1b" not in failed[0]["last_error"]
+    assert result["failed"] == 0 and result["sent"] == len(rows) - 1 == len(server.messages) > 10
+    assert all(r["state"] == "sent" for r in rows if r is not failed[0])
+    listing = campaign.ok("outbox").stdout
+    assert any(" failed " in line for line in listing.splitlines())
+    assert campaign.json("digest", now="2017-04-18T18:30:00+06:00")["problems"]["failed"] == 1
+    again = _send(campaign, server, LATER_MORNING)
+    assert again["recorded"] == 0 and again["sent"] == 0, "recorded once, never tried again"
+    refused = campaign("outbox", "retry", str(failed[0]["id"]))
+    assert refused.exit_code == 2 and "could not be composed" in refused.stderr
+
+
+def test_a_message_that_cannot_be_sent_fails_alone(campaign: Tracker,
+                                                   server: SmtpTestServer) -> None:
+    """A recorded row the mail library refuses at sending (an address of an older version's
+    rows, say) fails with the reason; the rest of the batch goes on."""
+    from tracker.store.tables import OUTBOX
+
+    server.set_mode(Mode.REFUSE)  # record only: nothing can be sent
+    campaign("remind", "send", now=LATER_MORNING, env=_env(server, TRACKER_RETRY_BASE="0.001"))
+    server.reset()
+    row = next(r for r in _outbox(campaign, "pending") if r["attempts"] == 0)
+    _rewrite(campaign.url, OUTBOX, OUTBOX.c.id == row["id"], recipient="not an address")
+    result = _send(campaign, server, "2017-04-18T10:31:00+06:00")
+    rows = {r["id"]: r for r in _outbox(campaign)}
+    assert rows[row["id"]]["state"] == "failed" and "cannot be sent" in rows[row["id"]][
+        "last_error"]
+    assert result["failed"] == 1 and result["sent"] == len(rows) - 1 == len(server.messages)
