@@ -227,6 +227,9 @@ def test_recovery_moves_a_dead_claim_only_if_its_owner_still_holds_it(db: Databa
                             ).rowcount == 0
         assert outbox.recover(conn, NOW + timedelta(seconds=1), policy) == (0, 1)
     assert _states(db) == {first: "claimed", second: "uncertain"}
+    with db.reading() as conn:  # the body may have gone out: the attempt counts (issue 12)
+        assert conn.execute(select(OUTBOX.c.attempts).where(OUTBOX.c.id == second)
+                            ).scalar() == 1
 
 
 def test_a_mail_that_could_not_be_composed_is_recorded_failed_and_never_sent(

@@ -400,6 +400,7 @@ _REQUEUE_DEAD = TRANSITIONS[Event.REQUEUE_DEAD_CLAIM].update(*_THEIRS).values(
     claimed_by=None, claimed_at=None)
 _DOUBT_DEAD = TRANSITIONS[Event.DOUBT_DEAD_TRANSMISSION].update(*_THEIRS).values(
     finished_at=bindparam("now", type_=UTCDateTime), claimed_by=None,
+    attempts=OUTBOX.c.attempts + 1,  # the body may have gone out: that was an attempt
     last_error="the sending process stopped while the message was being transmitted")
 
 
