@@ -409,3 +409,34 @@ def test_a_message_that_cannot_be_sent_fails_alone(campaign: Tracker,
     assert rows[row["id"]]["state"] == "failed" and "cannot be sent" in rows[row["id"]][
         "last_error"]
     assert result["failed"] == 1 and result["sent"] == len(rows) - 1 == len(server.messages)
+
+
+def test_daemon_logs_a_broken_server_at_error_and_delivers_once_it_answers(
+        campaign: Tracker, server: SmtpTestServer, tmp_path: Path) -> None:
+    """The breaker in the daemon: not fatal; logged at ERROR; the next ticks try again."""
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    log = tmp_path / "daemon.log"
+    env = {**os.environ, **_env(server, TRACKER_SMTP_TIMEOUT="0.5")}
+    with log.open("w") as err:
+        daemon = subprocess.Popen([sys.executable, "-m", "tracker", "--db", campaign.url,
+                                   "--now", LATER_MORNING, "run", "--tick", "0.2"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "never answered" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server.reset()
+        while (any(r["state"] not in ("sent", "uncertain") for r in _outbox(campaign))
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=30)
+    text = log.read_text()
+    assert daemon.returncode == 0, text
+    assert any(" ERROR " in line and "never answered" in line for line in text.splitlines())
+    assert "tick failed" not in text and "Traceback" not in text
+    uncertain = {r["message_id"] for r in _outbox(campaign, "uncertain")}
+    assert len(uncertain) >= 2 and not _outbox(campaign, "pending")
+    ids = _ids(server)
+    assert max(ids.values()) == 1 and not uncertain & set(ids)
