@@ -7,6 +7,10 @@ Shared by opening a session (notifications.session) and the SMTP transaction
 
 from __future__ import annotations
 
+import base64
+import binascii
+import functools
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -45,17 +49,67 @@ class StepFailed(Exception):
         self.stale = stale
 
 
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{4,}={0,2}")
+
+
+@functools.lru_cache(maxsize=8)
+def encoded_forms(password: str, username: str | None = None) -> frozenset[str]:
+    """The password as AUTH PLAIN and LOGIN send it, in base64 with and without padding:
+    alone (LOGIN), after ``\0user\0`` or ``user\0user\0`` or ``user\0`` (PLAIN), and,
+    for any other framing, the part of its base64 that does not depend on what precedes it
+    (at each of the three alignments)."""
+    secret = password.encode("utf-8")
+    user = (username or "").encode("utf-8")
+    forms: set[str] = set()
+    for framed in (secret, b"\0" + user + b"\0" + secret, user + b"\0" + user + b"\0" + secret,
+                   user + b"\0" + secret, b"\0" + secret):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            text = encode(framed).decode("ascii")
+            forms.update((text, text.rstrip("=")))
+    for shift in (0, 1, 2):
+        text = base64.b64encode(b"\0" * shift + secret).decode("ascii")
+        core = text[(shift * 8 + 5) // 6:(shift + len(secret)) * 8 // 6]
+        if len(core) >= 4:
+            forms.add(core)
+    return frozenset(forms)
+
+
+def _decodes_to_secret(token: str, secret: bytes) -> bool:
+    padded = token.rstrip("=")
+    padded += "=" * (-len(padded) % 4)
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            if secret in decode(padded):
+                return True
+        except (binascii.Error, ValueError):
+            continue
+    return False
+
+
 @dataclass(frozen=True)
 class ReplyReader:
     """Tells replies and exceptions as ``SendResult``s, with the password blotted out."""
 
     password: str | None
+    username: str | None = None
 
     def redact(self, text: str) -> str:
-        """Never let the password reach a detail string or a log line."""
-        if self.password:
-            text = text.replace(self.password, "***")
-        return text
+        """Never let the password reach a detail string or a log line: neither as it is nor
+        in any encoding AUTH sent it in (a server may echo the AUTH argument in its reply).
+        Each run of base64 that holds it is replaced whole."""
+        if not self.password:
+            return text
+        text = text.replace(self.password, "***")
+        forms = encoded_forms(self.password, self.username)
+        secret = self.password.encode("utf-8")
+
+        def mask(found: re.Match[str]) -> str:
+            token = found.group(0)
+            if any(form in token for form in forms) or _decodes_to_secret(token, secret):
+                return "***"
+            return token
+
+        return _BASE64_RUN.sub(mask, text)
 
     def reply(self, code: int, message: str, stage: str) -> SendResult:
         """Map an SMTP reply: 5xx is permanent, everything else retryable."""

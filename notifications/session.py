@@ -136,4 +136,5 @@ async def _login(smtp: aiosmtplib.SMTP, settings: SmtpSettings, replies: ReplyRe
         raise  # transport trouble: DEFERRED
     except aiosmtplib.SMTPException as exc:
         # e.g. "No suitable authentication method found."
-        raise SmtpAuthError(f"cannot log in to {settings.host}: {exc}") from None
+        raise SmtpAuthError(
+            f"cannot log in to {settings.host}: {replies.redact(str(exc))}") from None

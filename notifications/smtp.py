@@ -87,7 +87,7 @@ class SmtpConnection:
 
     def __init__(self, settings: SmtpSettings) -> None:
         self._settings = settings
-        self._replies = ReplyReader(settings.password)
+        self._replies = ReplyReader(settings.password, settings.username)
         self._smtp: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.connections_opened = 0

@@ -98,6 +98,7 @@ class SmtpTestServer:
         auth_require_tls: bool = True,
         ca: trustme.CA | None = None,
         hang_seconds: float = DEFAULT_HANG_SECONDS,
+        auth_mechanisms: tuple[str, ...] | None = None,
     ) -> None:
         if require_starttls:
             starttls = True
@@ -108,6 +109,8 @@ class SmtpTestServer:
         #: MAIL with 421 and close, as servers limiting messages per connection do.
         self.max_messages_per_connection: int | None = None
         self._auth = auth
+        #: Offer only these AUTH mechanisms (e.g. ("PLAIN",)); None: aiosmtpd's own.
+        self.auth_mechanisms = auth_mechanisms
         # aiosmtpd cannot tell that an implicit-TLS connection is encrypted and
         # would hide AUTH (aio-libs/aiosmtpd#281), so do not require TLS there.
         self._auth_require_tls = auth_require_tls and not implicit_tls
@@ -386,6 +389,8 @@ class _Controller(Controller):
         }
         if owner._auth is not None:
             kwargs["auth_required"] = True
+        if owner.auth_mechanisms is not None:
+            kwargs["auth_exclude_mechanism"] = {"LOGIN", "PLAIN"} - set(owner.auth_mechanisms)
         if owner._starttls:
             kwargs["tls_context"] = owner._server_tls
             kwargs["require_starttls"] = owner._require_starttls

@@ -4,6 +4,7 @@ sending process, the child's failures surfacing as the parent's, and no child le
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -150,7 +151,10 @@ compose, calls = Composer.compose, []
 
 def composing(self, mail, now, *rest):
     calls.append(1)
-    if fail_after and len(calls) > fail_after:
+    if fail_after < 0 and len(calls) == -fail_after:  # this one mail's own problem
+        from notifications.errors import InvalidAddressError
+        raise InvalidAddressError("recipient #1 contains a control character")
+    if fail_after > 0 and len(calls) > fail_after:
         raise RuntimeFailure("template error: 'due' is undefined")
     return compose(self, mail, now, *rest)
 
@@ -232,3 +236,17 @@ def test_a_mistake_found_while_composing_in_the_child_stops_the_run_cleanly(
     assert again.returncode == 0, again.stderr
     ids = [m.message_id for m in server.messages]
     assert len(ids) == len(set(ids)) == len(_recorded(t)) > 10
+
+
+def test_one_mail_that_cannot_be_composed_in_the_child_fails_alone(
+        tmp_path: Any, server: SmtpTestServer) -> None:
+    """Issue 12 item 3 on the forked path: the child records the mail `failed` with the reason,
+    as the sending process would, and every other mail goes out."""
+    t = _campaign(f"sqlite:///{tmp_path / 'tracker.db'}")
+    run = _send_in_own_process(t, server, fail_after=-7)
+    assert run.returncode == 0, run.stderr
+    assert "forks=1 composed-here=0" in run.stderr
+    summary = json.loads(run.stdout)
+    failed = t.json("outbox", "--state", "failed")
+    assert len(failed) == 1 and "InvalidAddressError" in failed[0]["last_error"]
+    assert summary["sent"] == len(server.messages) == summary["recorded"] - 1 > 10

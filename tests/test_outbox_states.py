@@ -227,3 +227,31 @@ def test_recovery_moves_a_dead_claim_only_if_its_owner_still_holds_it(db: Databa
                             ).rowcount == 0
         assert outbox.recover(conn, NOW + timedelta(seconds=1), policy) == (0, 1)
     assert _states(db) == {first: "claimed", second: "uncertain"}
+    with db.reading() as conn:  # the body may have gone out: the attempt counts (issue 12)
+        assert conn.execute(select(OUTBOX.c.attempts).where(OUTBOX.c.id == second)
+                            ).scalar() == 1
+
+
+def test_a_mail_that_could_not_be_composed_is_recorded_failed_and_never_sent(
+        db: Database) -> None:
+    """RECORD_FAILED: the row shows staff why, is never claimed, and cannot be retried (it has
+    no message); staff may still resolve it."""
+    from dataclasses import replace
+
+    bad = replace(_new_row(1), head=b"", body=b"", subject="",
+                  failure="could not compose the mail: InvalidAddressError: control character")
+    with db.writing() as conn:
+        assert outbox.record(conn, [bad, _new_row(2)], NOW) == 2
+        claimed = outbox.claim(conn, "me", NOW + timedelta(days=1), 10, skip_locked=False)
+        rows = {key: (state, error, finished) for key, state, error, finished in conn.execute(
+            select(OUTBOX.c.dedupe_key, OUTBOX.c.state, OUTBOX.c.last_error,
+                   OUTBOX.c.finished_at))}
+    assert TRANSITIONS[Event.RECORD_FAILED].target is OutboxState.FAILED
+    assert rows["states|1"] == ("failed", bad.failure, NOW)
+    assert [c.recipient for c in claimed] == ["r2@example.kz"]
+    failed_id = next(i for i, s in _states(db).items() if s == "failed")
+    with db.writing() as conn, pytest.raises(UserError, match="could not be composed"):
+        outbox.retry(conn, failed_id, NOW)
+    with db.writing() as conn:
+        outbox.resolve(conn, failed_id, "failed", "contact corrected by hand", NOW)
+    assert _states(db)[failed_id] == "failed"

@@ -150,7 +150,11 @@ def test_retries_stop_at_the_bound(campaign: Tracker, server: SmtpTestServer) ->
 def test_hang_after_body_is_uncertain_and_never_resent_by_itself(
         campaign: Tracker, server: SmtpTestServer) -> None:
     server.set_mode(Mode.HANG_AFTER_DATA)
-    result = _send(campaign, server, ASTANA_MORNING, TRACKER_SMTP_TIMEOUT="0.5")
+    # exit 1 since issue 12: the server never answered twice in a row, so the run stopped
+    hung = campaign("remind", "send", "--json", now=ASTANA_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="0.5"))
+    assert hung.exit_code == 1, hung.output
+    result = json.loads(hung.stdout)
     assert result["uncertain"] >= 1
     uncertain = _outbox(campaign, "uncertain")
     server.reset()
@@ -310,3 +314,129 @@ def test_421_service_unavailable_defers_everything_then_delivers(
     later = _send(campaign, server, "2017-04-18T11:00:00+06:00")
     assert later["sent"] == first["recorded"] + later["recorded"]
     assert max(_ids(server).values()) == 1
+
+
+def test_server_that_never_answers_after_data_stops_the_run_at_the_limit(
+        campaign: Tracker, server: SmtpTestServer) -> None:
+    """Issue 12 item 4: the breaker.  Exactly the limit's bodies end uncertain (over all four
+    workers), the rest stay pending with no attempt spent, exit 1 with the reason; the server
+    healthy again, the next run delivers the rest once each."""
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    hung = campaign("remind", "send", "--json", now=LATER_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="1"))
+    assert hung.exit_code == 1, hung.output
+    assert "never answered" in hung.stderr and len(hung.stderr.strip().splitlines()) == 1
+    assert json.loads(hung.stdout)["uncertain"] == 2
+    rows = _outbox(campaign)
+    uncertain = [r for r in rows if r["state"] == "uncertain"]
+    pending = [r for r in rows if r["state"] == "pending"]
+    assert len(uncertain) == 2 and len(server.hung_messages) == 2
+    assert all(r["attempts"] == 1 for r in uncertain)
+    assert len(pending) == len(rows) - 2 > 10 and all(r["attempts"] == 0 for r in pending)
+    server.reset()
+    again = _send(campaign, server, LATER_MORNING)
+    assert again["sent"] == len(pending) and again["uncertain"] == 0
+    ids = _ids(server)
+    assert set(ids) == {r["message_id"] for r in pending} and max(ids.values()) == 1
+
+
+def test_uncertain_limit_is_configurable_and_text_says_why(
+        campaign: Tracker, server: SmtpTestServer) -> None:
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    hung = campaign("remind", "send", now=LATER_MORNING,
+                    env=_env(server, TRACKER_SMTP_TIMEOUT="0.5", TRACKER_SMTP_UNCERTAIN_LIMIT="3"))
+    assert hung.exit_code == 1
+    assert hung.stdout.startswith("recorded ") and "uncertain 3" in hung.stdout
+    assert "never answered" in hung.stderr
+    assert len(_outbox(campaign, "uncertain")) == 3
+    bad = campaign("remind", "send", now=LATER_MORNING,
+                   env=_env(server, TRACKER_SMTP_UNCERTAIN_LIMIT="zero"))
+    assert bad.exit_code == 1 and "TRACKER_SMTP_UNCERTAIN_LIMIT" in bad.stderr
+
+
+def _rewrite(url: str, table: Any, where: Any, **values: Any) -> None:
+    """Write a row behind the loaders' back: data they would refuse today, or an old row."""
+    from sqlalchemy import update
+
+    from tracker.store.database import Database
+
+    db = Database(url)
+    try:
+        with db.writing() as conn:
+            assert conn.execute(update(table).where(where).values(**values)).rowcount == 1
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("column,value", [("name", "Астана\x1b[31m\x07\x01\x7f\x9b"),
+                                          ("email", "edu astana@astana.example")])
+def test_a_mail_that_cannot_be_composed_fails_alone(
+        campaign: Tracker, server: SmtpTestServer, column: str, value: str) -> None:
+    """Issue 12 item 3: one contact whose mail cannot be composed is recorded `failed` with the
+    reason, shown by outbox, doctor and the digest; everyone else's mail goes out."""
+    from tracker.store.tables import CONTACT
+
+    _rewrite(campaign.url, CONTACT, CONTACT.c.email == "edu@astana.example", **{column: value})
+    result = _send(campaign, server, LATER_MORNING)  # today's exit status: 0
+    rows = _outbox(campaign)
+    failed = [r for r in rows if r["state"] == "failed"]
+    assert len(failed) == 1 and "could not compose the mail" in failed[0]["last_error"]
+    assert "\x1b" not in failed[0]["last_error"]
+    assert result["failed"] == 0 and result["sent"] == len(rows) - 1 == len(server.messages) > 10
+    assert all(r["state"] == "sent" for r in rows if r is not failed[0])
+    listing = campaign.ok("outbox").stdout
+    assert any(" failed " in line for line in listing.splitlines())
+    assert campaign.json("digest", now="2017-04-18T18:30:00+06:00")["problems"]["failed"] == 1
+    again = _send(campaign, server, LATER_MORNING)
+    assert again["recorded"] == 0 and again["sent"] == 0, "recorded once, never tried again"
+    refused = campaign("outbox", "retry", str(failed[0]["id"]))
+    assert refused.exit_code == 2 and "could not be composed" in refused.stderr
+
+
+def test_a_message_that_cannot_be_sent_fails_alone(campaign: Tracker,
+                                                   server: SmtpTestServer) -> None:
+    """A recorded row the mail library refuses at sending (an address of an older version's
+    rows, say) fails with the reason; the rest of the batch goes on."""
+    from tracker.store.tables import OUTBOX
+
+    server.set_mode(Mode.REFUSE)  # record only: nothing can be sent
+    campaign("remind", "send", now=LATER_MORNING, env=_env(server, TRACKER_RETRY_BASE="0.001"))
+    server.reset()
+    row = next(r for r in _outbox(campaign, "pending") if r["attempts"] == 0)
+    _rewrite(campaign.url, OUTBOX, OUTBOX.c.id == row["id"], recipient="not an address")
+    result = _send(campaign, server, "2017-04-18T10:31:00+06:00")
+    rows = {r["id"]: r for r in _outbox(campaign)}
+    assert rows[row["id"]]["state"] == "failed" and "cannot be sent" in rows[row["id"]][
+        "last_error"]
+    assert result["failed"] == 1 and result["sent"] == len(rows) - 1 == len(server.messages)
+
+
+def test_daemon_logs_a_broken_server_at_error_and_delivers_once_it_answers(
+        campaign: Tracker, server: SmtpTestServer, tmp_path: Path) -> None:
+    """The breaker in the daemon: not fatal; logged at ERROR; the next ticks try again."""
+    server.set_mode(Mode.HANG_AFTER_DATA)
+    log = tmp_path / "daemon.log"
+    env = {**os.environ, **_env(server, TRACKER_SMTP_TIMEOUT="0.5")}
+    with log.open("w") as err:
+        daemon = subprocess.Popen([sys.executable, "-m", "tracker", "--db", campaign.url,
+                                   "--now", LATER_MORNING, "run", "--tick", "0.2"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=err, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while "never answered" not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        server.reset()
+        while (any(r["state"] not in ("sent", "uncertain") for r in _outbox(campaign))
+               and time.monotonic() < deadline):
+            time.sleep(0.2)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(timeout=30)
+    text = log.read_text()
+    assert daemon.returncode == 0, text
+    assert any(" ERROR " in line and "never answered" in line for line in text.splitlines())
+    assert "tick failed" not in text and "Traceback" not in text
+    uncertain = {r["message_id"] for r in _outbox(campaign, "uncertain")}
+    assert len(uncertain) >= 2 and not _outbox(campaign, "pending")
+    ids = _ids(server)
+    assert max(ids.values()) == 1 and not uncertain & set(ids)

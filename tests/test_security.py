@@ -7,6 +7,7 @@ the database, in JSON outputs and error messages, in the bytes the mail server r
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import json
@@ -14,7 +15,7 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +44,21 @@ class RecordingServer(SmtpTestServer):
     and optionally echoing the password it was given in its refusal, as a badly written server
     might: the client must not repeat that reply verbatim."""
 
-    def __init__(self, *, echo_password: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, echo_password: bool = False,
+                 echo: Callable[[str, bytes, bytes], str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.auth_attempts: list[str] = []
         self.echo_password = echo_password
+        self.echo = echo
+        """Makes the 535's text from (mechanism, login, password): an encoded AUTH argument."""
 
     def _authenticate(self, mechanism: str, auth_data: Any) -> AuthResult:
         if isinstance(auth_data, LoginPassword):
             self.auth_attempts.append(auth_data.login.decode())
+            if self.echo is not None:
+                return AuthResult(success=False, handled=False, message=(
+                    "535 5.7.8 not accepted: "
+                    + self.echo(mechanism, auth_data.login, auth_data.password)))
             if self.echo_password:
                 return AuthResult(success=False, handled=False, message=(
                     f"535 5.7.8 password {auth_data.password.decode()} is not accepted"))
@@ -95,9 +103,21 @@ def _daemon_once(url: str, env: dict[str, str], now: str) -> subprocess.Complete
                           capture_output=True, text=True, timeout=120, cwd=REPO)
 
 
+def _encodings(secret: str, user: str = "bkk") -> set[str]:
+    """The password in each encoding AUTH PLAIN and LOGIN send, padded and not."""
+    password, login = secret.encode(), user.encode()
+    found = set()
+    for framed in (password, b"\0" + login + b"\0" + password, login + b"\0" + password,
+                   login + b"\0" + login + b"\0" + password):
+        text = base64.b64encode(framed).decode()
+        found |= {text, text.rstrip("=")}
+    return found
+
+
 def _no_secret(*texts: str) -> None:
+    forms = {SECRET, WRONG} | _encodings(SECRET) | _encodings(WRONG)
     for text in texts:
-        assert SECRET not in text and WRONG not in text
+        assert not [form for form in forms if form in text]
 
 
 def test_password_never_in_logs_rows_json_or_errors(campaign: Tracker, secured: RecordingServer,
@@ -143,6 +163,47 @@ def test_password_echoed_by_the_server_is_redacted(campaign: Tracker, smtp_ca: t
         assert doctor.exit_code == 1 and "***" in doctor.output
         _no_secret(doctor.output)
     _no_secret(repr(dump_database(campaign.url)))
+
+
+def _b64(data: bytes, pad: bool) -> str:
+    text = base64.b64encode(data).decode()
+    return text if pad else text.rstrip("=")
+
+
+_ECHOES: dict[str, tuple[str, Callable[[str, bytes, bytes], str]]] = {
+    "plain": ("PLAIN", lambda m, u, p: _b64(b"\0" + u + b"\0" + p, True)),
+    "plain unpadded": ("PLAIN", lambda m, u, p: _b64(b"\0" + u + b"\0" + p, False)),
+    "plain user\\0pass": ("PLAIN", lambda m, u, p: _b64(u + b"\0" + p, True)),
+    "plain authzid": ("PLAIN", lambda m, u, p: _b64(u + b"\0" + u + b"\0" + p, False)),
+    "login": ("LOGIN", lambda m, u, p: _b64(p, True)),
+    "login unpadded": ("LOGIN", lambda m, u, p: _b64(p, False)),
+    "login inside more": ("LOGIN", lambda m, u, p: "x" + _b64(b"ab" + p + b"cd", True)),
+    "as it is": ("LOGIN", lambda m, u, p: p.decode()),
+}
+
+
+@pytest.mark.parametrize("echo", sorted(_ECHOES))
+def test_password_echoed_by_the_server_in_any_encoding_is_masked(
+        campaign: Tracker, smtp_ca: trustme.CA, ca_file: Path, echo: str) -> None:
+    """Issue 12 item 7: a 535 that repeats the AUTH argument (base64 of \\0user\\0password,
+    or of the password) shows in no output, log, doctor's report or outbox row."""
+    mechanism, make = _ECHOES[echo]
+    with RecordingServer(require_starttls=True, auth=("bkk", "other"), ca=smtp_ca,
+                         echo=make, auth_mechanisms=(mechanism,)) as server:
+        env = _secure_env(server, ca_file, TRACKER_SMTP_PASSWORD=SECRET)
+        result = campaign("remind", "send", now=MORNING, env=env)
+        assert result.exit_code == 1 and "rejected the credentials" in result.stderr
+        assert "not accepted: ***" in result.stderr  # the server's words kept, the secret masked
+        _no_secret(result.output)
+        daemon = _daemon_once(campaign.url, env, MORNING)
+        assert daemon.returncode == 1 and "rejected the credentials" in daemon.stderr
+        _no_secret(daemon.stdout, daemon.stderr)
+        for args in (["doctor"], ["doctor", "--json"]):
+            doctor = campaign(*args, now=MORNING, env=env)
+            assert doctor.exit_code == 1
+            _no_secret(doctor.output)
+        assert server.auth_attempts
+    _no_secret(repr(dump_database(campaign.url)), campaign.ok("outbox", "--json").output)
 
 
 def test_password_file_readable_by_others_is_refused_without_showing_it(
@@ -289,6 +350,23 @@ def test_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> No
                 assert stat.S_IMODE(side.stat().st_mode) == 0o600, suffix
     finally:
         db.dispose()
+
+
+def test_default_data_folder_is_created_owner_only_under_umask_000(tmp_path: Path) -> None:
+    """Issue 12 item 7: `init` with no --db makes ~/.local/share/tracker (and any parent it
+    must make) 0700, even under umask 000."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TRACKER_DATABASE_URL", "TRACKER_HOME", "XDG_DATA_HOME")}
+    script = "import os, sys; os.umask(0); from tracker.cli.entry import main; main()"
+    run = subprocess.run([sys.executable, "-c", script, "init"], env={**env, "HOME": str(home)},
+                         capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    database = home / ".local" / "share" / "tracker" / "tracker.db"
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    for folder in (database.parent, database.parent.parent, database.parent.parent.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
 
 
 def test_html_is_escaped_in_the_digest_page_and_the_reminder(tracker: Tracker,

@@ -65,6 +65,8 @@ def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
                  "requeued %d from stopped processes, %d uncertain",
                  clock().isoformat(timespec="seconds"), tick.recorded, len(tick.to_skip),
                  counts or "nothing", summary.requeued, summary.recovered_uncertain)
+    if summary.broken:  # not fatal: the next tick tries the server again
+        log.error("%s", summary.broken)
 
 
 def record_due_digest(db: Database, now: datetime, sender: str) -> int:

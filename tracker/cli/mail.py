@@ -165,6 +165,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
         emit_json({"recorded": tick.recorded, "closed": tick.closed, **counts,
                    "waiting": summary.counts.get("waiting", 0),
                    "requeued": summary.requeued})
+        summary.raise_if_broken()
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing sent"
@@ -175,6 +176,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     if summary.counts.get("waiting"):
         click.echo(f"mail server unreachable: {summary.counts['waiting']} row(s) wait for the "
                    "next run")
+    summary.raise_if_broken()
 
 
 def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:

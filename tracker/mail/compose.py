@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, prepare
 from notifications.render import MailRenderer, RenderedMail
+from tracker.errors import RuntimeFailure, UserError
 from tracker.mail.due import DueMail, dedupe_key
 from tracker.mail.outbox import NewRow
 from tracker.plan.model import Plan, Text
@@ -164,6 +165,38 @@ class Composer:
             send_at=mail.slot.send_at, late=mail.late, message_id=prepared.message_id,
             subject=rendered.subject, head=prepared.head, body=prepared.body,
             overtaken=overtaken)
+
+
+    def compose_or_fail(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
+        """`compose`, or, when this one mail cannot be composed (a template error, an address
+        or name the message refuses), a row recorded `failed` with the reason: one recipient's
+        bad data never stops the others' mail."""
+        try:
+            return self.compose(mail, now, overtaken)
+        except (RuntimeFailure, UserError):
+            raise  # the run's own failure (the templates cannot be had), not this mail's
+        except Exception as exc:  # whatever else it is, it concerns this mail alone
+            return self.failed(mail, now, f"could not compose the mail: "
+                                          f"{type(exc).__name__}: {exc}")
+
+    def failed(self, mail: DueMail, now: datetime, reason: str) -> NewRow:
+        """The row of a mail that could not be composed: no message, the reason to show."""
+        recipient = mail.recipient
+        key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage, recipient.email)
+        return NewRow(
+            key=key, campaign=self.plan.key, kind="reminder", deadline=mail.slot.deadline,
+            stage=mail.slot.stage, recipient=_storable(recipient.email)[:320],
+            recipient_name=_storable(recipient.name), lang=recipient.lang, unit=recipient.unit,
+            bodies=recipient.bodies, items=mail.items, send_at=mail.slot.send_at,
+            late=mail.late, message_id=message_id(key, self.sender), subject="", head=b"",
+            body=b"", failure=_storable(reason))
+
+
+def _storable(text: str) -> str:
+    """Text every store takes, shown readably: control characters (PostgreSQL refuses NUL)
+    as their escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def _display(name: str) -> str:

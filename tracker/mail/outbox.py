@@ -56,6 +56,7 @@ class Event(StrEnum):
 
     RECORD = "record"
     RECORD_OVERTAKEN = "record overtaken"
+    RECORD_FAILED = "record failed"
     CLAIM = "claim"
     TRANSMIT = "transmit"
     SETTLE_SENT = "settle sent"
@@ -98,6 +99,7 @@ TRANSITIONS: Mapping[Event, Transition] = MappingProxyType({
     # event                         from                                      to
     Event.RECORD:                   Transition((),                            _S.PENDING),
     Event.RECORD_OVERTAKEN:         Transition((),                            _S.SKIPPED),
+    Event.RECORD_FAILED:            Transition((),                            _S.FAILED),
     Event.CLAIM:                    Transition((_S.PENDING,),                 _S.CLAIMED),
     Event.TRANSMIT:                 Transition((_S.CLAIMED,),                 _S.TRANSMITTING),
     Event.SETTLE_SENT:              Transition((_S.TRANSMITTING,),            _S.SENT),
@@ -143,6 +145,9 @@ class NewRow:
     """The message body; stored once for every row that shares it."""
     overtaken: bool = False
     """Recorded `skipped`, never to be sent: a later reminder to the same person says more."""
+    failure: str | None = None
+    """Why the mail could not be composed: recorded `failed` with this reason and no message,
+    so that one recipient's bad data is shown to staff and never blocks the others'."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -177,16 +182,26 @@ def record(conn: Connection, rows: Sequence[NewRow], now: datetime) -> int:
     _INSERT_BODIES.executemany(conn, [{"digest": d, "data": b} for d, b in bodies.items()])
     pending = TRANSITIONS[Event.RECORD].target.value
     skipped = TRANSITIONS[Event.RECORD_OVERTAKEN].target.value
+    failed = TRANSITIONS[Event.RECORD_FAILED].target.value
+
+    def state(row: NewRow) -> str:
+        return failed if row.failure is not None else skipped if row.overtaken else pending
+
+    def last_error(row: NewRow) -> str:
+        if row.failure is not None:
+            return row.failure[:1000]
+        return _OVERTAKEN if row.overtaken else ""
+
     return _INSERT_ROWS.executemany(conn, [{
         "dedupe_key": r.key, "campaign": r.campaign, "kind": r.kind, "deadline": r.deadline,
         "stage": r.stage, "recipient": r.recipient, "recipient_name": r.recipient_name,
         "lang": r.lang, "unit_key": r.unit, "body_keys": ",".join(r.bodies),
         "items": json.dumps(list(r.items)), "send_at": r.send_at, "recorded_at": now,
-        "late": r.late, "state": skipped if r.overtaken else pending, "attempts": 0,
+        "late": r.late, "state": state(r), "attempts": 0,
         "next_attempt_at": min(r.send_at, now),  # due from its slot, not from when we noticed
         "claimed_by": None, "claimed_at": None,
-        "finished_at": now if r.overtaken else None,
-        "last_error": _OVERTAKEN if r.overtaken else "",
+        "finished_at": now if r.overtaken or r.failure is not None else None,
+        "last_error": last_error(r),
         "message_id": r.message_id, "subject": r.subject, "message": r.head,
         "body_digest": digest,
     } for r, digest in zip(rows, digests, strict=True)])
@@ -385,6 +400,7 @@ _REQUEUE_DEAD = TRANSITIONS[Event.REQUEUE_DEAD_CLAIM].update(*_THEIRS).values(
     claimed_by=None, claimed_at=None)
 _DOUBT_DEAD = TRANSITIONS[Event.DOUBT_DEAD_TRANSMISSION].update(*_THEIRS).values(
     finished_at=bindparam("now", type_=UTCDateTime), claimed_by=None,
+    attempts=OUTBOX.c.attempts + 1,  # the body may have gone out: that was an attempt
     last_error="the sending process stopped while the message was being transmitted")
 
 
@@ -430,7 +446,15 @@ def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetim
 
 
 def retry(conn: Connection, row_id: int, now: datetime) -> None:
-    """Send a failed or uncertain row again (a person's decision, never automatic)."""
+    """Send a failed or uncertain row again (a person's decision, never automatic).  A row
+    that could not be composed has no message to send: refused, saying so."""
+    never_composed = conn.execute(select(OUTBOX.c.last_error).where(
+        OUTBOX.c.id == row_id, OUTBOX.c.state == OutboxState.FAILED.value,
+        func.length(OUTBOX.c.message) == 0)).scalar()
+    if never_composed is not None:
+        raise UserError(f"outbox row {row_id} could not be composed ({never_composed[:200]}): "
+                        "there is no message to send; correct the contact, and the next "
+                        "reminder to it is composed anew")
     changed = conn.execute(
         TRANSITIONS[Event.RETRY].update(OUTBOX.c.id == row_id)
         .values(attempts=0, next_attempt_at=now, finished_at=None)

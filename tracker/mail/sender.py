@@ -7,6 +7,12 @@ through one writer thread that groups them into few transactions (see tracker.ma
 stop request (SIGTERM) lets the message in flight finish and hands the rest of the batch back
 untouched; so do an authentication or TLS failure (which ends the run) and a server that
 cannot be reached (the rest waits for the next run instead of each spending an attempt).
+
+A server that takes the bodies and then never answers is broken, not slow: every mail sent to
+it would end `uncertain`, each needing a person.  So a few bodies without an answer in a row
+(`UncertainBreaker`) stop the run like an unreachable server, the rest handed back untouched.
+One message that cannot be sent for a reason of its own (an address the mail library refuses,
+say) fails alone, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -47,6 +53,73 @@ class DeliverySummary:
     requeued: int = 0
     """Rows of dead processes put back to pending before delivery."""
     recovered_uncertain: int = 0
+    broken: str | None = None
+    """Why the run stopped early because the server took bodies and never answered."""
+
+    def raise_if_broken(self) -> None:
+        """The run's exit status is 1 when it stopped on a broken server (see `broken`)."""
+        if self.broken is not None:
+            raise RuntimeFailure(self.broken)
+
+
+UNCERTAIN_LIMIT = 2
+"""Bodies in a row left without an answer after which the server is taken for broken."""
+
+
+def uncertain_limit(environ: Mapping[str, str] = os.environ) -> int:
+    """TRACKER_SMTP_UNCERTAIN_LIMIT, a whole number from 1 on (a mistake is exit 1)."""
+    raw = environ.get("TRACKER_SMTP_UNCERTAIN_LIMIT", "").strip()
+    if not raw:
+        return UNCERTAIN_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise RuntimeFailure(f"mail configuration: TRACKER_SMTP_UNCERTAIN_LIMIT must be a "
+                             f"whole number from 1 to 1000, not {raw[:40]!r}")
+    return int(raw)
+
+
+class _ServerBroken(Exception):
+    """The run stopped on a server that takes bodies and never answers: do not send this one."""
+
+
+class UncertainBreaker:
+    """Counts bodies left without an answer in a row, over all workers, and holds each body
+    back while that count and the bodies still awaiting their answer reach the limit.
+
+    Holding back is what makes the bound exact: with several workers, as many bodies as workers
+    would otherwise be in the air when the first timeout is seen.  A healthy server answers in
+    a moment, so a body seldom waits; an answer (2xx) resets the count."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.streak = 0
+        self.in_flight = 0
+        self.reason: str | None = None
+        self._changed = asyncio.Condition()
+
+    async def admit(self) -> None:
+        """Wait until this body may go out; raises _ServerBroken once the run stops."""
+        async with self._changed:
+            while self.reason is None and self.streak + self.in_flight >= self.limit:
+                await self._changed.wait()
+            if self.reason is not None:
+                raise _ServerBroken
+            self.in_flight += 1
+
+    async def answered(self, admitted: bool, result: SendResult | None, host: str) -> None:
+        """The body's fate: counted, and the run stopped when the limit is reached."""
+        async with self._changed:
+            if admitted:
+                self.in_flight -= 1
+            if result is not None and result.outcome is Outcome.SENT:
+                self.streak = 0
+            elif (result is not None and result.outcome is Outcome.UNCERTAIN
+                  and result.code is None):
+                self.streak += 1
+                if self.streak >= self.limit and self.reason is None:
+                    self.reason = (f"mail server {host} took {self.streak} message(s) in a row "
+                                   "and never answered: the run stopped, the rest wait for "
+                                   "the next run")
+            self._changed.notify_all()
 
 
 Recording = Callable[[OutboxWriter, Callable[[], Awaitable[None]]], Awaitable[None]]
@@ -111,6 +184,7 @@ class Sender:
         self.summary = DeliverySummary()
         self.fatal: list[Exception] = []
         """The authentication or TLS failure that ends the run."""
+        self.breaker = UncertainBreaker(uncertain_limit())
         self.writer = OutboxWriter(db)
         self.recording = _RecordingProgress(recording)
         self.bodies: dict[str | None, Section] = {}
@@ -131,10 +205,12 @@ class Sender:
                 raise problem
         if self.fatal:
             raise RuntimeFailure(f"mail server refused the configuration: {self.fatal[0]}")
+        self.summary.broken = self.breaker.reason
         return self.summary
 
     def stopping(self) -> bool:
-        return self.stop.is_set() or bool(self.fatal) or bool(self.recording.failure)
+        return (self.stop.is_set() or bool(self.fatal) or bool(self.recording.failure)
+                or self.breaker.reason is not None)
 
     async def work(self) -> None:
         """One worker: one connection, batch after batch."""
@@ -165,6 +241,9 @@ class Sender:
             if result is None:
                 continue
             self.settle(row, result)
+            if self.breaker.reason is not None:  # the server is broken: the rest waits
+                await self.release(rows[index + 1:])
+                return False
             if result.outcome is Outcome.DEFERRED and result.code is None:
                 # Unreachable: the rest waits for the next run instead of each spending an
                 # attempt, and this worker claims no more.
@@ -176,23 +255,44 @@ class Sender:
     async def send_one(self, connection: SmtpConnection, row: outbox.Claimed
                        ) -> SendResult | None:
         """One SMTP transaction, its body held back until the row's `transmitting` mark is
-        committed; None when the claim was lost (another process took the row over)."""
+        committed (and the breaker admits it); None when the claim was lost (another process
+        took the row over) or the run stopped before the body went out (the row is released
+        with the rest of the batch)."""
         # The mark is committed while the server answers MAIL, RCPT and DATA, which hides its
         # latency; the body waits for it all the same.
         marking = self.writer.call_grouped(outbox.transmit_many, row.id, self.me)
+        admitted = False
 
         async def before_body() -> None:
+            nonlocal admitted
             if not await marking:
                 raise _ClaimLost
+            await self.breaker.admit()
+            admitted = True
 
+        result: SendResult | None
         try:
             result = await connection.send_bytes(self.envelope_from, [row.recipient],
                                                  self.payload(row), before_body=before_body)
         except _ClaimLost:
             result = None
+        except _ServerBroken:
+            await marking
+            await self.release([row])  # its body never went out
+            return None
         except (SmtpAuthError, SmtpSecurityError):
             await marking  # released with the rest, whether marked or not
             raise
+        except Exception as exc:  # this message's own problem: it fails alone
+            if admitted:
+                await self.breaker.answered(admitted, None, self.settings.host)
+            if not await marking:
+                self.summary.counts["lost_claim"] += 1
+                return None
+            return SendResult(Outcome.FAILED, None,
+                              f"cannot be sent: {type(exc).__name__}: {exc}")
+        if admitted:
+            await self.breaker.answered(admitted, result, self.settings.host)
         if result is None or not await marking:  # not ours: nothing of it went out
             self.summary.counts["lost_claim"] += 1
             return None

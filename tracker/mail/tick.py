@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +21,8 @@ from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
 from tracker.progress.status import assignment_groups
 from tracker.store.database import Database
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # delivery and its writer load only when something is sent
     import threading
@@ -101,7 +104,7 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
         return Composer(plan, sender, tick.reply_to or reply_to)
 
     def compose(chunk: list[tuple[DueMail, bool]]) -> list[outbox.NewRow]:
-        return [composer().compose(mail, now, overtaken) for mail, overtaken in chunk]
+        return [composer().compose_or_fail(mail, now, overtaken) for mail, overtaken in chunk]
 
     with composed(compose, chunks, len(mails)) as results:
 
@@ -110,6 +113,10 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
             async with contextlib.aclosing(results):
                 async for rows in results:
                     tick.recorded += await writer.call(outbox.record, rows, now)
+                    for row in rows:
+                        if row.failure is not None:
+                            log.warning("reminder to %s not composed: %s",
+                                        row.recipient, row.failure)
                     await announce()
 
         yield recording

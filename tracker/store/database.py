@@ -116,6 +116,18 @@ def make_engine(url: str, create: bool = True) -> Engine:
                              "pip install 'tracker[postgres]'") from None
 
 
+def _private_folders(folder: Path) -> None:
+    """Create `folder` and any missing parent owner-only (0700), whatever the umask: the
+    database in it holds names and addresses.  Folders that exist are left as they are."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for parent in reversed(missing):
+        try:
+            parent.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        parent.chmod(0o700)  # mkdir's mode is filtered by the umask; 0700 only ever narrows
+
+
 def _sqlite_engine(url: str, create: bool) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
@@ -124,7 +136,7 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
         if not create and not path.exists():
             raise RuntimeFailure(f"no database at {path}: run `tracker init` first")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _private_folders(path.parent)
             if not path.exists():
                 # Owner-only from the first byte: the file holds names and addresses.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
