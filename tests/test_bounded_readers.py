@@ -27,7 +27,7 @@ from tests.conftest import REPO, Tracker, dump_database
 from tests.test_properties import FORM_HEADER, SETTINGS, _invoke, assert_clean
 from tests.test_properties import loaded as loaded  # the fixture: a database with something to lose
 from tracker.plan import yamlsource
-from tracker.plan.loader import bundled_results_form
+from tracker.plan.resultsform import bundled_results_form
 from tracker.reports import importer
 
 FORM_KEYS = [column.key for column in bundled_results_form().columns]

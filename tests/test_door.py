@@ -183,7 +183,7 @@ def test_report_text_that_xlsx_or_docx_cannot_hold_is_refused_by_set_and_import(
     import csv
     import io
 
-    from tracker.plan.loader import bundled_results_form
+    from tracker.plan.resultsform import bundled_results_form
 
     form = bundled_results_form()
     before = dump_database(tracker.url)

@@ -28,7 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tests.conftest import CAMPAIGN_NOW, REPO, Tracker, dump_database
 from tracker.cli.main import cli
-from tracker.plan.loader import bundled_results_form
+from tracker.plan.resultsform import bundled_results_form
 
 REGION_HEADER = bundled_results_form().region_header
 HEADERS = {column.key: column.header for column in bundled_results_form().columns}

@@ -67,7 +67,7 @@ def _form(ctx: click.Context) -> ResultsForm:
 
     from tracker.cli.context import Invocation
     from tracker.errors import RuntimeFailure
-    from tracker.plan.loader import bundled_results_form
+    from tracker.plan.resultsform import bundled_results_form
 
     inv = ctx.find_object(Invocation)
     if inv is not None:

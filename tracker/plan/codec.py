@@ -164,7 +164,7 @@ def _form_from_dict(d: dict[str, Any] | None) -> ResultsForm:
     """The stored results form; a plan stored before the form was part of the plan had the
     2017 form, which is the bundled plan's."""
     if d is None:
-        from tracker.plan.loader import bundled_results_form
+        from tracker.plan.resultsform import bundled_results_form
 
         return bundled_results_form()
     return ResultsForm(d["region_header"], tuple(

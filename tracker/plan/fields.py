@@ -139,6 +139,24 @@ class Fields:
             self.fail(f"'{key}' must be a list, got {_kind(value)}", self.line(key))
         return value
 
+    def keyed_list(self, name: str, label: str) -> list[tuple[str, Fields]]:
+        """Entries of a list of mappings with unique `key` fields."""
+        entries = self.sequence(name)
+        seen: dict[str, int] = {}
+        result = []
+        for index, raw in enumerate(entries):
+            line = entries.line_of(index)
+            entry = Fields(self.source, raw, f"{label} {index + 1}", line)
+            key = entry.key("key")
+            entry.where = f"{label} {key}"
+            if key in seen:
+                entry.fail(f"{label} '{key}' listed twice (first at line {seen[key]})", line)
+            seen[key] = line
+            result.append((key, entry))
+        if not result:
+            self.fail(f"'{name}' lists nothing", self.line(name))
+        return result
+
 
 def parse_date(value: Any, fail: Any) -> date:
     """A YYYY-MM-DD date; `fail(message)` reports anything else."""

@@ -7,34 +7,29 @@ stops at the first problem with file, line and field named.
 from __future__ import annotations
 
 from datetime import date, time
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal, cast
 
 from tracker.fieldrules import STAGE_DAYS_MAX
 from tracker.plan.fields import Fields, parse_date
 from tracker.plan.model import (
-    COLUMN_KINDS,
-    RESERVED_COLUMN_KEYS,
     Approval,
     Body,
     Calendar,
     DeadlineRoles,
     DigestPolicy,
     Due,
-    FormColumn,
     Holiday,
     Item,
     Milestone,
     Plan,
     Region,
     ReminderPolicy,
-    ResultsForm,
     Section,
     Text,
     Window,
-    header_key,
 )
+from tracker.plan.resultsform import read_results_form
 from tracker.plan.yamlsource import LineList, load_yaml
 
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
@@ -73,7 +68,7 @@ def build_plan(root: Fields, source: str) -> Plan:
     sections = _sections(root)
     items = _items(root, bodies, forms, {s.key for s in sections}, milestones)
     reminders = _reminders(root, milestones, deadlines)
-    results_form = _results_form(root.sub("results_form", "results_form"))
+    results_form = read_results_form(root.sub("results_form", "results_form"))
     return Plan(
         key=campaign.key("key"),
         title=campaign.text("title"),
@@ -179,28 +174,9 @@ def _calendar(fields: Fields) -> Calendar:
     return Calendar(frozenset(weekend), tuple(holidays), frozenset(working))
 
 
-def _keyed_list(root: Fields, name: str, label: str) -> list[tuple[str, Fields]]:
-    """Entries of a list of mappings with unique `key` fields."""
-    entries = root.sequence(name)
-    seen: dict[str, int] = {}
-    result = []
-    for index, raw in enumerate(entries):
-        line = entries.line_of(index)
-        entry = Fields(root.source, raw, f"{label} {index + 1}", line)
-        key = entry.key("key")
-        entry.where = f"{label} {key}"
-        if key in seen:
-            entry.fail(f"{label} '{key}' listed twice (first at line {seen[key]})", line)
-        seen[key] = line
-        result.append((key, entry))
-    if not result:
-        root.fail(f"'{name}' lists nothing", root.line(name))
-    return result
-
-
 def _regions(root: Fields) -> tuple[Region, ...]:
     regions = []
-    for key, entry in _keyed_list(root, "regions", "region"):
+    for key, entry in root.keyed_list("regions", "region"):
         entry.only("key", "name", "timezone")
         if key == "national":
             entry.fail("'national' is reserved for national bodies", entry.mapping.line)
@@ -210,7 +186,7 @@ def _regions(root: Fields) -> tuple[Region, ...]:
 
 def _bodies(root: Fields) -> dict[str, Body]:
     bodies = {}
-    for key, entry in _keyed_list(root, "bodies", "body"):
+    for key, entry in root.keyed_list("bodies", "body"):
         entry.only("key", "name", "level", "by_agreement")
         level = entry.string("level")
         if level not in ("regional", "national"):
@@ -231,7 +207,7 @@ def _forms(fields: Fields) -> dict[str, Text]:
 
 def _sections(root: Fields) -> tuple[Section, ...]:
     sections = []
-    for key, entry in _keyed_list(root, "sections", "section"):
+    for key, entry in root.keyed_list("sections", "section"):
         entry.only("key", "number", "title")
         number = (entry.integer("number", 1, maximum=MAX_ITEM_NUMBER) if entry.has("number")
                   else None)
@@ -365,60 +341,3 @@ def plan_from_text(text: str, source: str = "plan.yaml") -> Plan:
     from tracker.plan.yamlsource import load_yaml_text
 
     return build_plan(Fields(source, load_yaml_text(text, source), ""), source)
-
-
-MAX_COLUMN_WIDTH = 100
-"""Wider than any spreadsheet column a person would read."""
-
-
-def _results_form(fields: Fields) -> ResultsForm:
-    """The regions' results form: the region column's header, then the columns in order."""
-    fields.only("region_header", "columns")
-    region_header = fields.string("region_header")
-    columns: list[FormColumn] = []
-    named: dict[str, str] = {header_key(region_header): "the region column",
-                             "region": "the region column", "unit": "the region column"}
-    media: str | None = None
-    for key, entry in _keyed_list(fields, "columns", "results_form column"):
-        if key in RESERVED_COLUMN_KEYS:
-            entry.fail(f"the key '{key}' is reserved ({RESERVED_COLUMN_KEYS[key]})",
-                       entry.line("key"))
-        kind = entry.string("kind")
-        if kind not in COLUMN_KINDS:
-            entry.fail(f"kind must be one of {', '.join(COLUMN_KINDS)}, got '{kind}'",
-                       entry.line("kind"))
-        if kind == "media":
-            if media is not None:
-                entry.fail(f"a second column of kind media (the form has one list of "
-                           f"publications: column {media})", entry.line("kind"))
-            if entry.has("hint"):
-                entry.fail("a media column has no `report set` option to hint at (its entries "
-                           "are added with `report media add`)", entry.line("hint"))
-            media = key
-        entry.only("key", "kind", "header", "short", "label", "report", "hint", "width")
-        header = entry.string("header")
-        for name, field_name in ((key, "key"), (header, "header")):
-            other = named.get(header_key(name))
-            if other is not None and other != f"column {key}":
-                entry.fail(f"{field_name} '{name}' would match {other} too in a form file "
-                           "(headers and keys are compared ignoring case and spaces)",
-                           entry.line(field_name))
-            named[header_key(name)] = f"column {key}"
-        width = (entry.integer("width", 4, maximum=MAX_COLUMN_WIDTH) if entry.has("width")
-                 else None)
-        columns.append(FormColumn(
-            key, kind, header, entry.text("short"), entry.text("label"),
-            entry.text("report"), entry.string("hint") if entry.has("hint") else header, width))
-    if media is None:
-        fields.fail("no column of kind media (the form's list of publications)",
-                    fields.line("columns"))
-    return ResultsForm(region_header, tuple(columns))
-
-
-@lru_cache(maxsize=1)
-def bundled_results_form() -> ResultsForm:
-    """The results form of the bundled plan.yaml: the 2017 form, which a plan stored by an older
-    tracker had without saying so, and the form `report set` offers before any plan is loaded."""
-    from tracker.resources import bundled
-
-    return load_plan(bundled("plan.yaml"), "plan.yaml").results_form
