@@ -143,8 +143,7 @@ class Composer:
 
     def compose(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
         """The outbox row of a due reminder (`overtaken`: recorded as skipped, never sent)."""
-        key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage,
-                         mail.recipient.email)
+        key = self._key(mail)
         rendered = self.render(mail)
         prepared = prepare(OutgoingMail(
             message_id=message_id(key, self.sender),
@@ -157,15 +156,9 @@ class Composer:
             extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
             date=now,
         ))
-        recipient = mail.recipient
-        return NewRow(
-            key=key, campaign=self.plan.key, kind="reminder", deadline=mail.slot.deadline,
-            stage=mail.slot.stage, recipient=recipient.email, recipient_name=recipient.name,
-            lang=recipient.lang, unit=recipient.unit, bodies=recipient.bodies, items=mail.items,
-            send_at=mail.slot.send_at, late=mail.late, message_id=prepared.message_id,
-            subject=rendered.subject, head=prepared.head, body=prepared.body,
-            overtaken=overtaken)
-
+        return self._row(mail, key, mail.recipient.email, mail.recipient.name,
+                         message_id=prepared.message_id, subject=rendered.subject,
+                         head=prepared.head, body=prepared.body, overtaken=overtaken)
 
     def compose_or_fail(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
         """`compose`, or, when this one mail cannot be composed (a template error, an address
@@ -181,15 +174,23 @@ class Composer:
 
     def failed(self, mail: DueMail, now: datetime, reason: str) -> NewRow:
         """The row of a mail that could not be composed: no message, the reason to show."""
-        recipient = mail.recipient
-        key = dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage, recipient.email)
+        key = self._key(mail)
+        return self._row(mail, key, _storable(mail.recipient.email)[:320],
+                         _storable(mail.recipient.name), message_id=message_id(key, self.sender),
+                         subject="", head=b"", body=b"", failure=_storable(reason))
+
+    def _key(self, mail: DueMail) -> str:
+        return dedupe_key(self.plan.key, mail.slot.deadline, mail.slot.stage,
+                          mail.recipient.email)
+
+    def _row(self, mail: DueMail, key: str, recipient: str, name: str,
+             **message: Any) -> NewRow:
+        """The row's fields that come from the due mail, and the message's (or the failure)."""
         return NewRow(
             key=key, campaign=self.plan.key, kind="reminder", deadline=mail.slot.deadline,
-            stage=mail.slot.stage, recipient=_storable(recipient.email)[:320],
-            recipient_name=_storable(recipient.name), lang=recipient.lang, unit=recipient.unit,
-            bodies=recipient.bodies, items=mail.items, send_at=mail.slot.send_at,
-            late=mail.late, message_id=message_id(key, self.sender), subject="", head=b"",
-            body=b"", failure=_storable(reason))
+            stage=mail.slot.stage, recipient=recipient, recipient_name=name,
+            lang=mail.recipient.lang, unit=mail.recipient.unit, bodies=mail.recipient.bodies,
+            items=mail.items, send_at=mail.slot.send_at, late=mail.late, **message)
 
 
 def _storable(text: str) -> str:
