@@ -75,6 +75,14 @@ def _pdfinfo(pdf: Path, field: str) -> str:
     return match[1]
 
 
+def dump_dom(page: Path, width: int, height: int) -> str:
+    """The page's DOM after its scripts ran, in a window of `width` x `height` CSS pixels."""
+    command = [chromium(), *browser_flags(page.parent), f"--window-size={width},{height}",
+               "--dump-dom", page.as_uri()]
+    return subprocess.run(command, check=True, capture_output=True, text=True,
+                          timeout=120).stdout
+
+
 def pdf_pages(pdf: Path) -> int:
     """The number of pages."""
     return int(_pdfinfo(pdf, "Pages"))
@@ -86,10 +94,11 @@ def pdf_size(pdf: Path) -> tuple[float, float]:
     return float(width), float(height)
 
 
-def pdf_text(pdf: Path) -> list[str]:
-    """The text of each page, laid out as printed (`pdftotext -layout`)."""
+def pdf_text(pdf: Path, layout: bool = True) -> list[str]:
+    """The text of each page: laid out as printed (`pdftotext -layout`), or in reading order
+    (which keeps a rotated line whole)."""
     tool = _required(("pdftotext",), "pdftotext (poppler-utils)")
-    out = subprocess.run([tool, "-layout", str(pdf), "-"], check=True,
+    out = subprocess.run([tool, *(["-layout"] if layout else []), str(pdf), "-"], check=True,
                          capture_output=True, text=True).stdout
     return out.split("\f")[:pdf_pages(pdf)]
 

@@ -8,19 +8,26 @@ word was broken over two lines and no region's name was cut.
 
 from __future__ import annotations
 
+import json
+import re
+from html import unescape
 from pathlib import Path
 
-from tests.conftest import Tracker
-from tests.office import office_convert, pdf_pages, pdf_size, pdf_text, words
+import pytest
+import yaml
 
-REGIONS = ("akmola", "aktobe", "almaty_region", "atyrau", "east_kazakhstan", "zhambyl",
-           "west_kazakhstan", "karaganda", "kostanay", "kyzylorda", "mangystau", "pavlodar",
-           "north_kazakhstan", "south_kazakhstan", "astana", "almaty")
+from tests.conftest import REPO, Tracker
+from tests.helpers_campaign import REGIONS, busy_campaign
+from tests.office import dump_dom, office_convert, pdf_pages, pdf_size, pdf_text, print_page, words
+from tracker.digest.summary import CHANGES_SHOWN
+
 FORM_HEADERS = ("Наименование области", "Кол-во общешкольных линеек", "Кол-во классных часов",
                 "Кол-во конкурсов (конкурсы плакатов, буклетов, творческих работ, сочинений, "
                 "флеш-моб, акции)", "Кол-во встреч", "Кол-во дебатов",
                 "Кол-во родительских собраний", "Охват детей",
                 "Освещение в СМИ (наименование СМИ, дата размещения)", "Другие")
+REGION_NAMES = {lang: [r["name"][lang] for r in yaml.safe_load(
+    (REPO / "plan.yaml").read_text(encoding="utf-8"))["regions"]] for lang in ("kk", "ru")}
 TITLE = "Итоги информационной кампании «Безопасный интернет»"
 
 
@@ -68,3 +75,56 @@ def test_results_form_prints_landscape_one_page_wide(sqlite_tracker: Tracker,
     shown = sqlite_tracker.json("report", "show")
     assert shown["totals"]["school_assemblies"] == sum(300 + n for n in range(1, 17))
     assert shown["totals"]["media_coverage"] == 32
+
+
+DIGEST_AT = "2017-04-26T18:30:00+06:00"
+_MEASURE = """<script>
+const cells = [...document.querySelectorAll("th.unit")];
+const clipped = cells.filter(c => c.scrollHeight > c.clientHeight + 1
+                                  || c.scrollWidth > c.clientWidth + 1).map(c => c.textContent);
+const legend = document.querySelector(".legend").getBoundingClientRect().bottom;
+const names = Math.min(...cells.map(c => c.getBoundingClientRect().top));
+document.body.dataset.clipped = JSON.stringify(clipped);
+document.body.dataset.overlap = String(legend > names);
+</script>"""
+
+
+def _measured(page: Path, media: str) -> dict[str, str]:
+    """Region headers clipped, and whether they overlap the legend, as Chromium lays the page
+    out for `media` (print: its print rules applied on an A4-landscape-wide window)."""
+    html = page.read_text(encoding="utf-8")
+    if media == "print":
+        html = html.replace("@media print {", "@media all {")
+    probe = page.with_name(f"{page.stem}-{media}.html")
+    probe.write_text(html.replace("</body>", f"{_MEASURE}</body>"), encoding="utf-8")
+    width = 1090 if media == "print" else 1280
+    dom = dump_dom(probe, width, 800)
+    found = dict(re.findall(r'data-(clipped|overlap)="([^"]*)"', dom))
+    assert set(found) == {"clipped", "overlap"}, dom[:500]
+    return {key: unescape(value) for key, value in found.items()}
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_digest_page_prints_in_three_pages(sqlite_tracker: Tracker, tmp_path: Path,
+                                           lang: str) -> None:
+    busy_campaign(sqlite_tracker)
+    changes = len(sqlite_tracker.json("digest", now=DIGEST_AT)["changes"])
+    assert changes > 300
+    page = tmp_path / "digest.html"
+    sqlite_tracker.ok("digest", "--format", "html", "--output", str(page), now=DIGEST_AT,
+                      lang=lang)
+    pdf = print_page(page, tmp_path / "digest.pdf")
+    width, height = pdf_size(pdf)
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape
+    assert pdf_pages(pdf) <= 3
+    first = pdf_text(pdf, layout=False)[0]
+    names = [line.strip() for line in first.splitlines()]
+    for name in REGION_NAMES[lang]:  # the grid on the first page, every name whole
+        assert name in names, name
+    text = "".join(pdf_text(pdf))
+    more = {"ru": "ещё", "kk": "тағы"}[lang]
+    assert f"{more} {changes - CHANGES_SHOWN}" in text  # the latest changes, the rest counted
+    for media in ("screen", "print"):
+        measured = _measured(page, media)
+        assert json.loads(measured["clipped"]) == [], media
+        assert measured["overlap"] == "false", media

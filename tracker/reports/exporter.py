@@ -1,11 +1,11 @@
 """Writing the 25 April form as ministry staff know it: .xlsx for people, .csv for programs.
 
 Both carry the form's Russian headers, Russian region names in plan order, and an «Итого» row;
-only the workbook has the form's title lines above the table, and it is set up to print as the
-form is printed (A4 landscape, one page wide, the header on every page).  Whatever is written here the
-importer reads back to the same data: regions with nothing recorded are left blank (not 0, so a
-re-import does not mark them as received), and media entries are written `Outlet, DD.MM.YYYY
-[, url]`, one a line in the workbook and `; `-separated in the CSV.
+only the workbook has the form's title lines above the table, and it is set up to print as
+the form is printed (A4 landscape, one page wide, the header on every page).  Whatever is
+written here the importer reads back to the same data: regions with nothing recorded are left
+blank (not 0, so a re-import does not mark them as received), and media entries are written
+`Outlet, DD.MM.YYYY[, url]`, one a line in the workbook and `; `-separated in the CSV.
 """
 
 from __future__ import annotations
