@@ -128,3 +128,21 @@ def test_digest_page_prints_in_three_pages(sqlite_tracker: Tracker, tmp_path: Pa
         measured = _measured(page, media)
         assert json.loads(measured["clipped"]) == [], media
         assert measured["overlap"] == "false", media
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_final_report_headers_keep_their_words_whole(sqlite_tracker: Tracker, tmp_path: Path,
+                                                     lang: str) -> None:
+    from docx import Document as open_docx
+
+    _every_region_reports(sqlite_tracker)
+    sqlite_tracker.ok("mark", "1-3", "--region", ",".join(REGIONS[:10]))
+    report = tmp_path / "information.docx"
+    sqlite_tracker.ok("final-report", str(report), "--lang", lang, now="2017-04-28T10:00+06:00")
+    headers = [cell.text for table in open_docx(str(report)).tables
+               for cell in table.rows[0].cells]
+    assert len(headers) > 12  # the national totals, the regions' figures, the media list
+    pdf = office_convert(report, "pdf", tmp_path)
+    text = "\n".join(pdf_text(pdf))
+    assert _broken_words(text, tuple(headers)) == []
+    assert "54\u00a0000" in text or "54 000" in text  # a figure is not broken either

@@ -18,7 +18,10 @@ _NARROW_EM, _WIDE_EM, _LOWER_EM, _UPPER_EM, _DIGIT_EM = 0.36, 0.92, 0.64, 0.76, 
 BOLD = 1.1
 """How much wider bold text is."""
 
-_WORDS = re.compile(r"\S+")
+_WORDS = re.compile(r"[^ \t\n\r\f\v]+")
+"""Words as a line breaks them: a no-break space (`1 250`) holds its word together."""
+_HYPHENATED = re.compile(r"[^ \t\n\r\f\v-]+-?")
+"""Word processors also break after a hyphen (`Восточно-` / `Казахстанская`)."""
 
 
 def _glyph(char: str) -> float:
@@ -36,9 +39,11 @@ def text_em(text: str, bold: bool = False) -> float:
     return sum(_glyph(c) for c in text) * (BOLD if bold else 1.0)
 
 
-def longest_word_em(text: str, bold: bool = False) -> float:
-    """The width of the widest word of `text`: a column narrower than this breaks it."""
-    return max((text_em(word, bold) for word in _WORDS.findall(text)), default=0.0)
+def longest_word_em(text: str, bold: bool = False, at_hyphens: bool = False) -> float:
+    """The width of the widest word of `text`: a column narrower than this breaks it.  With
+    `at_hyphens`, the parts of a hyphenated word count separately."""
+    pattern = _HYPHENATED if at_hyphens else _WORDS
+    return max((text_em(word, bold) for word in pattern.findall(text)), default=0.0)
 
 
 def wrapped_lines(text: str, width_em: float, bold: bool = False) -> int:
