@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, Tracker
+from tests.conftest import REPO, Tracker, tracker_with_plan
 from tests.helpers_campaign import busy_campaign
 from tests.office import browser_flags, chromium
 from tests.smtp_server import SmtpTestServer
@@ -182,3 +182,37 @@ def test_digest_mail_stays_small_on_a_busy_day(sqlite_tracker: Tracker, tmp_path
         assert 'id="items"' in html and "25. " in html
     assert "ещё " + str(more) in mails["ru"].parsed().get_body(  # type: ignore[union-attr]
         ("plain",)).get_content()
+
+
+def test_digest_mail_of_many_schools_lists_the_least_advanced(tmp_path: Path,
+                                                              smtp_server: SmtpTestServer) -> None:
+    """A plan of 60 schools: the mail names 40 units, the least advanced first, and counts the
+    rest, so its size does not grow with the plan."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from common import generated_plan  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    plan = generated_plan(60, tmp_path / "plan.yaml")
+    schools = tracker_with_plan(f"sqlite:///{tmp_path / 'schools.db'}", plan,
+                                plan.read_text(encoding="utf-8"))
+    contacts = yaml.safe_load((REPO / "contacts.example.yaml").read_text(encoding="utf-8"))
+    book = tmp_path / "contacts.yaml"
+    book.write_text(yaml.safe_dump({"managers": [{"email": "ru@bkk.edu.example",
+                                                  "name": "ru", "lang": "ru"}],
+                                    "reply_to": contacts["reply_to"], "contacts": []},
+                                   allow_unicode=True), encoding="utf-8")
+    schools.ok("contacts", "load", str(book))
+    schools.ok("mark", "1-25", "--region", ",".join(f"school_{n:05d}" for n in range(1, 22)),
+               now="2017-04-20T10:00:00+06:00")
+    sent = schools("digest", "--send", now=NOW, env=_env(smtp_server))
+    assert sent.exit_code == 0, sent.output
+    (mail,) = smtp_server.messages
+    html = mail.parsed().get_body(("html",)).get_content()  # type: ignore[union-attr]
+    regions = html[html.index('id="regions"'):html.index("</table>", html.index('id="regions"'))]
+    assert "Школа №22<" in regions and "Республиканский уровень" in regions
+    for done in (1, 21):  # done everywhere: among the 21 counted, not listed
+        assert f"Школа №{done}<" not in regions
+    assert regions.count("<td>") == 40 and "ещё 21" in regions  # 40 named, a line for the rest

@@ -13,7 +13,14 @@ from zoneinfo import ZoneInfo
 
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
-from tracker.digest.summary import CHANGES_SHOWN, PROBLEMS_SHOWN, first_of, last_of, overdue_by_body
+from tracker.digest.summary import (
+    CHANGES_SHOWN,
+    MAIL_UNITS_SHOWN,
+    PROBLEMS_SHOWN,
+    first_of,
+    last_of,
+    overdue_by_body,
+)
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
 from tracker.resources import bundled
@@ -41,7 +48,10 @@ def _languages(lang: str, first: str) -> list[str]:
     return sorted(both, key=lambda code: code != first)
 
 
-def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, Any]:
+def context(digest: Digest, lang: str = "both", first: str = "kk",
+            cells: bool = True) -> dict[str, Any]:
+    """What the templates show; without `cells`, the items carry no grid cells (the mail
+    shows none, and at school scale they are most of the work)."""
     plan = digest.plan
     tz = plan.reminders.digest.timezone
     local = digest.as_of.astimezone(ZoneInfo(tz))
@@ -55,7 +65,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
         if item.number not in by_item:
             continue
         row = []
-        for unit in units:
+        for unit in units if cells else ():
             state = states.get((item.number, unit), "none")
             tip = "" if state == "none" else (
                 f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
@@ -96,6 +106,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
         "problem_rows": [{"recipient": r["recipient"], "state": r["state"],
                           "last_error": r["last_error"]} for r in problem_rows],
         "more_problems": more_problems,
+        "mail_units_shown": MAIL_UNITS_SHOWN,
     }
 
 
@@ -133,4 +144,4 @@ def render_digest(digest: Digest, lang: str = "both", first: str = "kk",
                   template_dir: Path | None = None) -> RenderedMail:
     """The managers' mail (`digest_mail.*`) for a reader of `lang` (kk, ru or both; with both,
     `first` leads): the summaries by region and by item, not the grid, which is on the page."""
-    return renderer(template_dir).render("digest_mail", context(digest, lang, first))
+    return renderer(template_dir).render("digest_mail", context(digest, lang, first, cells=False))

@@ -18,6 +18,9 @@ CHANGES_SHOWN = 20
 """The latest changes listed on the page and in the mail; the rest are counted."""
 PROBLEMS_SHOWN = 10
 """Failed or uncertain mails listed by recipient; the rest are counted."""
+MAIL_UNITS_SHOWN = 40
+"""Units the mail lists by name, in its summary and its overdue list: all 16 regions and the
+national level; a plan of schools lists the least advanced ones and counts the rest."""
 
 T = TypeVar("T")
 
