@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Tracker
 from tests.smtp_server import SmtpTestServer
 
 
@@ -45,6 +45,26 @@ def many_contacts(copies: int, path: Path, *, managers: bool = True) -> Path:
         data["managers"] = source["managers"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+REGIONS = ("akmola", "aktobe", "almaty_region", "atyrau", "east_kazakhstan", "zhambyl",
+           "west_kazakhstan", "karaganda", "kostanay", "kyzylorda", "mangystau", "pavlodar",
+           "north_kazakhstan", "south_kazakhstan", "astana", "almaty")
+"""The 16 regions of 2017 in plan order."""
+
+
+def busy_campaign(tracker: Tracker) -> None:
+    """A late-April state: each region has marked a different number of items for two of its
+    bodies, with a note each time (hundreds of changes), half the regions sent their report."""
+    for number, region in enumerate(REGIONS):
+        for body in ("education", "internal_policy"):
+            tracker.ok("mark", f"1-{8 + number}", "--region", region, "--body", body,
+                       "--note", "Протокол №12 от 14.04, фотоотчёт",
+                       now=f"2017-04-{12 + number % 10:02d}T10:00:00+06:00")
+        if number % 2:
+            tracker.ok("report", "set", region, "--class-hours", "120",
+                       "--children-reached", "5400")
+            tracker.ok("report", "submit", region, now="2017-04-25T17:00:00+06:00")
 
 
 def smtp_env(server: SmtpTestServer, **extra: str) -> dict[str, str]:

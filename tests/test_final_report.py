@@ -7,8 +7,6 @@ did not do an item, the national totals, who sent their report late, the publica
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from docx import Document as open_docx
 from docx.document import Document as WordDocument
 
 from tests.conftest import Tracker
+from tests.office import office_convert
 from tracker.finalreport.markdown import render_markdown
 from tracker.finalreport.model import Document, Link, Paragraph, Table
 
@@ -244,12 +243,9 @@ def test_markdown_escapes_what_regions_typed() -> None:
     assert "| \\*Айна\\* \\| ТВ | [x](https://a.kz/a%20b%281%29%7C) |" in text
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_reads_the_docx(sqlite_tracker: Tracker, out: Path) -> None:
     _campaign(sqlite_tracker)
     _write(sqlite_tracker, out / "itogi.docx", "--lang", "ru")
-    subprocess.run(["soffice", "--headless", "--convert-to", "txt:Text", "--outdir",
-                    str(out / "converted"), str(out / "itogi.docx")],
-                   check=True, capture_output=True, timeout=240)
-    text = (out / "converted" / "itogi.txt").read_text(encoding="utf-8-sig")
+    converted = office_convert(out / "itogi.docx", "txt:Text", out / "converted")
+    text = converted.read_text(encoding="utf-8-sig")
     assert "Итоговая информация" in text and "Костанайская область" in text

@@ -196,6 +196,12 @@ def test_exported_workbook_looks_like_the_form(tracker: Tracker, tmp_path: Path)
     assert list(rows[3]) == RU
     assert sheet.cell(row=4, column=1).font.b is True
     assert sheet.freeze_panes == "B5"
+    # set up to print as the form is printed (tests/test_printing.py prints it)
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
+        "landscape", 9, 1, 0)  # 9: A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$4:$4"  # the header row on every page
     names = [r[0] for r in rows[4:20]]
     assert names[0] == "Акмолинская область" and names[14] == "город Астана"
     assert rows[5][1:8] == (310, 1250, 40, 87, 12, 96, 54000)

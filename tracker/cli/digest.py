@@ -60,9 +60,9 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
             emit_json_text(digest_json_text(data))
         return
     if fmt == "html":
-        from tracker.digest.render import render_digest
+        from tracker.digest.render import render_page
 
-        html = render_digest(data, "both", first=inv.lang).html or ""
+        html = render_page(data, "both", first=inv.lang)
         if output:
             write_text_atomically(output, html)
             click.echo(f"wrote {output}")

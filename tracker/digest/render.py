@@ -1,7 +1,8 @@
 """The digest as template data, and as an HTML page or a mail.
 
-The same context feeds the page (`digest.html`), the mail's text part (`digest.txt`) and its
-subject, so the page a manager opens and the mail they receive say the same thing.
+The same context feeds the page (`digest.html`) and the mail (`digest_mail.*`), so the page a
+manager opens and the mail they receive say the same thing; the page has the whole grid, the
+mail the summaries (a grid of every cell would make it hundreds of kilobytes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from zoneinfo import ZoneInfo
 
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
+from tracker.digest.summary import (
+    CHANGES_SHOWN,
+    MAIL_UNITS_SHOWN,
+    PROBLEMS_SHOWN,
+    first_of,
+    last_of,
+    overdue_by_body,
+)
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
 from tracker.resources import bundled
@@ -39,7 +48,10 @@ def _languages(lang: str, first: str) -> list[str]:
     return sorted(both, key=lambda code: code != first)
 
 
-def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, Any]:
+def context(digest: Digest, lang: str = "both", first: str = "kk",
+            cells: bool = True) -> dict[str, Any]:
+    """What the templates show; without `cells`, the items carry no grid cells (the mail
+    shows none, and at school scale they are most of the work)."""
     plan = digest.plan
     tz = plan.reminders.digest.timezone
     local = digest.as_of.astimezone(ZoneInfo(tz))
@@ -53,7 +65,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
         if item.number not in by_item:
             continue
         row = []
-        for unit in units:
+        for unit in units if cells else ():
             state = states.get((item.number, unit), "none")
             tip = "" if state == "none" else (
                 f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
@@ -61,6 +73,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
             row.append({"unit": unit, "state": state, "symbol": SYMBOLS[state], "tip": tip})
         items.append({"number": item.number, "title": _pair(item.title),
                       "pct": _pct(by_item[item.number]), "cells": row})
+    by_body = overdue_by_body(plan, digest.overdue)
     groups: dict[str, list[dict[str, Any]]] = {}
     for overdue in digest.overdue:
         entry: dict[str, Any] = {
@@ -68,6 +81,8 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
             "bodies": [_pair(plan.bodies[b].name) for b in overdue.bodies]}
         for unit in overdue.units:
             groups.setdefault(unit, []).append(entry)
+    recent, more_changes = last_of(digest.changes, CHANGES_SHOWN)
+    problem_rows, more_problems = first_of(digest.problem_rows, PROBLEMS_SHOWN)
     return {
         "langs": _languages(lang, first),
         "campaign": _pair(plan.title),
@@ -76,16 +91,22 @@ def context(digest: Digest, lang: str = "both", first: str = "kk") -> dict[str, 
         "as_of_local": f"{local:%d.%m.%Y %H:%M} ({offset_label(tz, local.date())})",
         "overall_pct": _pct(digest.overall),
         "units": [{"key": u, "name": _unit(plan, u), "pct": _pct(digest.by_unit[u]),
-                   "done": summaries[u].done, "total": summaries[u].total} for u in units],
+                   "done": summaries[u].done, "total": summaries[u].total,
+                   "overdue": len(groups.get(u, ()))} for u in units],
         "items": items,
-        "overdue": [{"name": _unit(plan, unit), "rows": rows} for unit, rows in groups.items()],
+        "overdue": [{"name": _unit(plan, unit), "rows": rows, "by_body": by_body[unit]}
+                    for unit, rows in groups.items()],
         "missing_reports": [_unit(plan, u) for u in digest.missing_reports],
         "totals": [{"key": c.key, "label": _pair(c.label), "short": _pair(c.short),
                     "value": digest.totals.figure(c)} for c in plan.results_form.totalled],
         "changes": [_change(plan, c, tz) for c in digest.changes[-200:]],
+        "latest_changes": [_change(plan, c, tz) for c in recent],
+        "more_changes": more_changes,
         "problems": digest.problems,
         "problem_rows": [{"recipient": r["recipient"], "state": r["state"],
-                          "last_error": r["last_error"]} for r in digest.problem_rows[:50]],
+                          "last_error": r["last_error"]} for r in problem_rows],
+        "more_problems": more_problems,
+        "mail_units_shown": MAIL_UNITS_SHOWN,
     }
 
 
@@ -111,8 +132,16 @@ def renderer(template_dir: Path | None = None) -> MailRenderer:
     return MailRenderer(template_dir or bundled("templates"))
 
 
+def render_page(digest: Digest, lang: str = "both", first: str = "kk",
+                template_dir: Path | None = None) -> str:
+    """The digest page (`digest.html`): the whole item x region grid and the summaries, for a
+    browser and for print."""
+    template = renderer(template_dir).environment.get_template("digest.html")
+    return template.render(context(digest, lang, first))
+
+
 def render_digest(digest: Digest, lang: str = "both", first: str = "kk",
                   template_dir: Path | None = None) -> RenderedMail:
-    """Subject, text and HTML of the digest for a reader of `lang` (kk, ru or both; with both,
-    `first` leads)."""
-    return renderer(template_dir).render("digest", context(digest, lang, first))
+    """The managers' mail (`digest_mail.*`) for a reader of `lang` (kk, ru or both; with both,
+    `first` leads): the summaries by region and by item, not the grid, which is on the page."""
+    return renderer(template_dir).render("digest_mail", context(digest, lang, first, cells=False))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from docx import Document as new_document
 from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -23,6 +24,7 @@ from docx.table import _Row
 from docx.text.paragraph import Paragraph as WordParagraph
 
 from tracker.finalreport.model import Cell, Document, Heading, Link, Paragraph, Table
+from tracker.typesetting import longest_word_em
 
 FONT = "Times New Roman"
 TABLE_FONT_SIZE = Pt(10)
@@ -30,6 +32,9 @@ A4 = (Mm(210), Mm(297))
 MARGINS = (Mm(25), Mm(15), Mm(20), Mm(20))
 """Left, right, top, bottom: room for binding on the left."""
 USABLE_WIDTH = A4[0] - MARGINS[0] - MARGINS[1]
+LANDSCAPE_WIDTH = A4[1] - MARGINS[0] - MARGINS[1]
+_CELL_MARGINS = int(Mm(2 * 1.9 + 1))
+"""A table cell's left and right margins (Table Grid's 108 twips each) and a little room."""
 _LANGUAGE_TAGS = {"kk": "kk-KZ", "ru": "ru-RU"}
 _HEADINGS = {"Title": 15, "Heading 1": 14, "Heading 2": 12}
 """Styles the report uses besides Normal, and their size in points."""
@@ -103,9 +108,44 @@ def _add_paragraph(doc: WordDocument, block: Paragraph) -> None:
         paragraph.add_run(f" {block.text}" if block.lead else block.text)
 
 
+def least_widths(block: Table) -> list[int]:
+    """Each column's least width in EMU: its widest word, bold in the header, in the table's
+    font, and the cell's margins; a narrower column breaks the word («Линей / ки»).  Links
+    may break anywhere and do not count."""
+    words: list[list[float]] = [[longest_word_em(text, True, True)] for text in block.header]
+    for row in (*block.rows, *([block.total] if block.total else [])):
+        for column, value in enumerate(row):
+            if isinstance(value, str):
+                words[column].append(longest_word_em(value, block.total is row, True))
+    return [int(Pt(max(column) * TABLE_FONT_SIZE.pt)) + _CELL_MARGINS for column in words]
+
+
+def fit_widths(block: Table, usable: int) -> list[int] | None:
+    """The widths in EMU that share `usable` by the block's weights while giving each column
+    at least its least width; None when the least widths alone are wider than `usable`."""
+    least = least_widths(block)
+    if sum(least) > usable:
+        return None
+    fixed: dict[int, int] = {}
+    while True:
+        free = usable - sum(fixed.values())
+        weight = sum(w for i, w in enumerate(block.widths) if i not in fixed)
+        share = {i: int(free * w / weight) for i, w in enumerate(block.widths) if i not in fixed}
+        short = {i: least[i] for i, width in share.items() if width < least[i]}
+        if not short:
+            return [fixed.get(i, share.get(i, 0)) for i in range(len(least))]
+        fixed.update(short)
+
+
 def _add_table(doc: WordDocument, block: Table) -> None:
-    """A grid table, its width split by the block's weights, the header row repeated."""
-    widths = [Emu(int(USABLE_WIDTH * weight / sum(block.widths))) for weight in block.widths]
+    """A grid table, its width split by the block's weights but no column narrower than its
+    widest word, the header row repeated.  A table too wide for the portrait page gets a
+    landscape page of its own."""
+    fitted = fit_widths(block, USABLE_WIDTH)
+    if fitted is None:
+        _new_section(doc, landscape=True)
+        fitted = fit_widths(block, LANDSCAPE_WIDTH) or least_widths(block)
+    widths = [Emu(width) for width in fitted]
     rows: list[tuple[tuple[Cell, ...], str, bool]] = [
         (block.header, "c" * len(widths), True),
         *((row, block.align, False) for row in block.rows),
@@ -121,6 +161,15 @@ def _add_table(doc: WordDocument, block: Table) -> None:
     header_flag = OxmlElement("w:tblHeader")
     header_flag.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header_flag)
+    if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
+        _new_section(doc, landscape=False)
+
+
+def _new_section(doc: WordDocument, landscape: bool) -> None:
+    """Start a new page, landscape or portrait A4 with the report's margins."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (A4[1], A4[0]) if landscape else A4
 
 
 def _fill_row(row: _Row, cells: tuple[Cell, ...], widths: list[Emu], align: str,
