@@ -74,7 +74,9 @@ class TrackerGroup(click.Group):
                 shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
                 raise click.UsageError(f"argument '{shown}' is not UTF-8 text: set the terminal "
                                        "to UTF-8", ctx)
-        return super().parse_args(ctx, args)
+        from tracker.cli.globalopts import hoist_global_options
+
+        return super().parse_args(ctx, hoist_global_options(self, ctx, args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -104,6 +106,9 @@ class TrackerGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     """Track the «Қауіпсіз интернет» campaign plan: who has done what, and remind them.
+
+    The options below may also follow the command (`tracker status --lang ru`); given both
+    before and after it, the one after wins.
 
     \b
     Start with:  tracker init
