@@ -148,13 +148,15 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
 def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     """Record the reminders due at --now and deliver every pending outbox row.
 
-    Exit status 0 when the run completed (even if some mail was deferred or failed: see the
-    summary and `tracker outbox`), 1 on an authentication or configuration failure.
+    Exit status 0 when every mail went (or only waits for a retry the server asked for, 4xx);
+    1 when the server was unreachable, any mail of this run failed or became uncertain (see
+    `tracker outbox`), or on an authentication or configuration failure.
 
     \b
     Example:
       tracker remind send
     """
+    from tracker.cli.delivery import finish_delivery
     from tracker.mail.tick import send_now
 
     tick, summary = send_now(inv.database(), lambda: inv.now, workers=workers)
@@ -165,7 +167,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
         emit_json({"recorded": tick.recorded, "closed": tick.closed, **counts,
                    "waiting": summary.counts.get("waiting", 0),
                    "requeued": summary.requeued})
-        summary.raise_if_broken()
+        finish_delivery(summary, tick.not_composed)
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing sent"
@@ -173,10 +175,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
                       if tick.closed_rows else ""))
         return
     click.echo(f"recorded {tick.recorded}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    if summary.counts.get("waiting"):
-        click.echo(f"mail server unreachable: {summary.counts['waiting']} row(s) wait for the "
-                   "next run")
-    summary.raise_if_broken()
+    finish_delivery(summary, tick.not_composed)
 
 
 def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:
@@ -338,7 +337,9 @@ def run(inv: Invocation, tick: float, once: bool, workers: int, speed: float) ->
     """Run the reminder daemon: a tick every --tick seconds records and delivers due mail.
 
     SMTP settings come from the environment (see README).  Stop it with SIGTERM or Ctrl-C:
-    the message in flight is finished first.
+    the message in flight is finished first.  A tick whose mail waits (deferred, server
+    unreachable) is logged at WARNING, one with failed or uncertain mail at ERROR; with --once
+    the exit status is then 1, as for `remind send`.
 
     \b
     Example:
