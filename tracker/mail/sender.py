@@ -60,8 +60,8 @@ class DeliverySummary:
 
     def trouble(self, not_composed: int = 0) -> str | None:
         """Why this run did not deliver what it had to, as one line; None when every mail
-        went, or only waits for a retry the server asked for (4xx).  A command exits 1 and the
-        daemon logs an error when there is trouble (see tracker.cli.delivery)."""
+        went, or only waits for a retry the server asked for (4xx).  A command exits 1 on
+        trouble (tracker.cli.delivery); the daemon logs it (tracker.daemon.tick_log_level)."""
         if self.broken is not None:
             return self.broken
         lost = {"failed": self.counts["failed"], "uncertain": self.counts["uncertain"],
