@@ -65,8 +65,12 @@ def test_a_range_far_past_the_plan_is_refused_without_being_built(tracker: Track
 @pytest.mark.parametrize("target", ["sqlite:////etc/passwd", "/etc/passwd"])
 @pytest.mark.parametrize("command", [["status"], ["init"], ["mark", "1", "-r", "aktobe"]])
 def test_a_file_that_is_not_sqlite_is_refused_by_name(target: str, command: list[str]) -> None:
+    """Exit 1, as a database that is not set up: the file is there, it is not ours."""
     before = Path("/etc/passwd").read_bytes()
-    assert_refused(Tracker(target)(*command), "/etc/passwd is not a tracker database")
+    result = Tracker(target)(*command)
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: /etc/passwd is not a tracker database (SQLite): "), line
     assert Path("/etc/passwd").read_bytes() == before
 
 
@@ -74,7 +78,7 @@ def test_doctor_names_a_file_that_is_not_sqlite() -> None:
     """doctor lists it among its problems (exit 1, as for every problem it finds)."""
     result = Tracker("/etc/passwd")("doctor", "--no-smtp")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "database: --db: /etc/passwd is not a tracker database" in result.output
+    assert "database: /etc/passwd is not a tracker database (SQLite)" in result.output
 
 
 def test_a_folder_is_refused_as_a_database(tmp_path: Path) -> None:

@@ -193,15 +193,15 @@ def test_the_public_transitions_refuse_rows_not_where_they_expect_them(db: Datab
             outbox.resolve(conn, ids[state], "sent", "", NOW)
         with pytest.raises(UserError, match=f"is {state}: only uncertain or failed rows can "
                                             "be retried"), db.writing() as conn:
-            outbox.retry(conn, ids[state], NOW)
+            outbox.retry(conn, [ids[state]], NOW)
     with pytest.raises(UserError, match="no outbox row 999"), db.writing() as conn:
-        outbox.retry(conn, 999, NOW)
+        outbox.retry(conn, [999], NOW)
     assert _states(db) == before
     with db.writing() as conn:
         outbox.transmit_many(conn, [(ids[OutboxState.CLAIMED], "me")])
         outbox.settle_many(conn, [(ids[OutboxState.CLAIMED], "me", sent)])
         outbox.resolve(conn, ids[OutboxState.UNCERTAIN], "sent", "by phone", NOW)
-        outbox.retry(conn, ids[OutboxState.FAILED], NOW)
+        outbox.retry(conn, [ids[OutboxState.FAILED]], NOW)
     after = _states(db)
     assert after[ids[OutboxState.CLAIMED]] == "sent"
     assert after[ids[OutboxState.UNCERTAIN]] == "sent"
@@ -251,7 +251,7 @@ def test_a_mail_that_could_not_be_composed_is_recorded_failed_and_never_sent(
     assert [c.recipient for c in claimed] == ["r2@example.kz"]
     failed_id = next(i for i, s in _states(db).items() if s == "failed")
     with db.writing() as conn, pytest.raises(UserError, match="could not be composed"):
-        outbox.retry(conn, failed_id, NOW)
+        outbox.retry(conn, [failed_id], NOW)
     with db.writing() as conn:
         outbox.resolve(conn, failed_id, "failed", "contact corrected by hand", NOW)
     assert _states(db)[failed_id] == "failed"

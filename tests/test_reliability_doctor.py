@@ -187,7 +187,7 @@ def test_outbox_problems_failed_uncertain_and_stuck(campaign: Tracker,
                                                     smtp_server: SmtpTestServer) -> None:
     env = smtp_env(smtp_server)
     smtp_server.reply_for("edu@astana.example", 550)
-    campaign.ok("remind", "send", now=NOW, env=env)
+    assert campaign("remind", "send", now=NOW, env=env).exit_code == 1  # one failed
     # Two rows as a sender killed mid-run leaves them: one claimed, one on the wire.
     from sqlalchemy import update
 
@@ -195,7 +195,7 @@ def test_outbox_problems_failed_uncertain_and_stuck(campaign: Tracker,
     from tracker.store.models import OUTBOX
 
     smtp_server.reply_for("edu@almaty.example", 451)
-    campaign.ok("remind", "send", now="2017-04-20T10:30:00+06:00", env=env)
+    assert campaign("remind", "send", now="2017-04-20T10:30:00+06:00", env=env).exit_code == 1
     owner = f"{socket.gethostname()}:{_dead_pid()}"
     db = Database(campaign.url.replace("postgresql://", "postgresql+psycopg://"))
     try:
@@ -235,7 +235,7 @@ def test_claim_held_past_the_lease_by_a_live_process_id(campaign: Tracker,
 
     env = smtp_env(smtp_server)
     smtp_server.set_mode(Mode.REFUSE)
-    campaign.ok("remind", "send", now=NOW, env=env)
+    assert campaign("remind", "send", now=NOW, env=env).exit_code == 1  # nothing could go
     smtp_server.set_mode(Mode.ACCEPT)
     row = campaign.json("outbox", "--state", "pending")[0]["id"]
     db = Database(campaign.url.replace("postgresql://", "postgresql+psycopg://"))
@@ -258,7 +258,7 @@ def test_pending_mail_long_overdue_means_no_daemon(campaign: Tracker,
                                                    smtp_server: SmtpTestServer) -> None:
     env = smtp_env(smtp_server)
     smtp_server.set_mode(Mode.REFUSE)
-    campaign.ok("remind", "send", now=NOW, env=env)  # recorded, nothing could go
+    assert campaign("remind", "send", now=NOW, env=env).exit_code == 1  # recorded, not sent
     smtp_server.set_mode(Mode.ACCEPT)
     soon = campaign("doctor", now=NOW, env=env)
     assert soon.exit_code == 0, soon.output

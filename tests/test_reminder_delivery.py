@@ -43,9 +43,11 @@ def server() -> Iterator[SmtpTestServer]:
         yield smtp
 
 
-def _send(t: Tracker, server: SmtpTestServer, now: str, **extra: str) -> dict[str, Any]:
+def _send(t: Tracker, server: SmtpTestServer, now: str, status: int = 0,
+          **extra: str) -> dict[str, Any]:
+    """The run's JSON summary; its exit status is `status` (1: something did not go out)."""
     result = t("remind", "send", "--json", now=now, env=_env(server, **extra))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == status, result.output
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
@@ -102,7 +104,7 @@ def test_message_is_bilingual_multipart_with_outstanding_items(campaign: Tracker
 def test_outage_loses_nothing_and_the_next_run_delivers_once(campaign: Tracker,
                                                             server: SmtpTestServer) -> None:
     server.set_mode(Mode.REFUSE)
-    down = _send(campaign, server, LATER_MORNING)
+    down = _send(campaign, server, LATER_MORNING, status=1)
     assert down["recorded"] > 0 and down["sent"] == 0
     assert down["deferred"] >= 1
     assert len(_outbox(campaign, "pending")) == down["recorded"]
@@ -118,7 +120,7 @@ def test_permanent_550_fails_one_and_451_defers_one(campaign: Tracker,
                                                    server: SmtpTestServer) -> None:
     server.reply_for("edu@astana.example", 550, "no such mailbox")
     server.reply_for("edu@almaty.example", 451, "try later")
-    result = _send(campaign, server, ASTANA_MORNING)
+    result = _send(campaign, server, ASTANA_MORNING, status=1)
     assert result["failed"] == 1 and result["deferred"] == 1
     assert result["sent"] == result["recorded"] - 2
     failed = _outbox(campaign, "failed")
@@ -139,9 +141,12 @@ def test_permanent_550_fails_one_and_451_defers_one(campaign: Tracker,
 def test_retries_stop_at_the_bound(campaign: Tracker, server: SmtpTestServer) -> None:
     server.reply_for("edu@astana.example", 451)
     now = "2017-04-18T09:30:00+06:00"
+    statuses = []
     for hour in range(10, 16):
-        _send(campaign, server, now, TRACKER_MAX_ATTEMPTS="3")
+        result = campaign("remind", "send", now=now, env=_env(server, TRACKER_MAX_ATTEMPTS="3"))
+        statuses.append(result.exit_code)
         now = f"2017-04-18T{hour}:30:00+06:00"
+    assert statuses == [0, 0, 1, 0, 0, 0]  # 1 in the run that gave up on it
     row = next(r for r in _outbox(campaign) if r["recipient"] == "edu@astana.example")
     assert row["state"] == "failed" and row["attempts"] == 3
     assert "gave up after 3 attempts" in row["last_error"]
@@ -377,7 +382,7 @@ def test_a_mail_that_cannot_be_composed_fails_alone(
     from tracker.store.tables import CONTACT
 
     _rewrite(campaign.url, CONTACT, CONTACT.c.email == "edu@astana.example", **{column: value})
-    result = _send(campaign, server, LATER_MORNING)  # today's exit status: 0
+    result = _send(campaign, server, LATER_MORNING, status=1)  # failed: exit 1
     rows = _outbox(campaign)
     failed = [r for r in rows if r["state"] == "failed"]
     assert len(failed) == 1 and "could not compose the mail" in failed[0]["last_error"]
@@ -404,7 +409,7 @@ def test_a_message_that_cannot_be_sent_fails_alone(campaign: Tracker,
     server.reset()
     row = next(r for r in _outbox(campaign, "pending") if r["attempts"] == 0)
     _rewrite(campaign.url, OUTBOX, OUTBOX.c.id == row["id"], recipient="not an address")
-    result = _send(campaign, server, "2017-04-18T10:31:00+06:00")
+    result = _send(campaign, server, "2017-04-18T10:31:00+06:00", status=1)
     rows = {r["id"]: r for r in _outbox(campaign)}
     assert rows[row["id"]]["state"] == "failed" and "cannot be sent" in rows[row["id"]][
         "last_error"]

@@ -385,7 +385,7 @@ def test_html_is_escaped_in_the_digest_page_and_the_reminder(tracker: Tracker,
     tracker.ok("contacts", "load", str(tmp_path / "contacts.yaml"))
     tracker.ok("mark", "1", "--region", "astana", "--note", script, "--by", image)
     smtp_server.reply_for("edu@almaty.example", 550, "5.1.1 <b>no such user</b>")
-    tracker.ok("remind", "send", now=MORNING, env=smtp_env(smtp_server))
+    assert tracker("remind", "send", now=MORNING, env=smtp_env(smtp_server)).exit_code == 1
     page = tracker.ok("digest", "--format", "html", now=MORNING).stdout
     for raw in (script, image, "<script>", "<b>no such user</b>"):
         assert raw not in page

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from notifications.settings import SmtpSettings
+    from tracker.mail.sender import DeliverySummary
 
 log = logging.getLogger("tracker.daemon")
 
@@ -49,8 +50,9 @@ def configure_logging() -> None:
 
 
 def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
-             settings: SmtpSettings, workers: int) -> None:
-    """One tick: record what is due, deliver; a database hiccup waits for the next tick."""
+             settings: SmtpSettings, workers: int) -> str | None:
+    """One tick: record what is due, deliver; a database hiccup waits for the next tick.
+    Returns the tick's trouble (see `DeliverySummary.trouble`), if any."""
     from tracker.mail.tick import send_now
 
     db.forget_plan()  # staff may have re-loaded the plan
@@ -58,15 +60,29 @@ def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
     tick, summary = send_now(db, clock, workers=workers, stop=stop, settings=settings)
     if tick.closed:
         log.info("the campaign has closed: nothing more is sent")
-        return
+        return None
     counts = dict(summary.counts)
+    trouble = summary.trouble(tick.not_composed)  # what makes `remind send` exit 1
+    level = tick_log_level(summary, tick.not_composed)
     if tick.recorded or counts or summary.requeued or summary.recovered_uncertain:
-        log.info("tick at %s: recorded %d (%d skipped as overtaken); delivered %s; "
-                 "requeued %d from stopped processes, %d uncertain",
-                 clock().isoformat(timespec="seconds"), tick.recorded, len(tick.to_skip),
-                 counts or "nothing", summary.requeued, summary.recovered_uncertain)
-    if summary.broken:  # not fatal: the next tick tries the server again
-        log.error("%s", summary.broken)
+        log.log(level, "tick at %s: recorded %d (%d skipped as overtaken); delivered %s; "
+                "requeued %d from stopped processes, %d uncertain",
+                clock().isoformat(timespec="seconds"), tick.recorded, len(tick.to_skip),
+                counts or "nothing", summary.requeued, summary.recovered_uncertain)
+    if trouble:  # not fatal: the next tick tries the server again
+        log.log(level, "%s", trouble)
+    return trouble
+
+
+def tick_log_level(summary: DeliverySummary, not_composed: int) -> int:
+    """ERROR when mail failed or became uncertain (a person must look), WARNING when it only
+    waits (deferred, or the server unreachable), else INFO."""
+    if (summary.broken or summary.counts["failed"] or summary.counts["uncertain"]
+            or not_composed):
+        return logging.ERROR
+    if summary.unreachable or summary.counts["deferred"] or summary.counts["waiting"]:
+        return logging.WARNING
+    return logging.INFO
 
 
 def record_due_digest(db: Database, now: datetime, sender: str) -> int:
@@ -93,10 +109,13 @@ def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
     settings = smtp_settings()
     stop = threading.Event()
     fatal: list[str] = []
+    troubles: list[str] = []
 
     def job() -> None:
         try:
-            run_tick(db, clock, stop, settings, workers)
+            trouble = run_tick(db, clock, stop, settings, workers)
+            if trouble:
+                troubles.append(trouble)
         except RuntimeFailure as exc:
             log.error("%s", exc)
             fatal.append(str(exc))
@@ -112,8 +131,8 @@ def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     if once:
-        job()
-        return 1 if fatal else 0
+        job()  # like `remind send`: exit status 1 when the tick had trouble
+        return 1 if fatal or troubles else 0
 
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.triggers.interval import IntervalTrigger

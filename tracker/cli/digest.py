@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 @click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Write to FILE instead of the terminal.")
 @click.option("--send", is_flag=True,
-              help="Mail it to the managers in contacts (once per day) and deliver.")
+              help="Mail it to the managers in contacts (once per day) and deliver; exit "
+                   "status 1 when the server was unreachable or a mail failed or became "
+                   "uncertain.")
 @click.option("--since", metavar="ISO-8601", help="List changes after this moment "
               "[default: the previous digest sent].")
 @click.pass_obj
@@ -104,6 +106,9 @@ def _send(inv: Invocation) -> None:
         click.echo(f"digest for {period}: recorded {recorded} mail(s)")
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
     click.echo(f"delivery: {counts or 'nothing to deliver'}")
+    from tracker.cli.delivery import finish_delivery
+
+    finish_delivery(summary)
 
 
 COMMANDS = [digest]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tracker.cli.output import emit_json
-from tracker.cli.params import ROW_ID, BoundedText, FiniteFloatRange
+from tracker.cli.params import ROW_ID, ROW_IDS, BoundedText, FiniteFloatRange
 from tracker.fieldrules import NOTE_MAX
 
 if TYPE_CHECKING:
@@ -148,13 +148,15 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
 def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     """Record the reminders due at --now and deliver every pending outbox row.
 
-    Exit status 0 when the run completed (even if some mail was deferred or failed: see the
-    summary and `tracker outbox`), 1 on an authentication or configuration failure.
+    Exit status 0 when every mail went (or only waits for a retry the server asked for, 4xx);
+    1 when the server was unreachable, any mail of this run failed or became uncertain (see
+    `tracker outbox`), or on an authentication or configuration failure.
 
     \b
     Example:
       tracker remind send
     """
+    from tracker.cli.delivery import finish_delivery
     from tracker.mail.tick import send_now
 
     tick, summary = send_now(inv.database(), lambda: inv.now, workers=workers)
@@ -165,7 +167,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
         emit_json({"recorded": tick.recorded, "closed": tick.closed, **counts,
                    "waiting": summary.counts.get("waiting", 0),
                    "requeued": summary.requeued})
-        summary.raise_if_broken()
+        finish_delivery(summary, tick.not_composed)
         return
     if tick.closed:
         click.echo("the campaign has closed: nothing sent"
@@ -173,10 +175,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
                       if tick.closed_rows else ""))
         return
     click.echo(f"recorded {tick.recorded}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    if summary.counts.get("waiting"):
-        click.echo(f"mail server unreachable: {summary.counts['waiting']} row(s) wait for the "
-                   "next run")
-    summary.raise_if_broken()
+    finish_delivery(summary, tick.not_composed)
 
 
 def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:
@@ -311,16 +310,73 @@ def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> Non
     click.echo(f"outbox row {row_id} resolved as {outcome}")
 
 
-@outbox.command("retry")
-@click.argument("row_id", metavar="ID", type=ROW_ID)
-@click.pass_obj
-def outbox_retry(inv: Invocation, row_id: int) -> None:
-    """Queue a failed or uncertain row to be sent again by the next run."""
-    from tracker.mail.outbox import retry
+CONFIRM_ABOVE = 10
+"""A retry of more rows than this needs --yes: a slip in a range or a state must not resend
+hundreds of mails unseen."""
 
+
+@outbox.command("retry")
+@click.argument("ids", metavar="[IDS]...", nargs=-1, type=ROW_IDS)
+@click.option("--state", "state", type=click.Choice(["failed", "uncertain"]),
+              help="Retry every row in this state (instead of IDS).")
+@click.option("--yes", is_flag=True, help=f"Confirm a retry of more than {CONFIRM_ABOVE} rows.")
+@click.pass_obj
+def outbox_retry(inv: Invocation, ids: tuple[tuple[int, ...], ...], state: str | None,
+                 yes: bool) -> None:
+    """Queue failed or uncertain rows to be sent again by the next run, from --now.
+
+    IDS are ids, ranges and lists (`5 7 10-20`, `5,7`); --state takes every row in that state
+    (failed rows that could not be composed are left out: they have no message).  All or
+    nothing: an id that does not exist or is not failed or uncertain changes nothing (exit
+    status 2).  More than 10 rows need --yes; without it the count is printed, exit status 2.
+
+    \b
+    Example:
+      tracker outbox retry 43
+      tracker outbox retry 5 7 10-20
+      tracker --now 2017-04-18T12:00+06:00 outbox retry --state failed --yes
+    """
+    from tracker.errors import UserError
+    from tracker.mail.outbox import OutboxState, check_retry, retry, retry_candidates
+    from tracker.mail.schedule import campaign_closes
+
+    if bool(ids) == bool(state):
+        raise UserError("outbox retry: give the rows' IDS or --state, not both"
+                        if ids else "outbox retry: give the rows' IDS or --state")
+    closes = campaign_closes(inv.plan())
+    if inv.now >= closes:
+        raise UserError(f"outbox retry at {inv.now.isoformat(timespec='minutes')}: the "
+                        f"campaign closed at {closes.isoformat(timespec='minutes')}, so the next "
+                        "run would skip a retried mail; in a drill give --now")
+    left_out = 0
     with inv.database().writing() as conn:
-        retry(conn, row_id, inv.now)
-    click.echo(f"outbox row {row_id} queued again")
+        if state:
+            chosen, left_out = retry_candidates(conn, OutboxState(state))
+        else:
+            chosen = sorted({row_id for group in ids for row_id in group})
+            check_retry(conn, chosen)
+        if len(chosen) > CONFIRM_ABOVE and not yes:
+            raise UserError(f"outbox retry: {len(chosen)} rows would be queued again; add "
+                            "--yes to retry them (nothing was changed)")
+        count = retry(conn, chosen, inv.now)
+    skipped = (f"; {left_out} failed row(s) left out: they could not be composed"
+               if left_out else "")
+    if count == 1 and not state:
+        click.echo(f"outbox row {chosen[0]} queued again{skipped}")
+    else:
+        click.echo(f"{count} outbox row(s) queued again{_id_ranges(chosen)}{skipped}")
+
+
+def _id_ranges(ids: Sequence[int]) -> str:
+    """`: 5, 7, 10-20` for the ids, runs written as ranges (the first few runs only)."""
+    runs: list[list[int]] = []
+    for row_id in ids:
+        if runs and row_id == runs[-1][1] + 1:
+            runs[-1][1] = row_id
+        else:
+            runs.append([row_id, row_id])
+    shown = [f"{a}-{b}" if b > a else str(a) for a, b in runs[:10]]
+    return (": " + ", ".join(shown) + (", ..." if len(runs) > 10 else "")) if ids else ""
 
 
 @click.command()
@@ -338,7 +394,9 @@ def run(inv: Invocation, tick: float, once: bool, workers: int, speed: float) ->
     """Run the reminder daemon: a tick every --tick seconds records and delivers due mail.
 
     SMTP settings come from the environment (see README).  Stop it with SIGTERM or Ctrl-C:
-    the message in flight is finished first.
+    the message in flight is finished first.  A tick whose mail waits (deferred, server
+    unreachable) is logged at WARNING, one with failed or uncertain mail at ERROR; with --once
+    the exit status is then 1, as for `remind send`.
 
     \b
     Example:

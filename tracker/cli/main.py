@@ -33,10 +33,19 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(lambda found: repr(found.group())[1:-1], message)
 
 
-def _database_failure(exc: Exception) -> ReportedError | None:
-    """SQLAlchemy's connection errors as one readable line (no import of sqlalchemy here)."""
-    if type(exc).__module__.startswith("sqlalchemy") and type(exc).__name__ in (
-            "OperationalError", "InterfaceError"):
+def _database_failure(exc: Exception, url: str | None) -> ReportedError | None:
+    """SQLAlchemy's errors from the database, met by any command at any statement, as one
+    readable line (sqlalchemy is imported only when it raised): a file that is not an SQLite
+    database, a PostgreSQL database that does not exist, a server that cannot be reached."""
+    if not type(exc).__module__.startswith("sqlalchemy"):
+        return None
+    if url is not None:
+        from tracker.store.database import known_failure
+
+        known = known_failure(exc, url)
+        if known is not None:
+            return ReportedError(str(known), known.exit_code)
+    if type(exc).__name__ in ("OperationalError", "InterfaceError", "DatabaseError"):
         orig = getattr(exc, "orig", None) or exc
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
         return ReportedError(f"database error: {first}", 1)
@@ -74,7 +83,9 @@ class TrackerGroup(click.Group):
                 shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
                 raise click.UsageError(f"argument '{shown}' is not UTF-8 text: set the terminal "
                                        "to UTF-8", ctx)
-        return super().parse_args(ctx, args)
+        from tracker.cli.globalopts import hoist_global_options
+
+        return super().parse_args(ctx, hoist_global_options(self, ctx, args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,7 +93,7 @@ class TrackerGroup(click.Group):
         except (UserError, RuntimeFailure) as exc:
             raise ReportedError(str(exc), exc.exit_code) from None
         except Exception as exc:
-            reported = _database_failure(exc)
+            reported = _database_failure(exc, getattr(ctx.obj, "db_url", None))
             if reported is None:
                 raise
             raise reported from None
@@ -104,6 +115,9 @@ class TrackerGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     """Track the «Қауіпсіз интернет» campaign plan: who has done what, and remind them.
+
+    The options below may also follow the command (`tracker status --lang ru`); given both
+    before and after it, the one after wins.
 
     \b
     Start with:  tracker init

@@ -6,6 +6,7 @@ with these at import, and `tracker --help` must not load the database's librarie
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -46,3 +47,39 @@ class BoundedText(click.ParamType):  # type: ignore[type-arg]  # generic from cl
         if problem:
             self.fail(problem, param, ctx)
         return text
+
+
+IDS_MAX = 100_000
+"""Outbox ids one command may name (ranges included): a typo such as `1-99999999` is refused
+before a list of that size is built."""
+_ID_PART = re.compile(r"([0-9]{1,18})(?:-([0-9]{1,18}))?", re.ASCII)
+
+
+class RowIds(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2 only
+    """Outbox ids as people write them: `5`, `5,7`, `10-20`, `5,10-20`; each within ROW_ID."""
+
+    name = "ids"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        ids: list[int] = []
+        for part in str(value).split(","):
+            found = _ID_PART.fullmatch(part.strip())
+            if found is None:
+                self.fail(f"{str(value)[:40]!r} is not an id, a range or a list of them "
+                          "(e.g. 5, 10-20 or 5,7)", param, ctx)
+            first = int(found[1])
+            last = int(found[2]) if found[2] else first
+            if not 1 <= first <= last <= ROW_ID_MAX:
+                self.fail(f"{part.strip()!r}: ids run from 1 to {ROW_ID_MAX:,}, a range from "
+                          "low to high", param, ctx)
+            if last - first + len(ids) >= IDS_MAX:
+                self.fail(f"{str(value)[:40]!r} names more than {IDS_MAX:,} ids: use --state",
+                          param, ctx)
+            ids.extend(range(first, last + 1))
+        return tuple(ids)
+
+
+ROW_IDS = RowIds()

@@ -36,8 +36,14 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
     plan = _read_plan(path)
     db = inv.database(create=create)
     if create:
-        from tracker.store.schema import upgrade
+        from tracker.store.database import MissingDatabase, create_postgres_database
+        from tracker.store.schema import current_revision, upgrade
 
+        try:
+            current_revision(db)  # refuses a file or database of something else
+        except MissingDatabase as missing:
+            create_postgres_database(missing)
+            click.echo(f"created the PostgreSQL database {missing.name}")
         upgrade(db)
     else:
         from tracker.store.schema import ensure_current

@@ -445,22 +445,74 @@ def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetim
         raise _refused(conn, row_id, TRANSITIONS[event], "resolved")
 
 
-def retry(conn: Connection, row_id: int, now: datetime) -> None:
-    """Send a failed or uncertain row again (a person's decision, never automatic).  A row
-    that could not be composed has no message to send: refused, saying so."""
-    never_composed = conn.execute(select(OUTBOX.c.last_error).where(
-        OUTBOX.c.id == row_id, OUTBOX.c.state == OutboxState.FAILED.value,
-        func.length(OUTBOX.c.message) == 0)).scalar()
-    if never_composed is not None:
-        raise UserError(f"outbox row {row_id} could not be composed ({never_composed[:200]}): "
-                        "there is no message to send; correct the contact, and the next "
-                        "reminder to it is composed anew")
-    changed = conn.execute(
-        TRANSITIONS[Event.RETRY].update(OUTBOX.c.id == row_id)
-        .values(attempts=0, next_attempt_at=now, finished_at=None)
-        .returning(OUTBOX.c.id)).first()
-    if changed is None:
-        raise _refused(conn, row_id, TRANSITIONS[Event.RETRY], "retried")
+_CHUNK = 500
+"""Ids per statement: within every backend's limit on bound parameters."""
+
+
+def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+
+
+def _listed(ids: Sequence[int], most: int = 5) -> str:
+    return ", ".join(map(str, ids[:most])) + (f" and {len(ids) - most} more"
+                                               if len(ids) > most else "")
+
+
+def check_retry(conn: Connection, row_ids: Sequence[int]) -> None:
+    """Refuse (UserError) unless every row exists, is failed or uncertain, and has a message
+    to send: a retry of several rows is all of them or none."""
+    found: dict[int, tuple[str, bool, str]] = {}
+    for chunk in _chunks(row_ids):
+        for row_id, state, empty, last_error in conn.execute(select(
+                OUTBOX.c.id, OUTBOX.c.state, func.length(OUTBOX.c.message) == 0,
+                OUTBOX.c.last_error).where(OUTBOX.c.id.in_(list(chunk)))):
+            found[row_id] = (state, bool(empty), last_error)
+    unchanged = "; nothing was changed" if len(row_ids) > 1 else ""
+    missing = [row_id for row_id in row_ids if row_id not in found]
+    if missing:
+        rows = "row" if len(missing) == 1 else "rows"
+        raise UserError(f"no outbox {rows} {_listed(missing)}{unchanged}")
+    allowed = TRANSITIONS[Event.RETRY].sources
+    for row_id in row_ids:
+        state, empty, last_error = found[row_id]
+        if state not in allowed:
+            stuck = [i for i in row_ids if found[i][0] == state]
+            rows = f"row {stuck[0]} is" if len(stuck) == 1 else f"rows {_listed(stuck)} are"
+            raise UserError(f"outbox {rows} {state}: only "
+                            f"{' or '.join(s.value for s in allowed)} rows can be retried"
+                            f"{unchanged}")
+        if state == OutboxState.FAILED and empty:
+            raise UserError(f"outbox row {row_id} could not be composed ({last_error[:200]}): "
+                            "there is no message to send; correct the contact, and the next "
+                            f"reminder to it is composed anew{unchanged}")
+
+
+def retry_candidates(conn: Connection, state: OutboxState) -> tuple[list[int], int]:
+    """Every row in `state` (failed or uncertain) that can be sent again, oldest first, and
+    how many failed rows are left out because they could not be composed."""
+    rows = conn.execute(select(OUTBOX.c.id, func.length(OUTBOX.c.message) == 0)
+                        .where(OUTBOX.c.state == state.value).order_by(OUTBOX.c.id)).all()
+    return [row_id for row_id, empty in rows if not empty], sum(bool(e) for _, e in rows)
+
+
+# On the driver's cursor, as every other statement that writes `next_attempt_at`: SQLite keeps
+# the moment as text, and the claim compares it as text, so it must be written the same way
+# (through SQLAlchemy's execution a retry at 12:00 read as after a claim at 12:00).
+_RETRY = DriverStatement(
+    TRANSITIONS[Event.RETRY].update(OUTBOX.c.id == bindparam("row_id"))
+    .values(attempts=0, next_attempt_at=bindparam("due", type_=UTCDateTime), finished_at=None))
+
+
+def retry(conn: Connection, row_ids: Sequence[int], now: datetime) -> int:
+    """Send failed or uncertain rows again from `now` (a person's decision, never automatic):
+    all of them or none (see `check_retry`).  A row that could not be composed has no message
+    to send: refused, saying so.  Returns how many rows were queued again."""
+    check_retry(conn, row_ids)
+    changed = _RETRY.executemany(conn, [{"row_id": row_id, "due": now} for row_id in row_ids])
+    if changed != len(row_ids):  # another process moved one meanwhile: undo all
+        raise UserError(f"{len(row_ids) - changed} of the outbox rows changed while being "
+                        "retried; nothing was changed, try again")
+    return changed
 
 
 def _refused(conn: Connection, row_id: int, transition: Transition, done: str) -> UserError:

@@ -55,11 +55,26 @@ class DeliverySummary:
     recovered_uncertain: int = 0
     broken: str | None = None
     """Why the run stopped early because the server took bodies and never answered."""
+    unreachable: str | None = None
+    """Why the server could not be reached (the first such reply), if it could not."""
 
-    def raise_if_broken(self) -> None:
-        """The run's exit status is 1 when it stopped on a broken server (see `broken`)."""
+    def trouble(self, not_composed: int = 0) -> str | None:
+        """Why this run did not deliver what it had to, as one line; None when every mail
+        went, or only waits for a retry the server asked for (4xx).  A command exits 1 on
+        trouble (tracker.cli.delivery); the daemon logs it (tracker.daemon.tick_log_level)."""
         if self.broken is not None:
-            raise RuntimeFailure(self.broken)
+            return self.broken
+        lost = {"failed": self.counts["failed"], "uncertain": self.counts["uncertain"],
+                "could not be composed": not_composed}
+        counted = ", ".join(f"{count} {what}" for what, count in lost.items() if count)
+        parts = [counted] if counted else []
+        if self.unreachable is not None:
+            parts.append(f"mail server unreachable ({self.unreachable}): the mail waits for "
+                         "the next run")
+        if not parts:
+            return None
+        seen = "; see `tracker outbox`" if any(lost.values()) else ""
+        return "not delivered: " + "; ".join(parts) + seen
 
 
 UNCERTAIN_LIMIT = 2
@@ -247,6 +262,7 @@ class Sender:
             if result.outcome is Outcome.DEFERRED and result.code is None:
                 # Unreachable: the rest waits for the next run instead of each spending an
                 # attempt, and this worker claims no more.
+                self.summary.unreachable = self.summary.unreachable or result.detail
                 self.summary.counts["waiting"] += len(rows) - index - 1
                 await self.release(rows[index + 1:])
                 return False

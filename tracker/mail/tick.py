@@ -61,6 +61,8 @@ class TickResult:
     closed_rows: int = 0
     reply_to: str | None = None
     """contacts.yaml's reply address, read with the recipients."""
+    not_composed: int = 0
+    """Mails of this tick recorded `failed` because they could not be composed."""
 
 
 def due_now(db: Database, now: datetime) -> TickResult:
@@ -115,6 +117,7 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
                     tick.recorded += await writer.call(outbox.record, rows, now)
                     for row in rows:
                         if row.failure is not None:
+                            tick.not_composed += 1
                             log.warning("reminder to %s not composed: %s",
                                         row.recipient, row.failure)
                     await announce()

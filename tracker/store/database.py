@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -187,7 +188,82 @@ def _check_sqlite_file(path: Path) -> None:
                             f"({len(str(path)):,} characters)") from None
         return  # unreadable: SQLite says why, as for any other file it cannot open
     if header and header != SQLITE_HEADER:
-        raise UserError(f"--db: {path} is not a tracker database (not an SQLite file)")
+        raise RuntimeFailure(not_a_database(path, "its first bytes are not SQLite's"))
+
+
+def not_a_database(path: Path | str, why: str) -> str:
+    """The one line for a file that is something else (a YAML file, a picture, a damaged
+    database): checked before any statement, or found by the driver later."""
+    return f"{path} is not a tracker database (SQLite): {why}"
+
+
+_SQLITE_NOT_A_DATABASE = {11, 26}
+"""SQLITE_CORRUPT ("database disk image is malformed") and SQLITE_NOTADB ("file is not a
+database"), the primary result codes of a file that is not, or no longer, an SQLite database."""
+_MISSING_DATABASE = re.compile(r'database "(?P<name>[^"]+)" does not exist')
+
+
+def known_failure(exc: Exception, url: str) -> RuntimeFailure | None:
+    """A driver's error that has advice of its own, as one line naming the database: a file
+    that is not an SQLite database, a PostgreSQL database that does not exist.  None for any
+    other error (the caller shows the driver's first line)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int) and code & 0xFF in _SQLITE_NOT_A_DATABASE:
+        return RuntimeFailure(not_a_database(make_url(url).database or url, first))
+    missing = _MISSING_DATABASE.search(str(orig))
+    if missing and not url.startswith("sqlite"):
+        return MissingDatabase(missing["name"], url)
+    return None
+
+
+class MissingDatabase(RuntimeFailure):
+    """The PostgreSQL server is there, the database the URL names is not."""
+
+    def __init__(self, name: str, url: str) -> None:
+        self.name = name
+        self.url = url
+        super().__init__(f"the PostgreSQL database {name} does not exist on {_server(url)}: "
+                         "run `tracker init` to create it")
+
+
+def _server(url: str) -> str:
+    parsed = make_url(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+
+
+_DUPLICATE_DATABASE = "42P04"
+
+
+def create_postgres_database(missing: MissingDatabase) -> None:
+    """For `tracker init` only: create the missing database through the server's maintenance
+    database (`postgres`), as `createdb` does, when this user may; else say what to do."""
+    from sqlalchemy.exc import DBAPIError
+
+    parsed = make_url(missing.url)
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            quoted = connection.dialect.identifier_preparer.quote(missing.name)
+            connection.execute(text(f"CREATE DATABASE {quoted}"))
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == _DUPLICATE_DATABASE:
+            return  # another `tracker init` was quicker: it is there now
+        first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+        owner = f" -O {parsed.username}" if parsed.username else ""
+        raise RuntimeFailure(
+            f"the PostgreSQL database {missing.name} does not exist on {_server(missing.url)} "
+            f"and cannot be created from here ({first}): create it with `createdb -h "
+            f"{parsed.host or 'localhost'} -p {parsed.port or 5432}{owner} {missing.name}` as a "
+            "user who may, or ask the database administrator, then run `tracker init` "
+            "again") from None
+    finally:
+        engine.dispose()
 
 
 def upsert_insert(connection: Connection, table: Any) -> Any:

@@ -7,11 +7,12 @@ commands never import Alembic); a test keeps the constant in step with the migra
 from __future__ import annotations
 
 from sqlalchemy import inspect, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from tracker.errors import RuntimeFailure
 from tracker.resources import migrations_dir
-from tracker.store.database import Database, describe
+from tracker.store.database import Database, describe, known_failure, not_a_database
 
 HEAD_REVISION = "0006"
 
@@ -42,12 +43,32 @@ def downgrade(db: Database, revision: str) -> None:
 def current_revision(db: Database) -> str | None:
     try:
         with db.engine.connect() as connection:
-            if not inspect(connection).has_table("alembic_version"):
+            inspector = inspect(connection)
+            if not inspector.has_table("alembic_version"):
+                _refuse_foreign(db, inspector.get_table_names())
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except (OperationalError, ProgrammingError) as exc:
+    except DBAPIError as exc:
+        known = known_failure(exc, db.url)
+        if known is not None:
+            raise known from None
+        if not isinstance(exc, (OperationalError, ProgrammingError)):
+            raise
         raise RuntimeFailure(f"cannot open the database {describe(db.url)}: "
                              f"{str(exc.orig).strip().splitlines()[0]}") from None
+
+
+def _refuse_foreign(db: Database, tables: list[str]) -> None:
+    """A database with tables but no tracker schema belongs to something else: `init` must
+    not add a schema into it, and the advice to run `init` would be wrong."""
+    if not tables:
+        return
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    why = f"it holds other tables ({shown}) and no tracker schema"
+    if db.is_sqlite:
+        raise RuntimeFailure(not_a_database(make_url(db.url).database or db.url, why))
+    raise RuntimeFailure(f"the PostgreSQL database {describe(db.url)} is not a tracker "
+                         f"database: {why}")
 
 
 def ensure_current(db: Database) -> None:
