@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from tracker.fieldrules import FREE_TEXT_MAX, text_problem
+from tracker.fieldrules import FREE_TEXT_MAX, DayError, read_day, text_problem
 from tracker.plan.model import ResultsForm, header_key
 
 REGION_KEY = "region"
@@ -29,8 +29,6 @@ _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile("[ \u00a0\u202f\u2009]")
 """Spaces that separate thousands (`1 200`, as Excel and Word write them).  Not line breaks or
 tabs: a cell `1⏎2` holds two figures, and reading it as 12 would be a misread."""
-_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTRY = re.compile(
     r"^(?P<outlet>.+?)\s*,\s*(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})"
     r"\s*(?:,\s*(?P<url>\S+))?$")
@@ -129,17 +127,12 @@ def parse_count(value: object) -> int:
 
 
 def parse_date(text: str) -> date:
-    """`YYYY-MM-DD` or the form's own `DD.MM.YYYY`; an impossible day is refused."""
-    value = text.strip()
+    """`YYYY-MM-DD` or the form's own `DD.MM.YYYY`, read as every date is
+    (`tracker.fieldrules.read_day`); an impossible day is refused."""
     try:
-        match = _DAY_FIRST.match(value)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        if _ISO_DAY.match(value):
-            return date.fromisoformat(value)
-    except ValueError:
-        raise CellError(f"'{value}' is not a valid date") from None
-    raise CellError(f"'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+        return read_day(text)
+    except DayError as exc:
+        raise CellError(str(exc)) from None
 
 
 def check_url(url: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from tracker.errors import UserError
 from tracker.plan.model import Plan, ResultsForm, header_key
+from tracker.plan.regionnames import find_region, name_key
 from tracker.reports.fields import (
     REGION_KEY,
     TOTAL_WORDS,
@@ -38,7 +39,6 @@ from tracker.reports.fields import (
     parse_media,
     parse_text,
 )
-from tracker.reports.regions import find_region, name_key
 from tracker.reports.results import RegionResult
 
 T = TypeVar("T")
