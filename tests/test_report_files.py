@@ -67,7 +67,7 @@ def test_import_csv_with_russian_headers(tracker: Tracker, tmp_path: Path) -> No
         row("город Астана", (1, 0, "", 0, 0, 0, 500)),
         row("Итого", (311, 1250, 40, 87, 12, 96, 54500), "3"),
     ])
-    result = tracker.ok("report", "import", str(file), now="2017-04-24T10:00+06:00")
+    result = tracker.ok("report", "import", str(file), now="2017-04-24T10:00+06:00", lang="en")
     assert "imported 2 region(s): aktobe, astana" in result.stdout
     show = tracker.json("report", "show")
     assert _region(show, "aktobe") == {
@@ -93,7 +93,8 @@ def test_import_csv_with_keys_comma_and_other_spellings(tracker: Tracker,
         row("astana", (0, 0, 0, 0, 0, 0, 10), other="Флешмоб, акция «Қауіпсіз интернет»"),
         row("  ГОРОД  алматы ", (5, 5, 5, 5, 5, 5, 5)),
     ], delimiter=",", bom=False)
-    result = tracker.ok("report", "import", str(file), now="2017-04-26T10:00+06:00")
+    result = tracker.ok("report", "import", str(file), now="2017-04-26T10:00+06:00",
+                        lang="en")
     assert "late: aktobe, astana, almaty" in result.stdout
     show = tracker.json("report", "show")
     assert _region(show, "aktobe")["school_assemblies"] == 1
@@ -167,7 +168,7 @@ def test_export_then_import_gives_the_same_data(tracker: Tracker, tmp_path: Path
     _fill(tracker)
     expected = tracker.json("report", "show")
     file = tmp_path / f"itogi.{suffix}"
-    assert "wrote" in tracker.ok("report", "export", str(file)).stdout
+    assert "wrote" in tracker.ok("report", "export", str(file), lang="en").stdout
     # change everything the file holds, then import it back
     tracker.ok("report", "set", "aktobe", "--meetings", "1", "--other", "changed")
     for entry in tracker.json("report", "media", "list"):

@@ -70,7 +70,7 @@ def _fill(tracker: Tracker) -> None:
 
 def test_report_set_and_show_carry_the_extra_columns(extra: Tracker) -> None:
     entered = extra.ok("report", "set", "aktobe", "--partners", "ЮНИСЕФ", "--online-lessons", "7",
-                       "--meetings", "3")
+                       "--meetings", "3", lang="en")
     assert entered.stdout == "aktobe: set meetings 3, online_lessons 7, partners 'ЮНИСЕФ'\n"
     extra.ok("report", "set", "astana", "--online-lessons", "5")
     extra.ok("report", "set", "aktobe", "--online-lessons", "8")  # the others stay as they are
