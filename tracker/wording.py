@@ -51,10 +51,10 @@ WORDS: dict[str, dict[str, str]] = {
                   "en": "{numbers}"},
     "mark.items": {"kk": "№ {numbers} іс-шаралар бойынша", "ru": "по мероприятиям {numbers}",
                    "en": "{numbers}"},
-    "mark.in_regions": {"kk": "{n} өңірде", "ru": "в {regions}", "en": ""},
+    "mark.in_regions": {"kk": "{regions}", "ru": "в {regions}", "en": ""},
     "mark.national": {"kk": "республикалық деңгейде", "ru": "на республиканском уровне",
                       "en": ""},
-    "mark.in_both": {"kk": "{n} өңірде және республикалық деңгейде",
+    "mark.in_both": {"kk": "{regions} және республикалық деңгейде",
                      "ru": "в {regions} и на республиканском уровне", "en": ""},
     "mark.same_done": {"kk": "ештеңе өзгерген жоқ: таңдалған тапсырмалар ({n}) бұрыннан "
                              "орындалды деп белгіленген",

@@ -21,7 +21,7 @@ def render_change(plan: Plan, result: MarkResult, action: str, lang: str) -> str
                assignments=count(lang, len(result.changed), "assignment"),
                items=say(lang, "mark.item" if len(numbers) == 1 else "mark.items",
                          numbers=ranges(numbers)),
-               where=say(lang, where, n=regions, regions=count(lang, regions, "region_in")),
+               where=say(lang, where, regions=count(lang, regions, "region_in")),
                numbers=ranges(numbers), units=len(units))
     if result.unchanged:
         text += "\n" + say(lang, "mark.already_done" if done else "mark.already_undone",
