@@ -218,3 +218,25 @@ def test_every_phrase_has_all_three_languages_with_the_same_blanks() -> None:
                    not re.search("[A-Za-z]{3,}", re.sub(r"{\w+}|--\w+|'\w+'|`[^`]*`", "",
                                                         phrase[lang]))
                    for lang in ("kk", "ru")), key
+
+
+OUTBOX_WORDS = {"kk": ["жіберілді", "3 күн бұрын", "әрекет: 1", "кезекте: 16, жіберілді: 48"],
+                "ru": ["отправлено", "за 3 дн.", "попыток: 1", "ожидает: 16, отправлено: 48"]}
+
+
+def test_the_outbox_listing_speaks_the_chosen_language(campaign: Tracker) -> None:
+    from tests.smtp_server import Mode, SmtpTestServer
+    from tests.test_reminder_delivery import _env
+
+    with SmtpTestServer() as server:
+        sent = campaign("remind", "send", now="2017-04-18T09:30+06:00", env=_env(server))
+        assert sent.exit_code == 0, sent.output
+        server.set_mode(Mode.REFUSE)  # the western regions' mails wait for the next run
+        campaign("remind", "send", now="2017-04-18T09:30+05:00", env=_env(server))
+    states = {row["state"] for row in campaign.json("outbox")}
+    assert states == {"sent", "pending"}, states
+    for lang, words in OUTBOX_WORDS.items():
+        text = campaign.ok("outbox", lang=lang).stdout
+        assert not english_words(text), (english_words(text), text)
+        for word in words:
+            assert word in text, (word, text)

@@ -227,7 +227,9 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     first = _day_bound(start, False, plan.timezone, "--from", inv.lang)
     last = _day_bound(end, True, plan.timezone, "--to", inv.lang)
     if last <= first:
-        raise UserError(f"--to {end} is before --from {start}")
+        from tracker.wording import say
+
+        raise UserError(say(inv.lang, "error.days_backwards", end=end, start=start))
     mails = simulate_mails(inv.database(), first, last)
     if as_json:
         emit_json_text(mails_json_text(mails))

@@ -109,7 +109,9 @@ def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> No
         raise UserError(f"the plan's results form has no column {', '.join(unknown)}")
     if not values:
         options = ", ".join(c.option for c in columns)
-        raise UserError(f"nothing to set: give at least one of {options}")
+        from tracker.wording import say
+
+        raise UserError(say(inv.lang, "error.nothing_to_set", options=options))
     with inv.database().writing() as conn:
         set_fields(conn, plan, unit, values, inv.now)
     from tracker.wording import say
@@ -216,7 +218,7 @@ def report_import(inv: Invocation, file: Path, again: bool) -> None:
     plan = inv.plan()
     imported = read_reports(file, plan, str(file))
     if not imported.reports:
-        raise UserError(f"{file}: no region row has any figures")
+        raise UserError(say(inv.lang, "error.no_figures", file=file))
     with inv.database().writing() as conn:
         outcomes = replace_reports(conn, plan, imported.reports, inv.now, again=again)
 
@@ -357,8 +359,9 @@ def media_remove(inv: Invocation, ident: int) -> None:
     with inv.database().writing() as conn:
         removed = remove_media(conn, ident, inv.now)
         if removed is None:
-            raise UserError(f"no media entry with id {ident} "
-                            "(see `tracker report media list`)")
+            from tracker.wording import say
+
+            raise UserError(say(inv.lang, "error.no_media", id=ident))
     from tracker.wording import say
 
     click.echo(say(inv.lang, "media.removed", region=_region_name(inv, removed.unit), id=ident,
