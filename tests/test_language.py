@@ -199,11 +199,12 @@ def test_russian_counts_take_their_plural_form(n: int, noun: str) -> None:
 
 def test_marks_say_how_many_in_russian_as_russian_counts(sqlite_tracker: Tracker) -> None:
     one = sqlite_tracker.ok("mark", "1", "--region", "aktobe", lang="ru").stdout
-    assert one.strip() == "Отмечено выполненным: 1 поручение по мероприятию 1 в 1 регионе"
+    assert one.strip() == "Отмечено как выполненное: 1 поручение по мероприятию 1 в 1 регионе"
     two = sqlite_tracker.ok("mark", "2", "--region", "aktobe", lang="ru").stdout
-    assert two.strip() == "Отмечено выполненным: 2 поручения по мероприятию 2 в 1 регионе"
+    assert two.strip() == "Отмечено как выполненное: 2 поручения по мероприятию 2 в 1 регионе"
     many = sqlite_tracker.ok("mark", "5-11", "--region", "aktobe,astana", lang="ru").stdout
-    assert many.strip() == "Отмечено выполненным: 36 поручений по мероприятиям 5-11 в 2 регионах"
+    assert many.strip() == ("Отмечено как выполненное: 36 поручений по мероприятиям 5-11 "
+                            "в 2 регионах")
     everywhere = sqlite_tracker.ok("mark", "25", "--region", "all,national", lang="kk").stdout
     assert everywhere.strip() == ("Орындалды деп белгіленді: № 25 іс-шара бойынша 16 өңірде "
                                   "және республикалық деңгейде 17 тапсырма")

@@ -41,7 +41,7 @@ WORDS: dict[str, dict[str, str]] = {
                    "en": "no item matches"},
     # mark and unmark
     "mark.done": {"kk": "Орындалды деп белгіленді: {items} {where} {assignments}",
-                  "ru": "Отмечено выполненным: {assignments} {items} {where}",
+                  "ru": "Отмечено как выполненное: {assignments} {items} {where}",
                   "en": "marked done: {assignments} of item(s) {numbers} in {units} unit(s)"},
     "mark.undone": {"kk": "Орындалды деген белгі алынды: {items} {where} {assignments}",
                     "ru": "Отметка о выполнении снята: {assignments} {items} {where}",
@@ -59,16 +59,16 @@ WORDS: dict[str, dict[str, str]] = {
     "mark.same_done": {"kk": "ештеңе өзгерген жоқ: таңдалған тапсырмалар ({n}) бұрыннан "
                              "орындалды деп белгіленген",
                        "ru": "ничего не изменилось: выбранные поручения ({n}) уже отмечены "
-                             "выполненными",
+                             "как выполненные",
                        "en": "nothing changed: the {n} selected assignment(s) were already done"},
     "mark.same_undone": {"kk": "ештеңе өзгерген жоқ: таңдалған тапсырмалар ({n}) орындалды "
                                "деп белгіленбеген",
                          "ru": "ничего не изменилось: выбранные поручения ({n}) и так не "
-                               "отмечены выполненными",
+                               "отмечены как выполненные",
                          "en": "nothing changed: the {n} selected assignment(s) were already "
                                "not done"},
     "mark.already_done": {"kk": "бұрыннан орындалды деп белгіленген: {n}",
-                          "ru": "уже были отмечены выполненными: {n}",
+                          "ru": "уже были отмечены как выполненные: {n}",
                           "en": "already done: {n}"},
     "mark.already_undone": {"kk": "бұрыннан белгіленбеген: {n}",
                             "ru": "и так не были отмечены: {n}",
@@ -110,8 +110,8 @@ WORDS: dict[str, dict[str, str]] = {
     "remind.closed": {"kk": "кампания аяқталды: ештеңе жіберілмейді",
                       "ru": "кампания завершена: ничего не будет отправлено",
                       "en": "the campaign has closed: nothing will be sent"},
-    "remind.preview": {"kk": "қазір жіберілетін ескертулер: {due}, ескіргендері (өткізілді деп "
-                             "жазылады): {skip}, кезекте тұрғандары: {waiting}",
+    "remind.preview": {"kk": "қазір жіберілетін ескертулер: {due}, ескіргендері (өткізіп "
+                             "жіберілді деп жазылады): {skip}, кезекте тұрғандары: {waiting}",
                        "ru": "напоминаний к отправке сейчас: {due}, устаревших (будут записаны "
                              "как пропущенные): {skip}, уже ждут в очереди: {waiting}",
                        "en": "{due} reminder(s) due now, {skip} overtaken (recorded as skipped), "
@@ -129,12 +129,12 @@ WORDS: dict[str, dict[str, str]] = {
     "outbox.empty": {"kk": "хат кезегі бос", "ru": "очередь писем пуста",
                      "en": "the outbox is empty"},
     "outbox.pending": {"kk": "кезекте", "ru": "ожидает", "en": "pending"},
-    "outbox.claimed": {"kk": "алынды", "ru": "взято", "en": "claimed"},
+    "outbox.claimed": {"kk": "алынды", "ru": "взято в работу", "en": "claimed"},
     "outbox.transmitting": {"kk": "жіберілуде", "ru": "передаётся", "en": "transmitting"},
     "outbox.sent": {"kk": "жіберілді", "ru": "отправлено", "en": "sent"},
     "outbox.failed": {"kk": "жіберілмеді", "ru": "не доставлено", "en": "failed"},
     "outbox.uncertain": {"kk": "белгісіз", "ru": "неизвестно", "en": "uncertain"},
-    "outbox.skipped": {"kk": "өткізілді", "ru": "пропущено", "en": "skipped"},
+    "outbox.skipped": {"kk": "өткізіп жіберілді", "ru": "пропущено", "en": "skipped"},
     "outbox.count": {"kk": "{state}: {n}", "ru": "{state}: {n}", "en": "{state} {n}"},
     # setting up
     "init.loaded": {"kk": "{plan} жоспары жүктелді: іс-шаралар: {items}, өңірлер: {regions}, "

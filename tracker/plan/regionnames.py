@@ -19,7 +19,8 @@ _PLACE_WORDS = frozenset({"облысы", "область", "обл", "обл.",
                           "г", "region", "city", "oblast"})
 """Words that say what kind of place a name is, and may be left out or abbreviated."""
 
-_INDEXES: dict[int, tuple[Plan, dict[str, str]]] = {}
+_LAST: list[tuple[Plan, dict[str, str]]] = []
+"""The index of the plan last asked about: a command reads one plan."""
 
 
 def name_key(text: str) -> str:
@@ -34,9 +35,8 @@ def _stem(key: str) -> str:
 def region_index(plan: Plan) -> dict[str, str]:
     """Every accepted spelling of every region -> its key (built once per plan: an import looks
     up every row, and a school-scale plan has thousands of regions)."""
-    cached = _INDEXES.get(id(plan))
-    if cached is not None and cached[0] is plan:
-        return cached[1]
+    if _LAST and _LAST[0][0] is plan:
+        return _LAST[0][1]
     index: dict[str, str] = {}
     stems: dict[str, set[str]] = {}
     for region in plan.regions:
@@ -50,7 +50,7 @@ def region_index(plan: Plan) -> dict[str, str]:
     for stem, keys in stems.items():
         if len(keys) == 1 and stem not in index:
             index[stem] = next(iter(keys))
-    _INDEXES[id(plan)] = (plan, index)
+    _LAST[:] = [(plan, index)]
     return index
 
 
