@@ -291,7 +291,7 @@ def test_unreadable_files_are_refused(tracker: Tracker, tmp_path: Path, name: st
     if content is not None:
         path.write_bytes(content)
     before = dump_database(tracker.url)
-    result = tracker("report", "import", str(path))
+    result = tracker("report", "import", str(path), lang="en")
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert dump_database(tracker.url) == before

@@ -96,7 +96,7 @@ def test_report_set_and_show_carry_the_extra_columns(extra: Tracker) -> None:
                                "--class-hours, --contests, --meetings, --debates, "
                                "--parent-meetings, --children-reached, --online-lessons, "
                                "--other, --partners")):
-        result = extra("report", "set", "aktobe", *args)
+        result = extra("report", "set", "aktobe", *args, lang="en")
         assert result.exit_code == 2 and message in result.stderr, result.output
         assert len(result.stderr.strip().splitlines()) == 1
     assert dump_database(extra.url) == before
