@@ -5,9 +5,14 @@ from __future__ import annotations
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.status import Grid
 from tracker.timefmt import local
-from tracker.wording import say
+from tracker.wording import WORDS, say
 
 SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
+
+
+def state_word(state: str, lang: str) -> str:
+    """A cell state's word in `lang` (tracker.wording's `state.*`), its key if it has none."""
+    return say(lang, f"state.{state}") if f"state.{state}" in WORDS else state
 
 
 def unit_codes(plan: Plan) -> dict[str, str]:
@@ -42,7 +47,7 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     units = [u for u in plan.unit_keys if u in summaries]
     by_cell = {(c.item, c.unit): c.state for c in grid.cells}
     first = max(4, len(say(lang, "grid.item")), len(say(lang, "grid.percent")))
-    legend = "   ".join(f"{SYMBOLS[s]} {say(lang, 'state.' + s)}" for s in SYMBOLS)
+    legend = "   ".join(f"{SYMBOLS[s]} {state_word(s, lang)}" for s in SYMBOLS)
     lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
              legend,
              "",
@@ -71,7 +76,7 @@ def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
     name = plan.unit_name(unit, lang)
     zone = plan.unit_timezone(unit)
     lines = [f"{name} ({unit}) — {local(grid.as_of, zone)}"]
-    states = {s: say(lang, "state." + s) for s in SYMBOLS}
+    states = {s: state_word(s, lang) for s in SYMBOLS}
     width = max(8, *(len(w) for w in states.values()))
     for cell in grid.cells:
         item = plan.items_by_number[cell.item]
