@@ -132,7 +132,8 @@ def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tu
 
 _ITEMS = click.argument("item_args", metavar="ITEM...", nargs=-1, required=True)
 _REGION = click.option("--region", "-r", "region", multiple=True, metavar="R",
-                       help="Region key (repeat or comma-separate), 'all' or 'national'.")
+                       help="Region key or name (repeat or comma-separate), 'all' or "
+                            "'national'.")
 _BODY = click.option("--body", "-b", "body", metavar="B", help="Only this responsible body.")
 _NOTE = click.option("--note", "-n", "note", default="", type=BoundedText(NOTE_MAX, one_line=False),
                      help="Why, or the reference document.")
@@ -146,7 +147,9 @@ _BY = click.option("--by", "by", metavar="NAME", type=BoundedText(ACTOR_MAX),
 @_BODY
 @_NOTE
 @_BY
-@click.option("--on", "on", metavar="DATE", help="When the work was done (default: now).")
+@click.option("--on", "on", metavar="DATE",
+              help="When the work was done: 2017-04-12, 12.04.2017 or a moment with its offset "
+                   "(default: now).")
 @click.pass_obj
 def mark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
          note: str, by: str | None, on: str | None) -> None:
@@ -159,6 +162,7 @@ def mark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], b
     Example:
       tracker mark 5-11 --region aktobe --body education --note "Хат № 12, 14.04"
       tracker mark 26 --region national --by "А. Сейтқали"
+      tracker mark 2 --region "Ақтөбе облысы" --on 12.04.2017
     """
     _change(inv, "mark", item_args, region, body, note, by, on)
 
