@@ -205,7 +205,8 @@ def _day_bound(value: str, end: bool, timezone: str, option: str, lang: str) -> 
 
 
 @click.command()
-@click.option("--from", "start", required=True, metavar="DATE", help="First day (inclusive): 2017-04-01 or 01.04.2017.")
+@click.option("--from", "start", required=True, metavar="DATE",
+              help="First day (inclusive): 2017-04-01 or 01.04.2017.")
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day (inclusive).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
