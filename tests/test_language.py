@@ -241,3 +241,37 @@ def test_the_outbox_listing_speaks_the_chosen_language(campaign: Tracker) -> Non
         assert not english_words(text), (english_words(text), text)
         for word in words:
             assert word in text, (word, text)
+
+
+IMPORT_MISTAKES = [
+    ([["Наименование области", "Кол-во встреч"]], {"kk": "бағандар жоқ:", "ru": "нет столбцов:"}),
+    ("abc", {"kk": "3-жол, «Кол-во встреч» бағаны: 'abc' — бүтін сан емес",
+             "ru": "строка 3, столбец «Кол-во встреч»: 'abc' — не целое число"}),
+    ("-3", {"kk": "'-3' — теріс сан", "ru": "'-3' — отрицательное число"}),
+    ("Нарния", {"kk": "'Нарния' — жоспардағы өңір емес", "ru": "'Нарния' — не регион плана"}),
+    ("Хабар, 31.04.2017", {"kk": "'31.04.2017' — мұндай күн жоқ",
+                           "ru": "'31.04.2017' — такой даты нет"}),
+    ("Хабар", {"kk": "«БАҚ, күні» түрінде емес", "ru": "не «СМИ, дата»"}),
+]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_imported_forms_mistakes_are_said_in_the_chosen_language(
+        sqlite_tracker: Tracker, tmp_path: Path, lang: str) -> None:
+    from tests.test_report_files import RU, row, write_csv
+
+    for mistake, expected in IMPORT_MISTAKES:
+        if isinstance(mistake, list):
+            rows = mistake
+        elif mistake == "Нарния":
+            rows = [RU, row("aktobe"), row(mistake)]
+        elif mistake.startswith("Хабар"):
+            rows = [RU, row("aktobe"), row("astana", media=mistake)]
+        else:
+            rows = [RU, row("aktobe"), row("astana", (1, 2, 3, mistake, 5, 6, 7))]
+        file = write_csv(tmp_path / "form.csv", rows)
+        result = sqlite_tracker("report", "import", str(file), lang=lang)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected[lang] in lines[0], (mistake, lines)
+        assert not english_words(lines[0].split(" (")[0]), (mistake, lines[0])

@@ -257,7 +257,7 @@ def test_bad_row_rejects_the_whole_file(tracker: Tracker, tmp_path: Path, suffix
     path = tmp_path / f"report.{suffix}"
     file = write_csv(path, rows) if suffix == "csv" else write_xlsx(path, rows)
     before = dump_database(tracker.url)
-    result = tracker("report", "import", str(file))
+    result = tracker("report", "import", str(file), lang="en")
     assert result.exit_code == 2, result.output
     assert f"{file}: {message}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -269,7 +269,7 @@ def test_row_numbers_count_the_title_rows_of_a_workbook(tracker: Tracker,
                                                         tmp_path: Path) -> None:
     file = write_xlsx(tmp_path / "report.xlsx", [RU, GOOD, row("astana", (1, 2, "x"))],
                       title=["Отчет до 25 апреля 2017 г", "Итоги", ""])
-    result = tracker("report", "import", str(file))
+    result = tracker("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert f"{file}: row 6, column «{RU[3]}»: 'x' is not a whole number" in result.stderr
 

@@ -162,7 +162,7 @@ def test_import_matches_the_extra_headers_and_names_them(extra: Tracker, tmp_pat
         out = csv.writer(handle, delimiter=";")
         out.writerow(HEADERS[:8] + HEADERS[9:])
         out.writerow(["Актюбинская область", 1, 2, 3, 4, 5, 6, 7, "", "", ""])
-    result = extra("report", "import", str(file))
+    result = extra("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert "row 1: missing column(s) «Кол-во онлайн-уроков»" in result.stderr
 
@@ -170,7 +170,7 @@ def test_import_matches_the_extra_headers_and_names_them(extra: Tracker, tmp_pat
         out = csv.writer(handle, delimiter=";")
         out.writerow(HEADERS)
         out.writerow(["Актюбинская область", 1, 2, 3, 4, 5, 6, 7, "много", "", "", ""])
-    result = extra("report", "import", str(file))
+    result = extra("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert "row 2, column «Кол-во онлайн-уроков»: 'много' is not a whole number" in result.stderr
 

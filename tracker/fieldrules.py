@@ -15,6 +15,8 @@ import math
 import re
 from datetime import date, datetime
 
+from tracker.wording import WordedError
+
 KEY_MAX = 64
 """Keys of campaigns, regions, bodies, sections, forms and milestones: String(64) columns."""
 ACTOR_MAX = 200
@@ -76,21 +78,19 @@ def date_problem(value: date) -> str | None:
     return None
 
 
-DAY_FORMATS = "YYYY-MM-DD or DD.MM.YYYY"
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 _DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.ASCII)
 
 
-class DayError(ValueError):
+class DayError(WordedError):
     """A typed date that cannot be read: `reason` is `format` (not written as a date),
     `impossible` (31.04.2017) or `range` (outside the dates a plan may name)."""
 
     def __init__(self, value: str, reason: str) -> None:
         self.value = value
         self.reason = reason
-        detail = {"format": f"is not a date ({DAY_FORMATS})", "impossible": "is not a valid date",
-                  "range": f"is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}"}[reason]
-        super().__init__(f"'{value}' {detail}")
+        super().__init__(f"day.{reason}", value=value, first=EARLIEST_DATE.year,
+                         last=LATEST_DATE.year)
 
 
 def read_day(text: str) -> date:

@@ -301,21 +301,92 @@ WORDS: dict[str, dict[str, str]] = {
     "error.prefix": {"kk": "қате", "ru": "ошибка", "en": "error"},
     "level.regional": {"kk": "өңірлік", "ru": "регионального уровня", "en": "regional"},
     "level.national": {"kk": "республикалық", "ru": "республиканского уровня", "en": "national"},
-    "error.date": {"kk": "{option}: '{value}' — күн емес (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ)",
-                   "ru": "{option}: '{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)",
-                   "en": "{option}: '{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY)"},
-    "error.date_or_moment": {"kk": "{option}: '{value}' — күн де (ЖЖЖЖ-АА-КК немесе "
-                                   "КК.АА.ЖЖЖЖ), белдеуі көрсетілген уақыт та емес",
-                             "ru": "{option}: '{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ) и "
-                                   "не момент со смещением",
-                             "en": "{option}: '{value}' is not a date (YYYY-MM-DD or "
-                                   "DD.MM.YYYY) or a moment with an offset"},
-    "error.impossible_date": {"kk": "{option}: '{value}' — мұндай күн жоқ",
-                              "ru": "{option}: '{value}' — такой даты нет",
-                              "en": "{option}: '{value}' is not a valid date"},
-    "error.date_range": {"kk": "{option}: '{value}' {first}-{last} жылдар аралығынан тыс",
-                         "ru": "{option}: '{value}' вне {first}-{last} годов",
-                         "en": "{option}: '{value}' is outside {first}-{last}"},
+    "error.date_or_moment": {"kk": "'{value}' — күн де (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ), "
+                                   "белдеуі көрсетілген уақыт та емес",
+                             "ru": "'{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ) и не момент "
+                                   "со смещением",
+                             "en": "'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY) or a "
+                                   "moment with an offset"},
+    # a date or a cell as typed: what is wrong with the value (the caller says where)
+    "day.format": {"kk": "'{value}' — күн емес (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ)",
+                   "ru": "'{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)",
+                   "en": "'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY)"},
+    "day.impossible": {"kk": "'{value}' — мұндай күн жоқ", "ru": "'{value}' — такой даты нет",
+                       "en": "'{value}' is not a valid date"},
+    "day.range": {"kk": "'{value}' {first}-{last} жылдар аралығынан тыс",
+                  "ru": "'{value}' вне {first}-{last} годов",
+                  "en": "'{value}' is outside {first}-{last}"},
+    "cell.not_number": {"kk": "{quoted} — бүтін сан емес", "ru": "{quoted} — не целое число",
+                        "en": "{quoted} is not a whole number"},
+    "cell.negative": {"kk": "'{n}' — теріс сан: көрсеткіштер 0-ден кем емес бүтін сан болады",
+                      "ru": "'{n}' — отрицательное число: показатели — целые числа от 0",
+                      "en": "'{n}' is negative: counts are whole numbers >= 0"},
+    "cell.too_large": {"kk": "'{n}' — тым үлкен сан: ең көбі {max}",
+                       "ru": "'{n}' — слишком большое число: не более {max}",
+                       "en": "'{n}' is too large: counts are at most {max}"},
+    "cell.text": {"kk": "мәтінде рұқсат етілмеген таңба бар немесе ол тым ұзын: {problem}",
+                  "ru": "в тексте недопустимый символ или он слишком длинный: {problem}",
+                  "en": "the text {problem}"},
+    "cell.url": {"kk": "'{value}' — http(s) сілтемесі емес", "ru": "'{value}' — не ссылка http(s)",
+                 "en": "'{value}' is not an http(s) URL"},
+    "cell.url_space": {"kk": "'{value}' ішінде бос орын немесе ';' бар (оларды %20 немесе %3B "
+                             "деп жазыңыз)",
+                       "ru": "'{value}' содержит пробел или ';' (пишите их как %20 или %3B)",
+                       "en": "'{value}' contains a space or ';' (write them as %20 or %3B)"},
+    "cell.outlet_empty": {"kk": "БАҚ атауы көрсетілмеген", "ru": "не указано название СМИ",
+                          "en": "the outlet's name is empty"},
+    "cell.outlet_semicolon": {"kk": "'{value}': БАҚ атауында ';' болмауы керек",
+                              "ru": "'{value}': в названии СМИ не может быть ';'",
+                              "en": "'{value}': an outlet's name cannot contain ';'"},
+    "cell.entry": {"kk": "'{value}' — «БАҚ, күні» түрінде емес (мысалы, «Хабар, 12.04.2017» "
+                         "немесе «Хабар, 2017-04-12, https://...»)",
+                   "ru": "'{value}' — не «СМИ, дата» (например, «Хабар, 12.04.2017» или "
+                         "«Хабар, 2017-04-12, https://...»)",
+                   "en": "'{value}' is not «outlet, date» (e.g. «Хабар, 12.04.2017» or "
+                         "«Хабар, 2017-04-12, https://...»)"},
+    # where in an imported form, and what is wrong with its layout
+    "import.row": {"kk": "{source}: {row}-жол", "ru": "{source}: строка {row}",
+                   "en": "{source}: row {row}"},
+    "import.row_column": {"kk": "{source}: {row}-жол, {column} бағаны",
+                          "ru": "{source}: строка {row}, столбец {column}",
+                          "en": "{source}: row {row}, column {column}"},
+    "import.untitled": {"kk": "{letter} (тақырыпсыз)", "ru": "{letter} (без заголовка)",
+                        "en": "{letter} (no header)"},
+    "import.no_header": {"kk": "{source}: алғашқы жолдарда «{header}» (немесе '{key}') бағаны "
+                               "бар тақырып жолы жоқ",
+                         "ru": "{source}: в первых строках нет строки заголовков со столбцом "
+                               "«{header}» (или '{key}')",
+                         "en": "{source}: no header row with a «{header}» (or '{key}') column in "
+                               "its first rows"},
+    "import.unknown_column": {"kk": "белгісіз баған (нысанның тақырыптары немесе кілттер "
+                                    "күтіледі: {keys})",
+                              "ru": "неизвестный столбец (ожидаются заголовки формы или ключи "
+                                    "{keys})",
+                              "en": "unknown column (expected the form's headers or the keys "
+                                    "{keys})"},
+    "import.same_column": {"kk": "{other} бағанымен бірдей ({letter} бағаны)",
+                           "ru": "тот же столбец, что и {other} (столбец {letter})",
+                           "en": "the same column as {other} (column {letter})"},
+    "import.missing_columns": {"kk": "бағандар жоқ: {columns}", "ru": "нет столбцов: {columns}",
+                               "en": "missing column(s) {columns}"},
+    "import.formula": {"kk": "{formula} формуласы нәтижесіз сақталған: файлды Excel-де ашып, "
+                             "қайта сақтаңыз немесе санды өзіңіз жазыңыз",
+                       "ru": "формула {formula} сохранена без результата: откройте файл в Excel "
+                             "и сохраните его или впишите число",
+                       "en": "the formula {formula} was saved without its result: open the file "
+                             "in Excel and save it, or type the figure"},
+    "import.no_region": {"kk": "көрсеткіштері бар жолда өңір көрсетілмеген",
+                         "ru": "в строке с показателями не указан регион",
+                         "en": "no region named in a row with figures"},
+    "import.not_region": {"kk": "'{value}' — жоспардағы өңір емес",
+                          "ru": "'{value}' — не регион плана",
+                          "en": "'{value}' is not a region of the plan"},
+    "import.twice": {"kk": "'{value}' екі рет кездеседі (тағы {row}-жолда)",
+                     "ru": "'{value}' встречается дважды (также в строке {row})",
+                     "en": "'{value}' appears twice (also row {row})"},
+    "import.no_column": {"kk": "'{value}' нысанның ешбір бағанына жатпайды",
+                         "ru": "'{value}' стоит вне столбцов формы",
+                         "en": "'{value}' stands under no column of the form"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 
@@ -349,3 +420,16 @@ def russian_form(n: int) -> int:
         return 1
     return 2
 
+
+class WordedError(ValueError):
+    """A problem with a typed value, said in any language: the phrase `key` of `WORDS` with its
+    values.  Its text is English; `said(lang)` is the reader's, so the layer that finds the
+    problem need not know who reads it (a date, a cell of an imported form)."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(say("en", key, **values))
+
+    def said(self, lang: str) -> str:
+        return say(lang, self.key, **self.values)

@@ -65,7 +65,7 @@ def day_option(value: str, option: str, lang: str) -> date:
     try:
         return read_day(value)
     except DayError as exc:
-        raise _refusal(exc, option, lang, "error.date") from None
+        raise _refusal(exc, option, lang, "day.format") from None
 
 
 def day_or_moment_option(value: str, option: str, lang: str) -> date | datetime:
@@ -78,10 +78,7 @@ def day_or_moment_option(value: str, option: str, lang: str) -> date | datetime:
 
 def _refusal(exc: DayError, option: str, lang: str, format_key: str) -> Exception:
     from tracker.errors import UserError
-    from tracker.fieldrules import EARLIEST_DATE, LATEST_DATE
     from tracker.wording import say
 
-    key = {"format": format_key, "impossible": "error.impossible_date",
-           "range": "error.date_range"}[exc.reason]
-    return UserError(say(lang, key, option=option, value=exc.value, first=EARLIEST_DATE.year,
-                         last=LATEST_DATE.year))
+    said = say(lang, format_key, value=exc.value) if exc.reason == "format" else exc.said(lang)
+    return UserError(f"{option}: {said}")

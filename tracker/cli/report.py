@@ -216,7 +216,7 @@ def report_import(inv: Invocation, file: Path, again: bool) -> None:
     from tracker.wording import say
 
     plan = inv.plan()
-    imported = read_reports(file, plan, str(file))
+    imported = read_reports(file, plan, str(file), inv.lang)
     if not imported.reports:
         raise UserError(say(inv.lang, "error.no_figures", file=file))
     with inv.database().writing() as conn:
@@ -309,7 +309,7 @@ def media_add(inv: Invocation, region: str, outlet: str, day: str, url: str | No
         entry = MediaEntry(check_outlet(outlet), published,
                            check_url(url) if url is not None else None)
     except CellError as exc:
-        raise UserError(f"media add: {exc}") from None
+        raise UserError(f"media add: {exc.said(inv.lang)}") from None
     with inv.database().writing() as conn:
         ident = add_media(conn, unit, entry, inv.now)
     shown = f"{entry.outlet}, {entry.published_on.isoformat()}" + (
