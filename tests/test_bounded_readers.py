@@ -236,13 +236,14 @@ def test_a_cell_beyond_the_form_is_refused(loaded: Tracker, tmp_path: Path, coor
     path = _workbook(tmp_path / "form.xlsx", {coordinate: 1})
     assert path.stat().st_size < 6000
     before = dump_database(loaded.url)
-    refused(loaded("report", "import", str(path)), loaded.url, before, "form.xlsx", *words)
+    refused(loaded("report", "import", str(path), lang="en"), loaded.url, before, "form.xlsx",
+            *words)
 
 
 def test_a_formula_saved_without_its_result_is_refused(loaded: Tracker, tmp_path: Path) -> None:
     path = _workbook(tmp_path / "form.xlsx", {"B2": "=2*3"}, uncached=True)
     before = dump_database(loaded.url)
-    refused(loaded("report", "import", str(path)), loaded.url, before,
+    refused(loaded("report", "import", str(path), lang="en"), loaded.url, before,
             "row 2, column «" + FORM_HEADER[1] + "»", "=2*3", "without its result")
 
 
@@ -263,7 +264,7 @@ def test_a_workbook_part_that_unpacks_too_far_is_refused(loaded: Tracker,
         archive.writestr("xl/padding.xml", b" " * (importer.MAX_XLSX_PART_BYTES + 1))
     assert path.stat().st_size < 50_000
     before = dump_database(loaded.url)
-    refused(loaded("report", "import", str(path)), loaded.url, before, "xl/padding.xml",
+    refused(loaded("report", "import", str(path), lang="en"), loaded.url, before, "xl/padding.xml",
             f"{importer.MAX_XLSX_PART_BYTES:,} bytes")
 
 
@@ -290,7 +291,8 @@ def test_a_csv_cell_or_file_that_cannot_be_read_for_certain_is_refused(
     path = tmp_path / "form.csv"
     path.write_bytes(data)
     before = dump_database(loaded.url)
-    refused(loaded("report", "import", str(path)), loaded.url, before, "form.csv", *words)
+    refused(loaded("report", "import", str(path), lang="en"), loaded.url, before, "form.csv",
+            *words)
 
 
 def test_thousands_separators_still_read() -> None:
@@ -316,7 +318,7 @@ def test_any_sheet_dimension_or_formula_is_imported_or_refused_cleanly(
     path = _workbook(tmp_path / "form.xlsx", {f"{get_column_letter(column)}{row}": value},
                      uncached=True)
     before = dump_database(loaded.url)
-    result = _invoke(loaded.url, ["report", "import", str(path)])
+    result = _invoke(loaded.url, ["--lang", "en", "report", "import", str(path)])
     assert_clean(result, loaded.url, before)
     limit = importer.MAX_FORM_ROWS + 16
     if value is not None and (row > limit or column > importer.MAX_FORM_COLUMNS):
@@ -336,7 +338,7 @@ def test_any_multiline_or_odd_count_cell_is_refused_or_read_exactly(
     path = tmp_path / "form.csv"
     path.write_bytes(_csv(FORM_HEADER, figures))
     before = dump_database(loaded.url)
-    result = _invoke(loaded.url, ["report", "import", str(path)])
+    result = _invoke(loaded.url, ["--lang", "en", "report", "import", str(path)])
     assert_clean(result, loaded.url, before)
     inner = cell.strip()
     if any(ch in inner for ch in "\r\n\t"):

@@ -226,9 +226,11 @@ def test_the_results_report_follows_its_own_deadline(interim: Tracker, tmp_path:
     from openpyxl import load_workbook
 
     interim.ok("report", "set", "aktobe", "--class-hours", "12")
-    submitted = interim.ok("report", "submit", "aktobe", now="2017-04-26T23:30+05:00").stdout
+    submitted = interim.ok("report", "submit", "aktobe", now="2017-04-26T23:30+05:00",
+                          lang="en").stdout
     assert "on time" in submitted  # due on 27 April here, not 25
-    late = interim.ok("report", "submit", "almaty", now="2017-04-28T00:30+06:00").stdout
+    late = interim.ok("report", "submit", "almaty", now="2017-04-28T00:30+06:00",
+                     lang="en").stdout
     assert "late (due by the end of 2017-04-27 there)" in late
     preview = interim.json("remind", "preview", now="2017-04-27T10:30+06:00")
     told = {m["to"]: m for m in preview["send"]}

@@ -46,7 +46,7 @@ def test_numbers_and_moments_beyond_what_the_store_holds_are_refused(
         tracker: Tracker, args: list[str], words: list[str]) -> None:
     before = dump_database(tracker.url)
     # A leading --now follows the fixture's own, and the last one given counts.
-    assert_refused(tracker(*args), *words)
+    assert_refused(tracker(*args, lang="en"), *words)
     assert dump_database(tracker.url) == before
 
 
@@ -55,7 +55,7 @@ def test_a_range_far_past_the_plan_is_refused_without_being_built(tracker: Track
     import tracemalloc
 
     tracemalloc.start()
-    result = tracker("mark", "1-100000000", "--region", "all")
+    result = tracker("mark", "1-100000000", "--region", "all", lang="en")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert_refused(result, "unknown item 27")
@@ -233,7 +233,7 @@ def test_report_text_with_tabs_and_line_breaks_is_kept_and_exported(
 def test_command_line_text_beyond_its_column_is_refused(tracker: Tracker, args: list[str],
                                                         words: list[str]) -> None:
     before = dump_database(tracker.url)
-    assert_refused(tracker(*args), *words)
+    assert_refused(tracker(*args, lang="en"), *words)
     assert dump_database(tracker.url) == before
 
 

@@ -91,7 +91,7 @@ def test_mark_imports_no_sqlmodel(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", ENTRY_MAIN, "--db", db, "--now",
                            "2017-04-14T10:00:00+06:00", "mark", "5", "--region", "aktobe"],
                           capture_output=True, text=True, env=_env(), check=True)
-    assert "marked done: 4 assignment(s)" in proc.stdout
+    assert "1 өңірде 4 тапсырма" in proc.stdout  # Kazakh, the default language
     loaded = proc.stderr.split("LOADED", 1)[1]
     for module in ("sqlmodel", "pydantic", "alembic", "yaml", "jinja2"):
         assert f"'{module}'" not in loaded, module
@@ -204,4 +204,4 @@ def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:
     assert len(json.loads(items.stdout)) == 26
     bad = subprocess.run([*_tracker(), "mark", "99", "--region", "aktobe"], **run)  # type: ignore[call-overload]
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "error: unknown item 99 (the plan has items 1-26)"
+    assert bad.stderr.strip() == "error: № 99 іс-шара жоқ (жоспардағы іс-шаралар: 1-26)"

@@ -139,7 +139,8 @@ def test_bad_plan_load_leaves_database_unchanged(tracker: Tracker, tmp_path: Pat
 
 
 def test_missing_plan_file_is_bad_input(tmp_path: Path) -> None:
-    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(tmp_path / "no.yaml"))
+    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(tmp_path / "no.yaml"),
+                                                           lang="en")
     assert result.exit_code == 2
     assert "file not found" in result.stderr
 

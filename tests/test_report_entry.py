@@ -55,7 +55,7 @@ def test_set_then_show_round_trip_and_totals(tracker: Tracker) -> None:
 
 def test_media_add_list_remove(tracker: Tracker) -> None:
     first = tracker.ok("report", "media", "add", "aktobe", "--outlet", "Ақтөбе, газет",
-                       "--date", "2017-04-12", "--url", "https://aktobe.kz/a?id=1")
+                       "--date", "2017-04-12", "--url", "https://aktobe.kz/a?id=1", lang="en")
     tracker.ok("report", "media", "add", "aktobe", "--outlet", "Хабар", "--date", "2017-04-11")
     tracker.ok("report", "media", "add", "almaty", "--outlet", "Алматы ТВ",
                "--date", "2017-04-13")
@@ -81,10 +81,10 @@ def test_media_add_list_remove(tracker: Tracker) -> None:
 
 def test_submit_late_flag_follows_the_regions_own_zone(tracker: Tracker) -> None:
     # Aktobe was UTC+5 in 2017: 23:30 on the 25th by its clock is on time
-    on_time = tracker.ok("report", "submit", "aktobe", now="2017-04-25T23:30+05:00")
+    on_time = tracker.ok("report", "submit", "aktobe", now="2017-04-25T23:30+05:00", lang="en")
     assert "on time" in on_time.stdout
     # Astana (UTC+6) half an hour into the 26th is late
-    late = tracker.ok("report", "submit", "astana", now="2017-04-26T00:30+06:00")
+    late = tracker.ok("report", "submit", "astana", now="2017-04-26T00:30+06:00", lang="en")
     assert "late" in late.stdout
     # 23:30 at UTC+6 is 22:30 in Atyrau (UTC+5): on time
     tracker.ok("report", "submit", "atyrau", now="2017-04-25T23:30+06:00")
@@ -101,7 +101,7 @@ def test_submit_late_flag_follows_the_regions_own_zone(tracker: Tracker) -> None
 
 def test_resubmit_keeps_the_first_time_unless_again(tracker: Tracker) -> None:
     tracker.ok("report", "submit", "astana", now="2017-04-24T12:00+06:00")
-    again = tracker.ok("report", "submit", "astana", now="2017-04-27T12:00+06:00")
+    again = tracker.ok("report", "submit", "astana", now="2017-04-27T12:00+06:00", lang="en")
     assert "already received" in again.stdout
     region = _region(tracker.json("report", "show"), "astana")
     assert (region["received_at"], region["late"]) == ("2017-04-24T06:00:00Z", False)
@@ -174,7 +174,7 @@ def test_bad_input_exit_2_one_line_database_unchanged(tracker: Tracker, args: li
     tracker.ok("report", "set", "aktobe", "--meetings", "5")
     tracker.ok("report", "media", "add", "aktobe", "--outlet", "Хабар", "--date", "2017-04-12")
     before = dump_database(tracker.url)
-    result = tracker(*args)
+    result = tracker(*args, lang="en")
     assert result.exit_code == 2, result.output
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -67,7 +67,7 @@ def test_import_csv_with_russian_headers(tracker: Tracker, tmp_path: Path) -> No
         row("город Астана", (1, 0, "", 0, 0, 0, 500)),
         row("Итого", (311, 1250, 40, 87, 12, 96, 54500), "3"),
     ])
-    result = tracker.ok("report", "import", str(file), now="2017-04-24T10:00+06:00")
+    result = tracker.ok("report", "import", str(file), now="2017-04-24T10:00+06:00", lang="en")
     assert "imported 2 region(s): aktobe, astana" in result.stdout
     show = tracker.json("report", "show")
     assert _region(show, "aktobe") == {
@@ -93,7 +93,8 @@ def test_import_csv_with_keys_comma_and_other_spellings(tracker: Tracker,
         row("astana", (0, 0, 0, 0, 0, 0, 10), other="Флешмоб, акция «Қауіпсіз интернет»"),
         row("  ГОРОД  алматы ", (5, 5, 5, 5, 5, 5, 5)),
     ], delimiter=",", bom=False)
-    result = tracker.ok("report", "import", str(file), now="2017-04-26T10:00+06:00")
+    result = tracker.ok("report", "import", str(file), now="2017-04-26T10:00+06:00",
+                        lang="en")
     assert "late: aktobe, astana, almaty" in result.stdout
     show = tracker.json("report", "show")
     assert _region(show, "aktobe")["school_assemblies"] == 1
@@ -167,7 +168,7 @@ def test_export_then_import_gives_the_same_data(tracker: Tracker, tmp_path: Path
     _fill(tracker)
     expected = tracker.json("report", "show")
     file = tmp_path / f"itogi.{suffix}"
-    assert "wrote" in tracker.ok("report", "export", str(file)).stdout
+    assert "wrote" in tracker.ok("report", "export", str(file), lang="en").stdout
     # change everything the file holds, then import it back
     tracker.ok("report", "set", "aktobe", "--meetings", "1", "--other", "changed")
     for entry in tracker.json("report", "media", "list"):
@@ -262,7 +263,7 @@ def test_bad_row_rejects_the_whole_file(tracker: Tracker, tmp_path: Path, suffix
     path = tmp_path / f"report.{suffix}"
     file = write_csv(path, rows) if suffix == "csv" else write_xlsx(path, rows)
     before = dump_database(tracker.url)
-    result = tracker("report", "import", str(file))
+    result = tracker("report", "import", str(file), lang="en")
     assert result.exit_code == 2, result.output
     assert f"{file}: {message}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -274,7 +275,7 @@ def test_row_numbers_count_the_title_rows_of_a_workbook(tracker: Tracker,
                                                         tmp_path: Path) -> None:
     file = write_xlsx(tmp_path / "report.xlsx", [RU, GOOD, row("astana", (1, 2, "x"))],
                       title=["Отчет до 25 апреля 2017 г", "Итоги", ""])
-    result = tracker("report", "import", str(file))
+    result = tracker("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert f"{file}: row 6, column «{RU[3]}»: 'x' is not a whole number" in result.stderr
 
@@ -296,7 +297,7 @@ def test_unreadable_files_are_refused(tracker: Tracker, tmp_path: Path, name: st
     if content is not None:
         path.write_bytes(content)
     before = dump_database(tracker.url)
-    result = tracker("report", "import", str(path))
+    result = tracker("report", "import", str(path), lang="en")
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert dump_database(tracker.url) == before

@@ -70,7 +70,7 @@ def _fill(tracker: Tracker) -> None:
 
 def test_report_set_and_show_carry_the_extra_columns(extra: Tracker) -> None:
     entered = extra.ok("report", "set", "aktobe", "--partners", "ЮНИСЕФ", "--online-lessons", "7",
-                       "--meetings", "3")
+                       "--meetings", "3", lang="en")
     assert entered.stdout == "aktobe: set meetings 3, online_lessons 7, partners 'ЮНИСЕФ'\n"
     extra.ok("report", "set", "astana", "--online-lessons", "5")
     extra.ok("report", "set", "aktobe", "--online-lessons", "8")  # the others stay as they are
@@ -96,7 +96,7 @@ def test_report_set_and_show_carry_the_extra_columns(extra: Tracker) -> None:
                                "--class-hours, --contests, --meetings, --debates, "
                                "--parent-meetings, --children-reached, --online-lessons, "
                                "--other, --partners")):
-        result = extra("report", "set", "aktobe", *args)
+        result = extra("report", "set", "aktobe", *args, lang="en")
         assert result.exit_code == 2 and message in result.stderr, result.output
         assert len(result.stderr.strip().splitlines()) == 1
     assert dump_database(extra.url) == before
@@ -164,7 +164,7 @@ def test_import_matches_the_extra_headers_and_names_them(extra: Tracker, tmp_pat
         out = csv.writer(handle, delimiter=";")
         out.writerow(HEADERS[:8] + HEADERS[9:])
         out.writerow(["Актюбинская область", 1, 2, 3, 4, 5, 6, 7, "", "", ""])
-    result = extra("report", "import", str(file))
+    result = extra("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert "row 1: missing column(s) «Кол-во онлайн-уроков»" in result.stderr
 
@@ -172,7 +172,7 @@ def test_import_matches_the_extra_headers_and_names_them(extra: Tracker, tmp_pat
         out = csv.writer(handle, delimiter=";")
         out.writerow(HEADERS)
         out.writerow(["Актюбинская область", 1, 2, 3, 4, 5, 6, 7, "много", "", "", ""])
-    result = extra("report", "import", str(file))
+    result = extra("report", "import", str(file), lang="en")
     assert result.exit_code == 2
     assert "row 2, column «Кол-во онлайн-уроков»: 'много' is not a whole number" in result.stderr
 

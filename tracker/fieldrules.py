@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime
+
+from tracker.wording import WordedError
 
 KEY_MAX = 64
 """Keys of campaigns, regions, bodies, sections, forms and milestones: String(64) columns."""
@@ -74,6 +76,58 @@ def date_problem(value: date) -> str | None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         return f"{value.isoformat()} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}"
     return None
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$", re.ASCII)
+
+
+class DayError(WordedError):
+    """A typed date that cannot be read: `reason` is `format` (not written as a date),
+    `impossible` (31.04.2017) or `range` (outside the dates a plan may name)."""
+
+    def __init__(self, value: str, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"day.{reason}", value=value, first=EARLIEST_DATE.year,
+                         last=LATEST_DATE.year)
+
+
+def read_day(text: str) -> date:
+    """A day as people write it, on the command line or in a form: ISO `2017-04-12` or the
+    ministry's `12.04.2017`; an impossible day or one outside the plan's dates is refused.
+    The one reading of a date for every door (`mark --on`, `simulate --from`, `report media
+    add --date`, the media cells of an imported form)."""
+    value = text.strip()
+    iso, day_first = _ISO_DAY.match(value), _DAY_FIRST.match(value)
+    parts = (iso[1], iso[2], iso[3]) if iso else (
+        (day_first[3], day_first[2], day_first[1]) if day_first else None)
+    if parts is None:
+        raise DayError(value, "format")
+    try:
+        day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise DayError(value, "impossible") from None
+    if date_problem(day):
+        raise DayError(value, "range")
+    return day
+
+
+def read_day_or_moment(text: str) -> date | datetime:
+    """A day (see `read_day`) or an ISO-8601 moment with its UTC offset (`2017-04-12T10:00+05:00`,
+    or with a space for the T); a moment's date is held to the same range."""
+    value = text.strip()
+    if "T" not in value and " " not in value:
+        return read_day(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise DayError(value, "format") from None
+    if moment.tzinfo is None:
+        raise DayError(value, "format")
+    if date_problem(moment.date()):
+        raise DayError(value, "range")
+    return moment
 
 
 def finite_problem(value: float) -> str | None:

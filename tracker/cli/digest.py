@@ -42,6 +42,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
     from tracker.digest.data import build_digest
     from tracker.files import write_text_atomically
     from tracker.views.digest import digest_json_text
+    from tracker.wording import say
 
     since_moment = parse_now(since, "--since") if since else None
     fmt = "json" if as_json else fmt
@@ -67,7 +68,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
         html = render_page(data, "both", first=inv.lang)
         if output:
             write_text_atomically(output, html)
-            click.echo(f"wrote {output}")
+            click.echo(say(inv.lang, "wrote", file=output))
         else:
             click.echo(html)
         return
@@ -76,7 +77,7 @@ def digest(inv: Invocation, fmt: str, as_json: bool, output: Path | None, send: 
     lang = inv.lang if inv.lang in ("kk", "ru") else "ru"
     if output:
         write_text_atomically(output, render_text(data, lang))
-        click.echo(f"wrote {output}")
+        click.echo(say(inv.lang, "wrote", file=output))
     else:
         click.echo(render_text(data, lang, color=sys.stdout.isatty()),
                    nl=False)

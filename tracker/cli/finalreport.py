@@ -45,11 +45,13 @@ def write_minister_draft(inv: Invocation, file: Path, lang: str | None) -> None:
         grid = load_grid(conn, plan, inv.now)
         results = load_reports(conn, plan)
     write_report(file, build_report(plan, grid, results, inv.now, chosen))
+    from tracker.wording import say
+
     done = sum(cell.state == "done" for cell in grid.cells)
     received = sum(result.received for result in results)
-    click.echo(f"wrote {file}: draft final report in {_LANGUAGES[chosen]} "
-               f"({done}/{len(grid.cells)} done, {received}/{len(results)} regional reports, "
-               f"{sum(len(r.media_coverage) for r in results)} media entries)")
+    click.echo(say(inv.lang, "final.wrote", file=file, language=say(inv.lang, f"language.{chosen}"),
+                   done=done, cells=len(grid.cells), received=received, regions=len(results),
+                   media=sum(len(r.media_coverage) for r in results)))
 
 
 COMMANDS = [write_minister_draft]

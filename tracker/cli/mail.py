@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +29,10 @@ def contacts() -> None:
 def _read_contacts(inv: Invocation, file: Path) -> Any:
     from tracker.errors import UserError
     from tracker.progress.contacts import load_contacts
+    from tracker.wording import say
 
     if not file.exists():
-        raise UserError(f"{file}: file not found")
+        raise UserError(say(inv.lang, "error.file_missing", file=file))
     return load_contacts(file, inv.plan(), str(file))
 
 
@@ -46,12 +47,13 @@ def contacts_check(inv: Invocation, file: Path) -> None:
       tracker contacts check contacts.yaml
     """
     from tracker.progress.contacts import contact_gaps
+    from tracker.wording import say
 
     book = _read_contacts(inv, file)
     gaps = contact_gaps(inv.plan(), book)
-    click.echo(f"{file}: ok: {len(book.agencies)} agency contacts, {len(book.managers)} managers"
-               + (f"; {len(gaps)} (region, body) pairs have nobody: see `tracker contacts gaps`"
-                  if gaps else ""))
+    click.echo(say(inv.lang, "contacts.ok", file=file, agencies=len(book.agencies),
+                   managers=len(book.managers))
+               + (say(inv.lang, "contacts.ok_gaps", n=len(gaps)) if gaps else ""))
 
 
 @contacts.command("load")
@@ -65,15 +67,15 @@ def contacts_load(inv: Invocation, file: Path) -> None:
       tracker contacts load contacts.yaml
     """
     from tracker.progress.contacts import contact_gaps, store_contacts
+    from tracker.wording import say
 
     book = _read_contacts(inv, file)
     with inv.database().writing() as conn:
         count = store_contacts(conn, book)
     gaps = contact_gaps(inv.plan(), book)
-    click.echo(f"loaded {count} contacts from {file}")
+    click.echo(say(inv.lang, "contacts.loaded", n=count, file=file))
     if gaps:
-        click.echo(f"warning: {len(gaps)} (region, body) pairs have nobody to remind: "
-                   "see `tracker contacts gaps`", err=True)
+        click.echo(say(inv.lang, "contacts.warning", n=len(gaps)), err=True)
 
 
 @contacts.command("gaps")
@@ -87,6 +89,7 @@ def contacts_gaps(inv: Invocation, as_json: bool) -> None:
       tracker contacts gaps
     """
     from tracker.progress.contacts import contact_gaps, stored_contacts
+    from tracker.wording import say
 
     plan = inv.plan()
     with inv.database().reading() as conn:
@@ -94,10 +97,15 @@ def contacts_gaps(inv: Invocation, as_json: bool) -> None:
     if as_json:
         emit_json([{"unit": g.unit, "body": g.body, "items": list(g.items)} for g in gaps])
         return
+    units = {g.unit: plan.unit_name(g.unit, inv.lang) for g in gaps}
+    bodies = {g.body: plan.bodies[g.body].name.get(inv.lang) if g.body in plan.bodies else g.body
+              for g in gaps}
+    widths = (max(18, *map(len, units.values())), max(20, *map(len, bodies.values()))) \
+        if gaps else (18, 20)
     for gap in gaps:
-        click.echo(f"{gap.unit:<18} {gap.body:<20} items {', '.join(map(str, gap.items))}")
-    click.echo(f"{len(gaps)} gap(s)" if gaps else "no gaps: every required assignment has a "
-               "contact")
+        click.echo(f"{units[gap.unit]:<{widths[0]}} {bodies[gap.body]:<{widths[1]}} "
+                   + say(inv.lang, "gaps.items", items=", ".join(map(str, gap.items))))
+    click.echo(say(inv.lang, "gaps.count", n=len(gaps)) if gaps else say(inv.lang, "gaps.none"))
 
 
 @click.group()
@@ -105,12 +113,11 @@ def remind() -> None:
     """Preview or send the reminders due now."""
 
 
-def _print_mails(mails: Sequence[DueMail], late_label: bool = True) -> None:
-    for m in mails:
-        stamp = m.slot.send_at.isoformat(timespec="minutes")
-        flag = " (late)" if late_label and m.late else ""
-        click.echo(f"{stamp}  {m.recipient.email:<34} {m.slot.deadline}/{m.slot.stage}{flag}  "
-                   f"items {', '.join(map(str, m.items)) or '-'}")
+def _print_mails(inv: Invocation, mails: Sequence[DueMail], late_label: bool = True) -> None:
+    from tracker.views.reminders import render_mails
+
+    for line in render_mails(inv.plan(), mails, inv.lang, late_label):
+        click.echo(line)
 
 
 @remind.command("preview")
@@ -132,12 +139,14 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
     if as_json:
         emit_json_text(preview_json_text(tick, waiting))
         return
+    from tracker.wording import say
+
     if tick.closed:
-        click.echo("the campaign has closed: nothing will be sent")
+        click.echo(say(inv.lang, "remind.closed"))
         return
-    click.echo(f"{len(tick.to_send)} reminder(s) due now, {len(tick.to_skip)} overtaken "
-               f"(recorded as skipped), {waiting} already waiting in the outbox")
-    _print_mails(tick.to_send)
+    click.echo(say(inv.lang, "remind.preview", due=len(tick.to_send), skip=len(tick.to_skip),
+                   waiting=waiting))
+    _print_mails(inv, tick.to_send)
 
 
 @remind.command("send")
@@ -178,29 +187,15 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     finish_delivery(summary, tick.not_composed)
 
 
-def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:
+def _day_bound(value: str, end: bool, timezone: str, option: str, lang: str) -> datetime:
     from zoneinfo import ZoneInfo
 
-    from tracker.fieldrules import date_problem
+    from tracker.cli.params import day_or_moment_option
 
-    moment: datetime | None = None
-    try:
-        if "T" in value:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError
-            day = moment.date()
-        else:
-            day = date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD) or a moment with "
-                                 "an offset", param_hint=option) from None
     # The days the simulation walks through stay within the dates a plan may name.
-    problem = date_problem(day)
-    if problem:
-        raise click.BadParameter(f"'{value}': {problem}", param_hint=option)
-    if moment is not None:
-        return moment
+    day = day_or_moment_option(value, option, lang)
+    if isinstance(day, datetime):
+        return day
     from datetime import timedelta
 
     if end:
@@ -209,7 +204,8 @@ def _day_bound(value: str, end: bool, timezone: str, option: str) -> datetime:
 
 
 @click.command()
-@click.option("--from", "start", required=True, metavar="DATE", help="First day (inclusive).")
+@click.option("--from", "start", required=True, metavar="DATE",
+              help="First day (inclusive): 2017-04-01 or 01.04.2017.")
 @click.option("--to", "end", required=True, metavar="DATE", help="Last day (inclusive).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
@@ -228,16 +224,20 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
     from tracker.views.reminders import mails_json_text
 
     plan = inv.plan()
-    first = _day_bound(start, False, plan.timezone, "--from")
-    last = _day_bound(end, True, plan.timezone, "--to")
+    first = _day_bound(start, False, plan.timezone, "--from", inv.lang)
+    last = _day_bound(end, True, plan.timezone, "--to", inv.lang)
     if last <= first:
-        raise UserError(f"--to {end} is before --from {start}")
+        from tracker.wording import say
+
+        raise UserError(say(inv.lang, "error.days_backwards", end=end, start=start))
     mails = simulate_mails(inv.database(), first, last)
     if as_json:
         emit_json_text(mails_json_text(mails))
         return
-    _print_mails(mails, late_label=False)
-    click.echo(f"{len(mails)} mail(s)")
+    from tracker.wording import say
+
+    _print_mails(inv, mails, late_label=False)
+    click.echo(say(inv.lang, "remind.mails", n=len(mails)))
 
 
 class _OutboxStates(click.Choice[str]):
@@ -283,15 +283,10 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
                               ("send_at", "recorded_at", "next_attempt_at", "finished_at")}}
                    for row in rows])
         return
-    for row in rows:
-        problem = f"  — {row['last_error']}" if row["last_error"] else ""
-        click.echo(f"{row['id']:>6} {row['state']:<12} {row['send_at']:%Y-%m-%d %H:%M}Z "
-                   f"{row['recipient']:<34} {row['deadline']}/{row['stage']}"
-                   f"{' late' if row['late'] else ''}  tries {row['attempts']}{problem}")
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
-    click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "the outbox is empty")
+    from tracker.views.outbox import render_outbox
+
+    for line in render_outbox(inv.plan(), rows, inv.lang):
+        click.echo(line)
 
 
 @outbox.command("resolve")

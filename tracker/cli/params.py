@@ -7,11 +7,20 @@ with these at import, and `tracker --help` must not load the database's librarie
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 import click
 
-from tracker.fieldrules import ROW_ID_MAX, finite_problem, line_problem, text_problem
+from tracker.fieldrules import (
+    ROW_ID_MAX,
+    DayError,
+    finite_problem,
+    line_problem,
+    read_day,
+    read_day_or_moment,
+    text_problem,
+)
 
 ROW_ID = click.IntRange(1, ROW_ID_MAX)
 """An outbox row's or media entry's id, or a count (`--limit`): within the database's integers,
@@ -83,3 +92,29 @@ class RowIds(click.ParamType):  # type: ignore[type-arg]  # generic from click 8
 
 
 ROW_IDS = RowIds()
+
+
+def day_option(value: str, option: str, lang: str) -> date:
+    """A date option (`report media add --date`, the days of `simulate`) read as every date is
+    (`tracker.fieldrules.read_day`: 2017-04-12 or 12.04.2017); refused in one line naming the
+    value and the option, in the reader's language."""
+    try:
+        return read_day(value)
+    except DayError as exc:
+        raise _refusal(exc, option, lang, "day.format") from None
+
+
+def day_or_moment_option(value: str, option: str, lang: str) -> date | datetime:
+    """A date (see `day_option`) or an ISO-8601 moment with its offset (`mark --on`)."""
+    try:
+        return read_day_or_moment(value)
+    except DayError as exc:
+        raise _refusal(exc, option, lang, "error.date_or_moment") from None
+
+
+def _refusal(exc: DayError, option: str, lang: str, format_key: str) -> Exception:
+    from tracker.errors import UserError
+    from tracker.wording import say
+
+    said = say(lang, format_key, value=exc.value) if exc.reason == "format" else exc.said(lang)
+    return UserError(f"{option}: {said}")

@@ -35,11 +35,11 @@ def items(inv: Invocation, as_json: bool, region: str | None, body: str | None,
     """
     from tracker.progress.selection import check_body, parse_units
     from tracker.progress.status import load_grid
-    from tracker.views.plan import due_json, item_json
+    from tracker.views.plan import item_json, render_items
 
     plan = inv.plan()
-    body = check_body(body, plan)
-    units = parse_units([region], plan) if region else None
+    body = check_body(body, plan, inv.lang)
+    units = parse_units([region], plan, inv.lang) if region else None
     chosen = [i for i in plan.items
               if (body is None or body in i.responsible)
               and (units is None or any(u in plan.units_of(i) for u in units))]
@@ -53,14 +53,7 @@ def items(inv: Invocation, as_json: bool, region: str | None, body: str | None,
     if as_json:
         emit_json([item_json(plan, i, inv.lang) for i in chosen])
         return
-    for item in chosen:
-        due = due_json(plan, item)
-        when = {"ongoing": "ongoing", "window": f"{due.get('start')}..{due.get('end')}",
-                "date": f"by {due.get('date')}"}[due["kind"]]
-        click.echo(f"{item.number:>3}  {when:<22} {item.form:<19} {', '.join(item.responsible)}")
-        click.echo(f"     {item.title.get(inv.lang)}")
-    if not chosen:
-        click.echo("no item matches")
+    click.echo(render_items(plan, chosen, inv.lang))
 
 
 def _overall(states: set[str]) -> str:
@@ -115,66 +108,32 @@ def _actor(by: str | None) -> str:
     return actor
 
 
-def _parse_on(value: str | None) -> date | datetime | None:
+def _parse_on(value: str | None, lang: str) -> date | datetime | None:
     if value is None:
         return None
-    try:
-        if "T" in value or " " in value:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError
-            day = moment.date()
-        else:
-            moment, day = None, date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD) or a moment with an "
-                                 "offset", param_hint="--on") from None
-    from tracker.fieldrules import date_problem
+    from tracker.cli.params import day_or_moment_option
 
-    problem = date_problem(day)
-    if problem:
-        raise click.BadParameter(f"'{value}': {problem}", param_hint="--on")
-    return moment or day
+    return day_or_moment_option(value, "--on", lang)
 
 
 def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
             body: str | None, note: str, by: str | None, on: str | None) -> None:
     from tracker.progress.marking import change
     from tracker.progress.selection import select
+    from tracker.views.marks import render_change
 
-    selection = select(inv.plan(), item_args, region, body)
+    plan = inv.plan()
+    on_day = _parse_on(on, inv.lang)
+    selection = select(plan, item_args, region, body, inv.lang)
     result = change(inv.database(), selection, action, actor=_actor(by), note=note,
-                    now=inv.now, on=_parse_on(on))
-    verb = "marked done" if action == "mark" else "marked not done"
-    already = "already done" if action == "mark" else "already not done"
-    units = sorted({u for _, u, _ in result.changed})
-    changed_items = sorted({i for i, _, _ in result.changed})
-    if result.changed:
-        click.echo(f"{verb}: {len(result.changed)} assignment(s) of item(s) "
-                   f"{_ranges(changed_items)} in {len(units)} unit(s)")
-    else:
-        click.echo(f"nothing changed: the {result.matched} selected assignment(s) were {already}")
-        return
-    if result.unchanged:
-        click.echo(f"{already}: {result.unchanged}")
-
-
-def _ranges(numbers: list[int]) -> str:
-    parts: list[str] = []
-    start = prev = numbers[0]
-    for n in [*numbers[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        parts.append(str(start) if start == prev else f"{start}-{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(parts)
+                    now=inv.now, on=on_day, lang=inv.lang)
+    click.echo(render_change(plan, result, action, inv.lang))
 
 
 _ITEMS = click.argument("item_args", metavar="ITEM...", nargs=-1, required=True)
 _REGION = click.option("--region", "-r", "region", multiple=True, metavar="R",
-                       help="Region key (repeat or comma-separate), 'all' or 'national'.")
+                       help="Region key or name (repeat or comma-separate), 'all' or "
+                            "'national'.")
 _BODY = click.option("--body", "-b", "body", metavar="B", help="Only this responsible body.")
 _NOTE = click.option("--note", "-n", "note", default="", type=BoundedText(NOTE_MAX, one_line=False),
                      help="Why, or the reference document.")
@@ -188,7 +147,9 @@ _BY = click.option("--by", "by", metavar="NAME", type=BoundedText(ACTOR_MAX),
 @_BODY
 @_NOTE
 @_BY
-@click.option("--on", "on", metavar="DATE", help="When the work was done (default: now).")
+@click.option("--on", "on", metavar="DATE",
+              help="When the work was done: 2017-04-12, 12.04.2017 or a moment with its offset "
+                   "(default: now).")
 @click.pass_obj
 def mark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], body: str | None,
          note: str, by: str | None, on: str | None) -> None:
@@ -201,6 +162,7 @@ def mark(inv: Invocation, item_args: tuple[str, ...], region: tuple[str, ...], b
     Example:
       tracker mark 5-11 --region aktobe --body education --note "Хат № 12, 14.04"
       tracker mark 26 --region national --by "А. Сейтқали"
+      tracker mark 2 --region "Ақтөбе облысы" --on 12.04.2017
     """
     _change(inv, "mark", item_args, region, body, note, by, on)
 
@@ -243,11 +205,12 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
     from tracker.views.status import status_json_text
 
     plan = inv.plan()
-    units = list(parse_units([region], plan)) if region else None
+    units = list(parse_units([region], plan, inv.lang)) if region else None
     if units is not None and len(units) != 1:
         from tracker.errors import UserError
+        from tracker.wording import say
 
-        raise UserError("--region takes one region here")
+        raise UserError(say(inv.lang, "error.one_region"))
     with inv.database().reading() as conn:
         grid = load_grid(conn, plan, inv.now, units=units)
     if as_json:
@@ -275,25 +238,20 @@ def history(inv: Invocation, item: int | None, region: str | None, limit: int | 
     from tracker.errors import UserError
     from tracker.progress.history import load_history
     from tracker.progress.selection import parse_units
-    from tracker.timefmt import local
-    from tracker.views.history import history_json
+    from tracker.views.history import history_json, render_history
+    from tracker.wording import say
 
     plan = inv.plan()
     if item is not None and item not in plan.items_by_number:
-        raise UserError(f"unknown item {item} (the plan has items "
-                        f"{min(plan.items_by_number)}-{max(plan.items_by_number)})")
-    units = list(parse_units([region], plan)) if region else None
+        raise UserError(say(inv.lang, "error.unknown_item", n=item,
+                            first=min(plan.items_by_number), last=max(plan.items_by_number)))
+    units = list(parse_units([region], plan, inv.lang)) if region else None
     with inv.database().reading() as conn:
         entries = load_history(conn, item=item, units=units, limit=limit)
     if as_json:
         emit_json(history_json(entries))
         return
-    for e in entries:
-        line = (f"{local(e.at, plan.unit_timezone(e.unit))}  {e.action:<6}  item {e.item:<3} "
-                f"{e.unit:<16} {e.body:<17} by {e.by}")
-        click.echo(line + (f"  — {e.note}" if e.note else ""))
-    if not entries:
-        click.echo("no changes recorded yet")
+    click.echo(render_history(plan, entries, inv.lang))
 
 
 COMMANDS = [items, regions, mark, unmark, status, history]

@@ -97,7 +97,7 @@ def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> No
     from tracker.reports.store import set_fields
 
     plan = inv.plan()
-    unit = require_region(region, plan)
+    unit = require_region(region, plan, inv.lang)
     columns = plan.results_form.writable
     values: dict[str, int | str] = {}
     for column in columns:
@@ -109,12 +109,17 @@ def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> No
         raise UserError(f"the plan's results form has no column {', '.join(unknown)}")
     if not values:
         options = ", ".join(c.option for c in columns)
-        raise UserError(f"nothing to set: give at least one of {options}")
+        from tracker.wording import say
+
+        raise UserError(say(inv.lang, "error.nothing_to_set", options=options))
     with inv.database().writing() as conn:
         set_fields(conn, plan, unit, values, inv.now)
-    shown = ", ".join(f"{k} {v!r}" if isinstance(v, str) else f"{k} {v}"
+    from tracker.wording import say
+
+    labels = {c.key: c.key if inv.lang == "en" else c.short.get(inv.lang) for c in columns}
+    shown = ", ".join(f"{labels[k]} {v!r}" if isinstance(v, str) else f"{labels[k]} {v}"
                       for k, v in values.items())
-    click.echo(f"{unit}: set {shown}")
+    click.echo(say(inv.lang, "report.set", region=_region_name(inv, unit), values=shown))
 
 
 @report_group.command("submit")
@@ -137,23 +142,28 @@ def report_submit(inv: Invocation, region: str, again: bool) -> None:
     from tracker.reports.store import submit
 
     plan = inv.plan()
-    unit = require_region(region, plan)
+    unit = require_region(region, plan, inv.lang)
     with inv.database().writing() as conn:
         outcome = submit(conn, plan, unit, inv.now, again=again)
     click.echo(_received_line(inv, outcome))
 
 
+def _region_name(inv: Invocation, unit: str) -> str:
+    """A region as the lines here name it: its key in English, its name in kk and ru."""
+    return unit if inv.lang == "en" else inv.plan().unit_name(unit, inv.lang)
+
+
 def _received_line(inv: Invocation, outcome: Received) -> str:
     from tracker.timefmt import local
+    from tracker.wording import say
 
     plan = inv.plan()
     when = local(outcome.received_at, plan.unit_timezone(outcome.unit))
     due = plan.day_of(plan.deadlines.results_report).isoformat()
-    verdict = f"late (due by the end of {due} there)" if outcome.late else "on time"
-    if outcome.changed:
-        return f"{outcome.unit}: received {when}, {verdict}"
-    return (f"{outcome.unit}: already received {when}, {verdict}; kept "
-            "(use --again to receive it anew)")
+    verdict = (say(inv.lang, "report.late", due=due) if outcome.late
+               else say(inv.lang, "report.on_time"))
+    return say(inv.lang, "report.received" if outcome.changed else "report.kept",
+               region=_region_name(inv, outcome.unit), when=when, verdict=verdict)
 
 
 @report_group.command("show")
@@ -203,23 +213,28 @@ def report_import(inv: Invocation, file: Path, again: bool) -> None:
     from tracker.errors import UserError
     from tracker.reports.importer import read_reports
     from tracker.reports.store import replace_reports
+    from tracker.wording import say
 
     plan = inv.plan()
-    imported = read_reports(file, plan, str(file))
+    imported = read_reports(file, plan, str(file), inv.lang)
     if not imported.reports:
-        raise UserError(f"{file}: no region row has any figures")
+        raise UserError(say(inv.lang, "error.no_figures", file=file))
     with inv.database().writing() as conn:
         outcomes = replace_reports(conn, plan, imported.reports, inv.now, again=again)
-    click.echo(f"{file}: imported {len(outcomes)} region(s): "
-               + ", ".join(o.unit for o in outcomes))
+
+    def names(units: list[str]) -> str:
+        return ", ".join(_region_name(inv, u) for u in units)
+
+    click.echo(say(inv.lang, "report.imported", file=file, n=len(outcomes),
+                   regions=names([o.unit for o in outcomes])))
     kept = [o.unit for o in outcomes if not o.changed]
     late = [o.unit for o in outcomes if o.late]
     if kept:
-        click.echo(f"received earlier, first time kept: {', '.join(kept)}")
+        click.echo(say(inv.lang, "report.import_kept", regions=names(kept)))
     if late:
-        click.echo(f"late: {', '.join(late)}")
+        click.echo(say(inv.lang, "report.import_late", regions=names(late)))
     if imported.blank:
-        click.echo(f"listed without figures, not imported: {', '.join(imported.blank)}")
+        click.echo(say(inv.lang, "report.import_blank", regions=names(list(imported.blank))))
 
 
 @report_group.command("export")
@@ -244,9 +259,12 @@ def report_export(inv: Invocation, file: Path, delimiter: str) -> None:
     plan = inv.plan()
     with inv.database().reading() as conn:
         results = load_reports(conn, plan)
+    from tracker.wording import say
+
     export_report(file, plan, results, delimiter)
     received = sum(r.received for r in results)
-    click.echo(f"wrote {file}: {len(results)} regions, {received} report(s) received")
+    click.echo(say(inv.lang, "report.exported", file=file, regions=len(results),
+                   received=received))
 
 
 @report_group.group("media")
@@ -264,8 +282,8 @@ def media_group() -> None:
 @click.argument("region")
 @click.option("--outlet", required=True, type=BoundedText(NAME_MAX),
               help="Name of the newspaper, channel or site.")
-@click.option("--date", "day", required=True, metavar="YYYY-MM-DD",
-              help="Date of publication.")
+@click.option("--date", "day", required=True, metavar="DATE",
+              help="Date of publication (2017-04-12 or 12.04.2017).")
 @click.option("--url", type=BoundedText(TITLE_MAX),
               help="Link to the publication (http or https).")
 @click.pass_obj
@@ -277,22 +295,27 @@ def media_add(inv: Invocation, region: str, outlet: str, day: str, url: str | No
       tracker report media add aktobe --outlet "Ақтөбе" --date 2017-04-12 \\
           --url https://aktobegazeti.kz/2017/04/12/qauipsiz-internet
     """
+    from tracker.cli.params import day_option
     from tracker.errors import UserError
-    from tracker.reports.fields import CellError, MediaEntry, check_outlet, check_url, parse_date
+    from tracker.reports.fields import CellError, MediaEntry, check_outlet, check_url
     from tracker.reports.regions import require_region
     from tracker.reports.store import add_media
+    from tracker.wording import say
 
     plan = inv.plan()
-    unit = require_region(region, plan)
+    unit = require_region(region, plan, inv.lang)
+    published = day_option(day, "--date", inv.lang)
     try:
-        entry = MediaEntry(check_outlet(outlet), parse_date(day),
+        entry = MediaEntry(check_outlet(outlet), published,
                            check_url(url) if url is not None else None)
     except CellError as exc:
-        raise UserError(f"media add: {exc}") from None
+        raise UserError(f"media add: {exc.said(inv.lang)}") from None
     with inv.database().writing() as conn:
         ident = add_media(conn, unit, entry, inv.now)
-    click.echo(f"{unit}: added media entry {ident}: {entry.outlet}, "
-               f"{entry.published_on.isoformat()}" + (f", {entry.url}" if entry.url else ""))
+    shown = f"{entry.outlet}, {entry.published_on.isoformat()}" + (
+        f", {entry.url}" if entry.url else "")
+    click.echo(say(inv.lang, "media.added", region=_region_name(inv, unit), id=ident,
+                   entry=shown))
 
 
 @media_group.command("list")
@@ -311,7 +334,7 @@ def media_list(inv: Invocation, region: str | None, as_json: bool) -> None:
     from tracker.views.reports import media_list_json, render_media
 
     plan = inv.plan()
-    unit = require_region(region, plan) if region is not None else None
+    unit = require_region(region, plan, inv.lang) if region is not None else None
     with inv.database().reading() as conn:
         listing = list_media(conn, plan, unit)
     if as_json:
@@ -336,10 +359,13 @@ def media_remove(inv: Invocation, ident: int) -> None:
     with inv.database().writing() as conn:
         removed = remove_media(conn, ident, inv.now)
         if removed is None:
-            raise UserError(f"no media entry with id {ident} "
-                            "(see `tracker report media list`)")
-    click.echo(f"{removed.unit}: removed media entry {ident}: {removed.entry.outlet}, "
-               f"{removed.entry.published_on.isoformat()}")
+            from tracker.wording import say
+
+            raise UserError(say(inv.lang, "error.no_media", id=ident))
+    from tracker.wording import say
+
+    click.echo(say(inv.lang, "media.removed", region=_region_name(inv, removed.unit), id=ident,
+                   entry=f"{removed.entry.outlet}, {removed.entry.published_on.isoformat()}"))
 
 
 COMMANDS = [report_group]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _PLAN_PATH = click.Path(dir_okay=False, path_type=Path)
 
 
-def _read_plan(path: Path | None) -> Plan:
+def _read_plan(path: Path | None, lang: str) -> Plan:
     from tracker.plan.loader import load_plan
     from tracker.resources import bundled
 
@@ -24,16 +24,19 @@ def _read_plan(path: Path | None) -> Plan:
         return load_plan(bundled("plan.yaml"), "plan.yaml")
     if not path.exists():
         from tracker.errors import UserError
+        from tracker.wording import say
 
-        raise UserError(f"{path}: file not found")
+        raise UserError(say(lang, "error.file_missing", file=path))
     return load_plan(path, str(path))
 
 
 def _load(inv: Invocation, path: Path | None, create: bool) -> None:
     from tracker.store.database import describe
     from tracker.store.plansync import sync_plan
+    from tracker.wording import WORDS, say
 
-    plan = _read_plan(path)
+    lang = inv.lang
+    plan = _read_plan(path, lang)
     db = inv.database(create=create)
     if create:
         from tracker.store.database import MissingDatabase, create_postgres_database
@@ -53,15 +56,18 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
         report = sync_plan(conn, plan, inv.now)
     where = describe(db.url)
     if report.created:
-        click.echo(f"loaded {plan.key}: {len(plan.items)} items, {len(plan.regions)} regions, "
-                   f"{report.added.get('assignments', 0)} assignments into {where}")
+        click.echo(say(lang, "init.loaded", plan=plan.key, items=len(plan.items),
+                       regions=len(plan.regions),
+                       assignments=report.added.get("assignments", 0), where=where))
     elif report.changed:
-        parts = [f"{verb} {n} {what}" for verb, counts in
-                 (("added", report.added), ("updated", report.updated),
-                  ("removed", report.removed)) for what, n in counts.items() if n]
-        click.echo(f"updated {plan.key} in {where}: " + ", ".join(parts))
+        parts = [say(lang, "init.part", verb=say(lang, f"init.{verb}"), n=n,
+                     what=say(lang, f"thing.{what}") if f"thing.{what}" in WORDS else what)
+                 for verb, counts in (("added", report.added), ("changed", report.updated),
+                                      ("removed", report.removed))
+                 for what, n in counts.items() if n]
+        click.echo(say(lang, "init.updated", plan=plan.key, where=where, parts=", ".join(parts)))
     else:
-        click.echo(f"{plan.key} in {where} is up to date with {plan.source}")
+        click.echo(say(lang, "init.current", plan=plan.key, where=where, source=plan.source))
 
 
 @click.command()
@@ -89,7 +95,8 @@ def plan() -> None:
 @plan.command("check")
 @click.argument("file", required=False, type=_PLAN_PATH)
 @click.option("--json", "as_json", is_flag=True, help="Print the plan's items as JSON.")
-def plan_check(file: Path | None, as_json: bool) -> None:
+@click.pass_obj
+def plan_check(inv: Invocation, file: Path | None, as_json: bool) -> None:
     """Validate a plan file (default: the bundled plan.yaml).
 
     Prints the first problem with file, line and field, and exits with status 2.
@@ -98,15 +105,17 @@ def plan_check(file: Path | None, as_json: bool) -> None:
     Example:
       tracker plan check plan.yaml
     """
-    checked = _read_plan(file)
+    from tracker.wording import say
+
+    checked = _read_plan(file, inv.lang)
     if as_json:
         from tracker.views.plan import item_json
 
         emit_json([item_json(checked, item, "kk") for item in checked.items])
         return
-    click.echo(f"{checked.source}: ok: {len(checked.items)} items in {len(checked.sections)} "
-               f"sections, {len(checked.regions)} regions, {len(checked.bodies)} bodies, "
-               f"{len(checked.assignments())} assignments")
+    click.echo(say(inv.lang, "plan.ok", file=checked.source, items=len(checked.items),
+                   sections=len(checked.sections), regions=len(checked.regions),
+                   bodies=len(checked.bodies), assignments=len(checked.assignments())))
 
 
 @plan.command("load")

@@ -38,8 +38,10 @@ class MarkResult:
         return self.matched - len(self.changed)
 
 
-def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) -> datetime:
-    """When the work was done: `--on` (a date means the start of that day where the unit is)."""
+def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime,
+              lang: str = "en") -> datetime:
+    """When the work was done: `--on` (a date means the start of that day where the unit is);
+    a moment after `now` is refused in `lang`."""
     if on is None:
         return now
     if isinstance(on, datetime):
@@ -47,27 +49,32 @@ def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime) 
     else:
         moment = datetime.combine(on, time(0), ZoneInfo(plan.unit_timezone(unit)))
     if moment > now:
-        raise UserError(f"--on {on.isoformat()} is in the future (now is {now.isoformat()})")
+        from tracker.wording import say
+
+        raise UserError(say(lang, "error.future", on=on.isoformat(), now=now.isoformat()))
     return moment
 
 
 def change(db: Database, selection: Selection, action: str, *, actor: str, note: str,
-           now: datetime, on: date | datetime | None = None) -> MarkResult:
+           now: datetime, on: date | datetime | None = None, lang: str = "en") -> MarkResult:
     """The one way progress changes (the command line today; the reporting page and accepted
     replies next): mark (`action='mark'`) or unmark the selection in one transaction."""
     with db.writing() as conn:
-        return apply(conn, db.plan(), selection, action, actor=actor, note=note, now=now, on=on)
+        return apply(conn, db.plan(), selection, action, actor=actor, note=note, now=now, on=on,
+                     lang=lang)
 
 
 def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
-          note: str, now: datetime, on: date | datetime | None = None) -> MarkResult:
-    """`change` inside the caller's transaction: an event for every assignment that changed."""
+          note: str, now: datetime, on: date | datetime | None = None,
+          lang: str = "en") -> MarkResult:
+    """`change` inside the caller's transaction: an event for every assignment that changed
+    (`lang`: the language a refusal is written in)."""
     a = ASSIGNMENT
     result = MarkResult(action)
     if action == "mark":
         groups: dict[datetime, list[str]] = defaultdict(list)
         for unit in selection.units:
-            groups[done_time(plan, unit, on, now)].append(unit)
+            groups[done_time(plan, unit, on, now, lang)].append(unit)
         batches = [(units, {"state": "done", "done_at": moment, "updated_at": now}, "pending")
                    for moment, units in groups.items()]
     else:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from tracker.fieldrules import FREE_TEXT_MAX, text_problem
+from tracker.fieldrules import FREE_TEXT_MAX, DayError, read_day, text_problem
 from tracker.plan.model import ResultsForm, header_key
+from tracker.wording import WordedError
 
 REGION_KEY = "region"
 """The region column's key, which a form file may use as its header (or `unit`)."""
@@ -29,18 +30,15 @@ _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile("[ \u00a0\u202f\u2009]")
 """Spaces that separate thousands (`1 200`, as Excel and Word write them).  Not line breaks or
 tabs: a cell `1⏎2` holds two figures, and reading it as 12 would be a misread."""
-_DAY_FIRST = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ENTRY = re.compile(
     r"^(?P<outlet>.+?)\s*,\s*(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})"
     r"\s*(?:,\s*(?P<url>\S+))?$")
 _ENTRY_SEPARATOR = re.compile(r"[;\n\r]+")
 
-ENTRY_EXAMPLE = "«Хабар, 12.04.2017» or «Хабар, 2017-04-12, https://...»"
 
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message says why, the caller says where."""
+class CellError(WordedError):
+    """A cell that cannot be read; the message says why (in any language: `said`), the caller
+    says where."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def parse_text(value: object) -> str:
     text = cell_text(value)
     problem = text_problem(text, FREE_TEXT_MAX)
     if problem:
-        raise CellError(f"the text {problem}")
+        raise CellError("cell.text", problem=problem)
     return text
 
 
@@ -103,12 +101,12 @@ def parse_count(value: object) -> int:
     if value is None:
         return 0
     if isinstance(value, bool):
-        raise CellError(f"'{value}' is not a whole number")
+        raise CellError("cell.not_number", quoted=f"'{value}'")
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"'{value:g}' is not a whole number")
+            raise CellError("cell.not_number", quoted=f"'{value:g}'")
         number = int(value)
     elif isinstance(value, str):
         text = value.strip()
@@ -116,30 +114,25 @@ def parse_count(value: object) -> int:
             return 0
         digits = _THOUSANDS.sub("", text)
         if not re.fullmatch(r"[+-]?[0-9]+", digits):
-            raise CellError(f"{text!r} is not a whole number" if any(
-                not ch.isprintable() for ch in text) else f"'{text}' is not a whole number")
+            raise CellError("cell.not_number", quoted=repr(text) if any(
+                not ch.isprintable() for ch in text) else f"'{text}'")
         number = int(digits)
     else:
-        raise CellError(f"'{cell_text(value)}' is not a whole number")
+        raise CellError("cell.not_number", quoted=f"'{cell_text(value)}'")
     if number < 0:
-        raise CellError(f"'{number}' is negative: counts are whole numbers >= 0")
+        raise CellError("cell.negative", n=number)
     if number > MAX_COUNT:
-        raise CellError(f"'{number}' is too large: counts are at most {MAX_COUNT:,}")
+        raise CellError("cell.too_large", n=number, max=f"{MAX_COUNT:,}")
     return number
 
 
 def parse_date(text: str) -> date:
-    """`YYYY-MM-DD` or the form's own `DD.MM.YYYY`; an impossible day is refused."""
-    value = text.strip()
+    """`YYYY-MM-DD` or the form's own `DD.MM.YYYY`, read as every date is
+    (`tracker.fieldrules.read_day`); an impossible day is refused."""
     try:
-        match = _DAY_FIRST.match(value)
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        if _ISO_DAY.match(value):
-            return date.fromisoformat(value)
-    except ValueError:
-        raise CellError(f"'{value}' is not a valid date") from None
-    raise CellError(f"'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+        return read_day(text)
+    except DayError as exc:
+        raise CellError(exc.key, **exc.values) from None
 
 
 def check_url(url: str) -> str:
@@ -147,9 +140,9 @@ def check_url(url: str) -> str:
     value = url.strip()
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise CellError(f"'{value}' is not an http(s) URL")
+        raise CellError("cell.url", value=value)
     if any(ch.isspace() for ch in value) or ";" in value:
-        raise CellError(f"'{value}' contains a space or ';' (write them as %20 or %3B)")
+        raise CellError("cell.url_space", value=value)
     return value
 
 
@@ -157,9 +150,9 @@ def check_outlet(outlet: str) -> str:
     """An outlet's name, non-empty, without `;` or line breaks (the entry separators)."""
     value = _SPACES.sub(" ", outlet).strip()
     if not value:
-        raise CellError("the outlet's name is empty")
+        raise CellError("cell.outlet_empty")
     if ";" in value:
-        raise CellError(f"'{value}': an outlet's name cannot contain ';'")
+        raise CellError("cell.outlet_semicolon", value=value)
     return value
 
 
@@ -168,7 +161,7 @@ def parse_media_entry(text: str) -> MediaEntry:
     value = text.strip()
     match = _ENTRY.match(value)
     if not match:
-        raise CellError(f"'{value}' is not «outlet, date» (e.g. {ENTRY_EXAMPLE})")
+        raise CellError("cell.entry", value=value)
     url = check_url(match["url"]) if match["url"] else None
     return MediaEntry(check_outlet(match["outlet"]), parse_date(match["date"]), url)
 
@@ -178,7 +171,7 @@ def parse_media(value: object) -> tuple[MediaEntry, ...]:
     if value is None:
         return ()
     if not isinstance(value, str):
-        raise CellError(f"'{cell_text(value)}' is not «outlet, date» (e.g. {ENTRY_EXAMPLE})")
+        raise CellError("cell.entry", value=cell_text(value))
     return tuple(parse_media_entry(part) for part in _ENTRY_SEPARATOR.split(value)
                  if part.strip())
 

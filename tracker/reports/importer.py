@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from tracker.errors import UserError
 from tracker.plan.model import Plan, ResultsForm, header_key
+from tracker.plan.regionnames import find_region, name_key
 from tracker.reports.fields import (
     REGION_KEY,
     TOTAL_WORDS,
@@ -38,8 +39,8 @@ from tracker.reports.fields import (
     parse_media,
     parse_text,
 )
-from tracker.reports.regions import find_region, name_key
 from tracker.reports.results import RegionResult
+from tracker.wording import say
 
 T = TypeVar("T")
 Row = tuple[int, list[object]]
@@ -95,12 +96,14 @@ Headers = dict[str, str]
 """Normalised header text -> column key (`fields.header_index` of the plan's form)."""
 
 
-def read_reports(path: Path, plan: Plan, source: str | None = None) -> ImportedFile:
-    """Read and check a whole form file; a UserError naming row and column if any cell is bad."""
+def read_reports(path: Path, plan: Plan, source: str | None = None,
+                 lang: str = "en") -> ImportedFile:
+    """Read and check a whole form file; a UserError naming row and column if any cell is bad
+    (what is wrong with the form's columns and cells in `lang`)."""
     name = source or str(path)
     headers = header_index(plan.results_form)
     max_rows = MAX_FORM_ROWS + len(plan.regions)
-    return parse_rows(read_rows(path, name, headers, max_rows), plan, name)
+    return parse_rows(read_rows(path, name, headers, max_rows), plan, name, lang)
 
 
 def read_rows(path: Path, source: str, headers: Headers,
@@ -284,46 +287,51 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _fail(source: str, row: int, column: _Column | None, message: str) -> UserError:
-    where = f"{source}: row {row}"
-    if column is not None:
-        where += f", column {column.title}"
+def _fail(source: str, row: int, column: _Column | None, message: str, lang: str) -> UserError:
+    where = (say(lang, "import.row", source=source, row=row) if column is None else
+             say(lang, "import.row_column", source=source, row=row, column=column.title))
     return UserError(f"{where}: {message}")
 
 
+def _untitled(index: int, lang: str) -> _Column:
+    """A column without a header, named by its letter."""
+    return _Column(index, None, say(lang, "import.untitled", letter=column_letter(index)))
+
+
 def _find_header(rows: Sequence[Row], form: ResultsForm, headers: Headers,
-                 source: str) -> int:
+                 source: str, lang: str) -> int:
     for position, (_, cells) in enumerate(rows[:_HEADER_SCAN]):
         if any(headers.get(header_key(cell_text(c))) == REGION_KEY for c in cells):
             return position
-    raise UserError(f"{source}: no header row with a «{form.region_header}» (or '{REGION_KEY}') "
-                    "column in its first rows")
+    raise UserError(say(lang, "import.no_header", source=source, header=form.region_header,
+                        key=REGION_KEY))
 
 
 def _columns(number: int, cells: Sequence[object], form: ResultsForm, headers: Headers,
-             source: str) -> list[_Column]:
+             source: str, lang: str) -> list[_Column]:
     columns: list[_Column] = []
     seen: dict[str, _Column] = {}
     for index, value in enumerate(cells):
         text = " ".join(cell_text(value).split())
         if not text:
-            columns.append(_Column(index, None, f"{column_letter(index)} (no header)"))
+            columns.append(_untitled(index, lang))
             continue
         column = _Column(index, headers.get(header_key(text)), f"«{text}»")
         if column.key is None:
-            raise _fail(source, number, column,
-                        f"unknown column (expected the form's headers or the keys "
-                        f"{REGION_KEY}, {', '.join(c.key for c in form.columns)})")
+            raise _fail(source, number, column, say(
+                lang, "import.unknown_column",
+                keys=f"{REGION_KEY}, {', '.join(c.key for c in form.columns)}"), lang)
         if column.key in seen:
-            raise _fail(source, number, column,
-                        f"the same column as {seen[column.key].title} "
-                        f"(column {column_letter(seen[column.key].index)})")
+            raise _fail(source, number, column, say(
+                lang, "import.same_column", other=seen[column.key].title,
+                letter=column_letter(seen[column.key].index)), lang)
         seen[column.key] = column
         columns.append(column)
     missing = [c for c in form.columns if c.key not in seen]
     if missing:
-        raise _fail(source, number, None, "missing column(s) " +
-                    ", ".join(f"«{c.header}»" for c in missing))
+        raise _fail(source, number, None, say(
+            lang, "import.missing_columns",
+            columns=", ".join(f"«{c.header}»" for c in missing)), lang)
     return columns
 
 
@@ -331,13 +339,13 @@ def _is_total(region: str) -> bool:
     return name_key(region).rstrip(":.").strip() in TOTAL_WORDS
 
 
-def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
+def parse_rows(rows: Sequence[Row], plan: Plan, source: str, lang: str = "en") -> ImportedFile:
     """Check every row against the form and the plan; the first problem is the error."""
     form = plan.results_form
     headers = header_index(form)
-    header_at = _find_header(rows, form, headers, source)
+    header_at = _find_header(rows, form, headers, source, lang)
     header_number, header_cells = rows[header_at]
-    columns = _columns(header_number, header_cells, form, headers, source)
+    columns = _columns(header_number, header_cells, form, headers, source, lang)
     region_column = next(c for c in columns if c.key == REGION_KEY)
     reports: list[RegionResult] = []
     blank: list[str] = []
@@ -347,7 +355,7 @@ def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
                   for c in columns if c.key is not None}
         extra = [(c, cells[c.index]) for c in columns
                  if c.key is None and c.index < len(cells) and cell_text(cells[c.index])]
-        extra += [(_Column(i, None, f"{column_letter(i)} (no header)"), v)
+        extra += [(_untitled(i, lang), v)
                   for i, v in enumerate(cells) if i >= len(columns) and cell_text(v)]
         data = {k: v for k, v in values.items() if k != REGION_KEY}
         region_text = cell_text(values[REGION_KEY])
@@ -359,42 +367,41 @@ def parse_rows(rows: Sequence[Row], plan: Plan, source: str) -> ImportedFile:
         uncached = next((i for i, v in enumerate(cells) if isinstance(v, UncachedFormula)), None)
         if uncached is not None:
             column = columns[uncached] if uncached < len(columns) else \
-                _Column(uncached, None, f"{column_letter(uncached)} (no header)")
+                _untitled(uncached, lang)
             raise _fail(source, number, column,
-                        f"the formula {cells[uncached]} was saved without its result: open "
-                        "the file in Excel and save it, or type the figure")
+                        say(lang, "import.formula", formula=cells[uncached]), lang)
         if not region_text:
-            raise _fail(source, number, region_column, "no region named in a row with figures")
+            raise _fail(source, number, region_column, say(lang, "import.no_region"), lang)
         unit = find_region(region_text, plan)
         if unit is None:
             raise _fail(source, number, region_column,
-                        f"'{region_text}' is not a region of the plan")
+                        say(lang, "import.not_region", value=region_text), lang)
         if unit in first_row:
             raise _fail(source, number, region_column,
-                        f"'{region_text}' appears twice (also row {first_row[unit]})")
+                        say(lang, "import.twice", value=region_text, row=first_row[unit]), lang)
         first_row[unit] = number
         if extra:
             column, value = extra[0]
             raise _fail(source, number, column,
-                        f"'{cell_text(value)}' stands under no column of the form")
+                        say(lang, "import.no_column", value=cell_text(value)), lang)
         if not has_data:
             blank.append(unit)
             continue
-        reports.append(_report(unit, number, data, columns, form, source))
+        reports.append(_report(unit, number, data, columns, form, source, lang))
     order = {r.key: n for n, r in enumerate(plan.regions)}
     return ImportedFile(source, tuple(sorted(reports, key=lambda r: order[r.unit])),
                         tuple(sorted(blank, key=order.__getitem__)))
 
 
 def _report(unit: str, number: int, data: dict[str, object], columns: Iterable[_Column],
-            form: ResultsForm, source: str) -> RegionResult:
+            form: ResultsForm, source: str, lang: str) -> RegionResult:
     by_key = {c.key: c for c in columns if c.key is not None}
 
     def read(key: str, parse: Callable[[object], T]) -> T:
         try:
             return parse(data[key])
         except CellError as exc:
-            raise _fail(source, number, by_key[key], str(exc)) from None
+            raise _fail(source, number, by_key[key], exc.said(lang), lang) from None
 
     counts: dict[str, int] = {}
     texts: dict[str, str] = {}

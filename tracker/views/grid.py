@@ -5,8 +5,14 @@ from __future__ import annotations
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.status import Grid
 from tracker.timefmt import local
+from tracker.wording import WORDS, say
 
 SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
+
+
+def state_word(state: str, lang: str) -> str:
+    """A cell state's word in `lang` (tracker.wording's `state.*`), its key if it has none."""
+    return say(lang, f"state.{state}") if f"state.{state}" in WORDS else state
 
 
 def unit_codes(plan: Plan) -> dict[str, str]:
@@ -40,10 +46,13 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     summaries = {s.unit: s for s in grid.units}
     units = [u for u in plan.unit_keys if u in summaries]
     by_cell = {(c.item, c.unit): c.state for c in grid.cells}
+    first = max(4, len(say(lang, "grid.item")), len(say(lang, "grid.percent")))
+    legend = "   ".join(f"{SYMBOLS[s]} {state_word(s, lang)}" for s in SYMBOLS)
     lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
-             "✓ done   ◐ partial   · pending",
+             legend,
              "",
-             "item " + "".join(f"{codes[u]:>4}" for u in units) + "   done"]
+             f"{say(lang, 'grid.item'):<{first}} " + "".join(f"{codes[u]:>4}" for u in units)
+             + f"   {say(lang, 'grid.done')}"]
     for item in plan.items:
         states = [by_cell.get((item.number, u)) for u in units]
         present = [s for s in states if s]
@@ -51,12 +60,13 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
             continue
         done = sum(s == "done" for s in present)
         row = "".join(f"{SYMBOLS[s] if s else ' ':>4}" for s in states)
-        lines.append(f"{item.number:>4} {row}   {done}/{len(present)}")
-    lines.append("done " + "".join(
+        lines.append(f"{item.number:>{first}} {row}   {done}/{len(present)}")
+    lines.append(f"{say(lang, 'grid.percent'):<{first}} " + "".join(
         f"{round(100 * summaries[u].done / summaries[u].total):>3}%" for u in units))
     total = sum(s.total for s in grid.units)
     done = sum(s.done for s in grid.units)
-    lines.append(f"\noverall: {done} of {total} cells done ({100 * done / max(total, 1):.0f}%)")
+    lines.append("\n" + say(lang, "grid.overall", done=done, total=total,
+                            pct=f"{100 * done / max(total, 1):.0f}"))
     lines.append("")
     lines.extend(f"{codes[u]}  {plan.unit_name(u, lang)}" for u in units)
     return "\n".join(lines)
@@ -66,16 +76,21 @@ def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
     name = plan.unit_name(unit, lang)
     zone = plan.unit_timezone(unit)
     lines = [f"{name} ({unit}) — {local(grid.as_of, zone)}"]
+    states = {s: state_word(s, lang) for s in SYMBOLS}
+    width = max(8, *(len(w) for w in states.values()))
     for cell in grid.cells:
         item = plan.items_by_number[cell.item]
-        bodies = ", ".join(f"{b} {SYMBOLS['done' if s == 'done' else 'pending']}"
+        bodies = ", ".join(f"{plan.bodies[b].name.get(lang) if b in plan.bodies else b} "
+                           f"{SYMBOLS['done' if s == 'done' else 'pending']}"
                            for b, s in cell.bodies.items())
-        lines.append(f"{cell.item:>4} {SYMBOLS[cell.state]} {cell.state:<8} {bodies}")
+        lines.append(f"{cell.item:>4} {SYMBOLS[cell.state]} {states[cell.state]:<{width}} "
+                     f"{bodies}")
         lines.append(f"       {item.title.get(lang)}")
     summary = next((s for s in grid.units if s.unit == unit), None)
     if summary:
-        lines.append(f"\ndone: {summary.done} of {summary.total} items"
-                     + (f", {summary.partial} partial" if summary.partial else ""))
+        lines.append("\n" + say(lang, "unit.summary", done=summary.done, total=summary.total)
+                     + (say(lang, "unit.partial", partial=summary.partial)
+                        if summary.partial else ""))
     elif unit != NATIONAL:
-        lines.append("no assignments")
+        lines.append(say(lang, "unit.none"))
     return "\n".join(lines)

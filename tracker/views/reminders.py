@@ -1,5 +1,6 @@
 """The reminders a tick or a simulation decided on, as `remind preview --json` and
-`simulate --json` print them, as JSON text."""
+`simulate --json` print them, as JSON text; and as lines for a person, with the outbox's rows,
+in the language chosen with --lang."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from functools import lru_cache
 
 from tracker.mail.due import DueMail
 from tracker.mail.tick import TickResult
+from tracker.plan.model import Plan
 from tracker.timefmt import iso_utc
 from tracker.views.jsontext import compact
+from tracker.views.outbox import slot_words
 
 
 def preview_json_text(tick: TickResult, waiting: int) -> Iterator[str]:
@@ -63,3 +66,18 @@ def mails_json_text(mails: Sequence[DueMail], batch: int = 2000) -> Iterator[str
 def _send_moments(send_at: datetime) -> tuple[str | None, str]:
     """A slot's moment in UTC and where the recipient is (few distinct ones in a tick)."""
     return iso_utc(send_at), send_at.isoformat(timespec="minutes")
+
+
+def render_mails(plan: Plan, mails: Sequence[DueMail], lang: str,
+                 late_label: bool = True) -> Iterator[str]:
+    """`remind preview` and `simulate`: one line a mail (when, to whom, which deadline and
+    stage, which items)."""
+    from tracker.wording import say
+
+    for m in mails:
+        stamp = m.slot.send_at.isoformat(timespec="minutes")
+        flag = say(lang, "remind.late") if late_label and m.late else ""
+        items = say(lang, "remind.items", items=", ".join(map(str, m.items)) or "-")
+        yield (f"{stamp}  {m.recipient.email:<34} "
+               f"{slot_words(plan, m.slot.deadline, m.slot.stage, lang)}{flag}  {items}")
+

@@ -16,25 +16,15 @@ from tracker.reports.fields import MediaEntry
 from tracker.reports.results import RegionResult, totals
 from tracker.reports.store import MediaListing
 from tracker.timefmt import iso_utc, local
+from tracker.wording import say
 
-_WORDS: dict[str, dict[str, str]] = {
-    "kk": {"region": "Өңір", "received": "Келді", "total": "Барлығы",
-           "missing": "Есеп келмеген", "late": "Кешіктірілген", "none": "жоқ",
-           "all_in": "Барлық өңірлердің есептері келді", "late_mark": "кеш",
-           "no_media": "БАҚ жарияланымдары жоқ"},
-    "ru": {"region": "Регион", "received": "Получен", "total": "Итого",
-           "missing": "Отчет не получен", "late": "С опозданием", "none": "нет",
-           "all_in": "Отчеты всех регионов получены", "late_mark": "поздно",
-           "no_media": "Публикаций в СМИ нет"},
-    "en": {"region": "Region", "received": "Received", "total": "Total",
-           "missing": "Not received", "late": "Late", "none": "none",
-           "all_in": "Every region's report is in", "late_mark": "late",
-           "no_media": "No media coverage recorded"},
-}
+_KEYS = ("region", "received_col", "total", "missing", "late_list", "none", "all_in",
+         "late_mark", "no_media")
 
 
 def words(lang: str) -> dict[str, str]:
-    return _WORDS.get(lang, _WORDS["kk"])
+    """The table's words in `lang` (tracker.wording), by their short names."""
+    return {key: say(lang, f"report.{key}") for key in _KEYS}
 
 
 def media_json(entry: MediaEntry) -> dict[str, Any]:
@@ -73,10 +63,13 @@ def media_list_json(listing: Sequence[MediaListing]) -> list[dict[str, Any]]:
 def render_media(plan: Plan, listing: Sequence[MediaListing], lang: str) -> str:
     if not listing:
         return words(lang)["no_media"]
+    names = {item.unit: item.unit if lang == "en" else plan.unit_name(item.unit, lang)
+             for item in listing}
+    width = max(17, *(len(n) + 1 for n in names.values()))
     lines = []
     for item in listing:
         entry = item.entry
-        line = (f"{entry.id:>5}  {item.unit:<17} {entry.published_on.isoformat()}  "
+        line = (f"{entry.id:>5}  {names[item.unit]:<{width}} {entry.published_on.isoformat()}  "
                 f"{entry.outlet}")
         lines.append(line + (f"  {entry.url}" if entry.url else ""))
     return "\n".join(lines)
@@ -108,7 +101,7 @@ def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str
         numbers = "  ".join(c.rjust(widths[i]) for i, c in enumerate(cells))
         return f"{name:<{name_width}}  {numbers}  {tail}".rstrip()
 
-    header = line(w["region"], labels, w["received"])
+    header = line(w["region"], labels, w["received_col"])
     rows = [line(n, c, t) for n, c, t in body]
     footer = line(w["total"], total_cells, f"{total.received}/{total.regions}")
     rule = "─" * max(len(text) for text in (header, *rows, footer))
@@ -119,5 +112,5 @@ def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str
         lines.append(f"{w['missing']} ({len(missing)}): {', '.join(missing)}")
     else:
         lines.append(w["all_in"])
-    lines.append(f"{w['late']} ({len(late)}): {', '.join(late) if late else w['none']}")
+    lines.append(f"{w['late_list']} ({len(late)}): {', '.join(late) if late else w['none']}")
     return "\n".join(lines)

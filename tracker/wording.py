@@ -1,0 +1,435 @@
+"""The tool's own words at the terminal, in Kazakh, Russian and English: one table.
+
+The plan names its own things in three languages (items, regions, bodies, completion forms,
+milestones); everything else a command prints or refuses with is here, so a reviewer reads each
+language's wording in one place and no command spells a sentence of its own.  Every layer that
+speaks to a person at the terminal looks its words up here (the selection refuses an unknown
+item in the reader's language), which is why the table sits beside `fieldrules`, below the
+layers, and imports nothing: `mark` loads it on its fast path.
+
+Counts are written so that no noun has to agree with them where that can be avoided («регионов:
+16»); where a noun does follow a number, `count` gives Russian its three forms (1 поручение,
+2 поручения, 5 поручений).  Kazakh keeps the noun after a number unchanged (18 тапсырма), and
+the wording avoids suffixes on a number, whose form depends on how the number is read aloud.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    # Cell states: the same words as the digest's (templates/_i18n.j2).
+    "state.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},
+    "state.partial": {"kk": "ішінара", "ru": "частично", "en": "partial"},
+    "state.pending": {"kk": "күтілуде", "ru": "ожидается", "en": "pending"},
+    "state.overdue": {"kk": "мерзімі өтті", "ru": "просрочено", "en": "overdue"},
+    # The status grid and one unit's view.
+    "grid.item": {"kk": "№", "ru": "№", "en": "item"},
+    "grid.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},
+    "grid.percent": {"kk": "%", "ru": "%", "en": "done"},
+    "grid.overall": {"kk": "жалпы: {total} ұяшықтан {done} орындалды ({pct}%)",
+                     "ru": "всего выполнено: {done} из {total} ({pct}%)",
+                     "en": "overall: {done} of {total} cells done ({pct}%)"},
+    "unit.summary": {"kk": "орындалды: {total} іс-шарадан {done}",
+                     "ru": "выполнено: {done} из {total}",
+                     "en": "done: {done} of {total} items"},
+    "unit.partial": {"kk": ", ішінара: {partial}", "ru": ", частично: {partial}",
+                     "en": ", {partial} partial"},
+    "unit.none": {"kk": "тапсырма жоқ", "ru": "поручений нет", "en": "no assignments"},
+    # items
+    "due.ongoing": {"kk": "тұрақты", "ru": "постоянно", "en": "ongoing"},
+    "due.date": {"kk": "мерзімі {date}", "ru": "до {date}", "en": "by {date}"},
+    "items.none": {"kk": "сәйкес іс-шара жоқ", "ru": "подходящих мероприятий нет",
+                   "en": "no item matches"},
+    # mark and unmark
+    "mark.done": {"kk": "Орындалды деп белгіленді: {items} {where} {assignments}",
+                  "ru": "Отмечено как выполненное: {assignments} {items} {where}",
+                  "en": "marked done: {assignments} of item(s) {numbers} in {units} unit(s)"},
+    "mark.undone": {"kk": "Орындалды деген белгі алынды: {items} {where} {assignments}",
+                    "ru": "Отметка о выполнении снята: {assignments} {items} {where}",
+                    "en": "marked not done: {assignments} of item(s) {numbers} in {units} "
+                          "unit(s)"},
+    "mark.item": {"kk": "№ {numbers} іс-шара бойынша", "ru": "по мероприятию {numbers}",
+                  "en": "{numbers}"},
+    "mark.items": {"kk": "№ {numbers} іс-шаралар бойынша", "ru": "по мероприятиям {numbers}",
+                   "en": "{numbers}"},
+    "mark.in_regions": {"kk": "{regions}", "ru": "в {regions}", "en": ""},
+    "mark.national": {"kk": "республикалық деңгейде", "ru": "на республиканском уровне",
+                      "en": ""},
+    "mark.in_both": {"kk": "{regions} және республикалық деңгейде",
+                     "ru": "в {regions} и на республиканском уровне", "en": ""},
+    "mark.same_done": {"kk": "ештеңе өзгерген жоқ: таңдалған тапсырмалар ({n}) бұрыннан "
+                             "орындалды деп белгіленген",
+                       "ru": "ничего не изменилось: выбранные поручения ({n}) уже отмечены "
+                             "как выполненные",
+                       "en": "nothing changed: the {n} selected assignment(s) were already done"},
+    "mark.same_undone": {"kk": "ештеңе өзгерген жоқ: таңдалған тапсырмалар ({n}) орындалды "
+                               "деп белгіленбеген",
+                         "ru": "ничего не изменилось: выбранные поручения ({n}) и так не "
+                               "отмечены как выполненные",
+                         "en": "nothing changed: the {n} selected assignment(s) were already "
+                               "not done"},
+    "mark.already_done": {"kk": "бұрыннан орындалды деп белгіленген: {n}",
+                          "ru": "уже были отмечены как выполненные: {n}",
+                          "en": "already done: {n}"},
+    "mark.already_undone": {"kk": "бұрыннан белгіленбеген: {n}",
+                            "ru": "и так не были отмечены: {n}",
+                            "en": "already not done: {n}"},
+    # history
+    "history.mark": {"kk": "белгіленді", "ru": "отмечено", "en": "mark"},
+    "history.unmark": {"kk": "белгі алынды", "ru": "отметка снята", "en": "unmark"},
+    "history.item": {"kk": "№ {n}", "ru": "№ {n}", "en": "item {n}"},
+    "history.by": {"kk": "енгізген: {by}", "ru": "автор: {by}", "en": "by {by}"},
+    "history.none": {"kk": "әзірге ешқандай өзгеріс жазылмаған", "ru": "изменений пока нет",
+                     "en": "no changes recorded yet"},
+    # contacts
+    "contacts.ok": {"kk": "{file}: қате жоқ: мекемелер байланыстары: {agencies}, басшылар: "
+                          "{managers}",
+                    "ru": "{file}: ошибок нет: контактов ведомств: {agencies}, руководителей: "
+                          "{managers}",
+                    "en": "{file}: ok: {agencies} agency contacts, {managers} managers"},
+    "contacts.ok_gaps": {"kk": "; хабарланатын адамы жоқ (өңір, орындаушы) жұптары: {n}, "
+                               "қараңыз: `tracker contacts gaps`",
+                         "ru": "; пар (регион, исполнитель) без получателя: {n}, см. "
+                               "`tracker contacts gaps`",
+                         "en": "; {n} (region, body) pairs have nobody: see `tracker contacts "
+                               "gaps`"},
+    "contacts.loaded": {"kk": "{file}: байланыстар жүктелді: {n}",
+                        "ru": "{file}: загружено контактов: {n}",
+                        "en": "loaded {n} contacts from {file}"},
+    "contacts.warning": {"kk": "ескерту: хабарланатын адамы жоқ (өңір, орындаушы) жұптары: {n}, "
+                               "қараңыз: `tracker contacts gaps`",
+                         "ru": "внимание: пар (регион, исполнитель) без получателя: {n}, см. "
+                               "`tracker contacts gaps`",
+                         "en": "warning: {n} (region, body) pairs have nobody to remind: see "
+                               "`tracker contacts gaps`"},
+    "gaps.items": {"kk": "іс-шаралар {items}", "ru": "мероприятия {items}", "en": "items {items}"},
+    "gaps.count": {"kk": "олқылықтар: {n}", "ru": "пробелов: {n}", "en": "{n} gap(s)"},
+    "gaps.none": {"kk": "олқылық жоқ: әр міндетті тапсырманың хабарланатын адамы бар",
+                  "ru": "пробелов нет: у каждого обязательного поручения есть получатель",
+                  "en": "no gaps: every required assignment has a contact"},
+    # reminders: remind preview, simulate, the outbox
+    "remind.closed": {"kk": "кампания аяқталды: ештеңе жіберілмейді",
+                      "ru": "кампания завершена: ничего не будет отправлено",
+                      "en": "the campaign has closed: nothing will be sent"},
+    "remind.preview": {"kk": "қазір жіберілетін ескертулер: {due}, ескіргендері (өткізіп "
+                             "жіберілді деп жазылады): {skip}, кезекте тұрғандары: {waiting}",
+                       "ru": "напоминаний к отправке сейчас: {due}, устаревших (будут записаны "
+                             "как пропущенные): {skip}, уже ждут в очереди: {waiting}",
+                       "en": "{due} reminder(s) due now, {skip} overtaken (recorded as skipped), "
+                             "{waiting} already waiting in the outbox"},
+    "remind.items": {"kk": "іс-шаралар {items}", "ru": "мероприятия {items}",
+                     "en": "items {items}"},
+    "remind.late": {"kk": " (кешігіп)", "ru": " (с опозданием)", "en": " (late)"},
+    "remind.mails": {"kk": "хаттар: {n}", "ru": "писем: {n}", "en": "{n} mail(s)"},
+    "stage.before": {"kk": "{n} күн бұрын", "ru": "за {n} дн.", "en": "{n}d_before"},
+    "stage.today": {"kk": "мерзім күні", "ru": "в день срока", "en": "0d_before"},
+    "stage.overdue": {"kk": "мерзімнен кейін, ескерту № {n}",
+                      "ru": "после срока, напоминание № {n}", "en": "overdue_{n}"},
+    "outbox.tries": {"kk": "әрекет: {n}", "ru": "попыток: {n}", "en": "tries {n}"},
+    "outbox.late": {"kk": " кешігіп", "ru": " с опозданием", "en": " late"},
+    "outbox.empty": {"kk": "хат кезегі бос", "ru": "очередь писем пуста",
+                     "en": "the outbox is empty"},
+    "outbox.pending": {"kk": "кезекте", "ru": "ожидает", "en": "pending"},
+    "outbox.claimed": {"kk": "алынды", "ru": "взято в работу", "en": "claimed"},
+    "outbox.transmitting": {"kk": "жіберілуде", "ru": "передаётся", "en": "transmitting"},
+    "outbox.sent": {"kk": "жіберілді", "ru": "отправлено", "en": "sent"},
+    "outbox.failed": {"kk": "жіберілмеді", "ru": "не доставлено", "en": "failed"},
+    "outbox.uncertain": {"kk": "белгісіз", "ru": "неизвестно", "en": "uncertain"},
+    "outbox.skipped": {"kk": "өткізіп жіберілді", "ru": "пропущено", "en": "skipped"},
+    "outbox.count": {"kk": "{state}: {n}", "ru": "{state}: {n}", "en": "{state} {n}"},
+    # setting up
+    "init.loaded": {"kk": "{plan} жоспары жүктелді: іс-шаралар: {items}, өңірлер: {regions}, "
+                          "тапсырмалар: {assignments} — {where}",
+                    "ru": "план {plan} загружен: мероприятий: {items}, регионов: {regions}, "
+                          "поручений: {assignments} — {where}",
+                    "en": "loaded {plan}: {items} items, {regions} regions, {assignments} "
+                          "assignments into {where}"},
+    "init.updated": {"kk": "{plan} жоспары жаңартылды ({where}): {parts}",
+                     "ru": "план {plan} обновлён ({where}): {parts}",
+                     "en": "updated {plan} in {where}: {parts}"},
+    "init.part": {"kk": "{what}: {verb} {n}", "ru": "{what}: {verb} {n}",
+                  "en": "{verb} {n} {what}"},
+    "thing.campaign": {"kk": "кампания", "ru": "кампания", "en": "campaign"},
+    "thing.regions": {"kk": "өңірлер", "ru": "регионы", "en": "regions"},
+    "thing.bodies": {"kk": "орындаушылар", "ru": "исполнители", "en": "bodies"},
+    "thing.sections": {"kk": "бөлімдер", "ru": "разделы", "en": "sections"},
+    "thing.items": {"kk": "іс-шаралар", "ru": "мероприятия", "en": "items"},
+    "thing.assignments": {"kk": "тапсырмалар", "ru": "поручения", "en": "assignments"},
+    "init.added": {"kk": "қосылды", "ru": "добавлено", "en": "added"},
+    "init.changed": {"kk": "өзгертілді", "ru": "изменено", "en": "updated"},
+    "init.removed": {"kk": "жойылды", "ru": "удалено", "en": "removed"},
+    "init.current": {"kk": "{plan} жоспары ({where}) {source} файлымен сәйкес",
+                     "ru": "план {plan} ({where}) уже соответствует {source}",
+                     "en": "{plan} in {where} is up to date with {source}"},
+    "plan.ok": {"kk": "{file}: қате жоқ: бөлімдер: {sections}, іс-шаралар: {items}, өңірлер: "
+                      "{regions}, орындаушылар: {bodies}, тапсырмалар: {assignments}",
+                "ru": "{file}: ошибок нет: разделов: {sections}, мероприятий: {items}, регионов: "
+                      "{regions}, исполнителей: {bodies}, поручений: {assignments}",
+                "en": "{file}: ok: {items} items in {sections} sections, {regions} regions, "
+                      "{bodies} bodies, {assignments} assignments"},
+    # the results report
+    "report.set": {"kk": "{region}: енгізілді: {values}", "ru": "{region}: записано: {values}",
+                   "en": "{region}: set {values}"},
+    "report.on_time": {"kk": "мерзімінде", "ru": "в срок", "en": "on time"},
+    "report.late": {"kk": "кешігіп (мерзімі — жергілікті уақытпен {due} күнінің соңына дейін)",
+                    "ru": "с опозданием (срок — до конца {due} по местному времени)",
+                    "en": "late (due by the end of {due} there)"},
+    "report.received": {"kk": "{region}: есеп келіп түсті {when}, {verdict}",
+                        "ru": "{region}: отчёт получен {when}, {verdict}",
+                        "en": "{region}: received {when}, {verdict}"},
+    "report.kept": {"kk": "{region}: есеп бұрын келіп түскен {when}, {verdict}; алғашқы уақыты "
+                          "сақталды (қайта қабылдау үшін: --again)",
+                    "ru": "{region}: отчёт уже получен {when}, {verdict}; первое время сохранено "
+                          "(принять заново: --again)",
+                    "en": "{region}: already received {when}, {verdict}; kept (use --again to "
+                          "receive it anew)"},
+    "report.imported": {"kk": "{file}: өңірлер есебі импортталды ({n}): {regions}",
+                        "ru": "{file}: импортировано регионов: {n}: {regions}",
+                        "en": "{file}: imported {n} region(s): {regions}"},
+    "report.import_kept": {"kk": "бұрын келіп түскен, алғашқы уақыты сақталды: {regions}",
+                           "ru": "получены ранее, первое время сохранено: {regions}",
+                           "en": "received earlier, first time kept: {regions}"},
+    "report.import_late": {"kk": "кешіккендер: {regions}", "ru": "с опозданием: {regions}",
+                           "en": "late: {regions}"},
+    "report.import_blank": {"kk": "көрсеткіштерсіз берілген, импортталмады: {regions}",
+                            "ru": "указаны без показателей, не импортированы: {regions}",
+                            "en": "listed without figures, not imported: {regions}"},
+    "report.exported": {"kk": "{file} жазылды: өңірлер: {regions}, келген есептер: {received}",
+                        "ru": "записан {file}: регионов: {regions}, получено отчётов: {received}",
+                        "en": "wrote {file}: {regions} regions, {received} report(s) received"},
+    "media.added": {"kk": "{region}: БАҚ жарияланымы қосылды, № {id}: {entry}",
+                    "ru": "{region}: добавлена публикация в СМИ № {id}: {entry}",
+                    "en": "{region}: added media entry {id}: {entry}"},
+    "media.removed": {"kk": "{region}: БАҚ жарияланымы № {id} жойылды: {entry}",
+                      "ru": "{region}: удалена публикация в СМИ № {id}: {entry}",
+                      "en": "{region}: removed media entry {id}: {entry}"},
+    "report.region": {"kk": "Өңір", "ru": "Регион", "en": "Region"},
+    "report.received_col": {"kk": "Келді", "ru": "Получен", "en": "Received"},
+    "report.total": {"kk": "Барлығы", "ru": "Итого", "en": "Total"},
+    "report.missing": {"kk": "Есеп келмеген", "ru": "Отчет не получен", "en": "Not received"},
+    "report.late_list": {"kk": "Кешіктірілген", "ru": "С опозданием", "en": "Late"},
+    "report.none": {"kk": "жоқ", "ru": "нет", "en": "none"},
+    "report.all_in": {"kk": "Барлық өңірлердің есептері келді",
+                      "ru": "Отчеты всех регионов получены", "en": "Every region's report is in"},
+    "report.late_mark": {"kk": "кеш", "ru": "поздно", "en": "late"},
+    "report.no_media": {"kk": "БАҚ жарияланымдары жоқ", "ru": "Публикаций в СМИ нет",
+                        "en": "No media coverage recorded"},
+    # files written
+    "wrote": {"kk": "{file} жазылды", "ru": "записан {file}", "en": "wrote {file}"},
+    "final.wrote": {"kk": "{file} жазылды: қорытынды ақпараттың жобасы ({language}); орындалды: "
+                          "{done}/{cells}, өңірлер есептері: {received}/{regions}, БАҚ "
+                          "жарияланымдары: {media}",
+                    "ru": "записан {file}: проект итоговой информации ({language}); выполнено: "
+                          "{done}/{cells}, отчётов регионов: {received}/{regions}, публикаций в "
+                          "СМИ: {media}",
+                    "en": "wrote {file}: draft final report in {language} ({done}/{cells} done, "
+                          "{received}/{regions} regional reports, {media} media entries)"},
+    "language.kk": {"kk": "қазақ тілінде", "ru": "на казахском языке", "en": "Kazakh"},
+    "language.ru": {"kk": "орыс тілінде", "ru": "на русском языке", "en": "Russian"},
+    # refusals of what a person typed (exit status 2)
+    "error.file_missing": {"kk": "{file}: файл табылмады", "ru": "{file}: файл не найден",
+                           "en": "{file}: file not found"},
+    "error.unknown_item": {"kk": "№ {n} іс-шара жоқ (жоспардағы іс-шаралар: {first}-{last})",
+                           "ru": "мероприятия {n} нет (в плане мероприятия {first}-{last})",
+                           "en": "unknown item {n} (the plan has items {first}-{last})"},
+    "error.backwards": {"kk": "'{value}': іс-шаралар ауқымы кері ретпен жазылған",
+                        "ru": "'{value}': диапазон мероприятий задан в обратном порядке",
+                        "en": "item range '{value}' runs backwards"},
+    "error.not_item": {"kk": "'{value}' іс-шара нөмірі де, ауқымы да емес (мысалы, 5 немесе 5-11)",
+                       "ru": "'{value}' — не номер и не диапазон мероприятий (например, 5 или "
+                             "5-11)",
+                       "en": "'{value}' is not an item number or range (e.g. 5 or 5-11)"},
+    "error.no_item": {"kk": "іс-шара көрсетілмеген (мысалы, 5, 5-11 немесе all)",
+                      "ru": "не указано мероприятие (например, 5, 5-11 или all)",
+                      "en": "no item given (e.g. 5, 5-11 or all)"},
+    "error.unknown_region": {"kk": "белгісіз өңір '{value}' (өңірдің кілтін немесе атауын "
+                                   "жазыңыз: {keys})",
+                             "ru": "неизвестный регион '{value}' (укажите ключ или название "
+                                   "региона: {keys})",
+                             "en": "unknown region '{value}' (use one of: {keys})"},
+    "error.unknown_body": {"kk": "белгісіз орындаушы '{value}' (мыналардың бірін жазыңыз: "
+                                 "{keys})",
+                           "ru": "неизвестный исполнитель '{value}' (укажите один из: {keys})",
+                           "en": "unknown body '{value}' (use one of: {keys})"},
+    "error.region_required": {"kk": "--region көрсетілуі керек (өңір кілті, үтір арқылы "
+                                    "бірнешеуі, 'all' немесе 'national')",
+                              "ru": "укажите --region (ключ региона, несколько через запятую, "
+                                    "'all' или 'national')",
+                              "en": "--region is required (a region key, several, 'all' or "
+                                    "'national')"},
+    "error.no_region": {"kk": "--region ешбір өңірді көрсетпейді",
+                        "ru": "--region не называет ни одного региона",
+                        "en": "--region names no region"},
+    "error.one_region": {"kk": "мұнда --region бір ғана өңірді қабылдайды",
+                         "ru": "здесь --region принимает только один регион",
+                         "en": "--region takes one region here"},
+    "error.items_empty": {"kk": "{first}-{last} іс-шараларында {units} үшін тапсырма жоқ",
+                          "ru": "у мероприятий {first}-{last} нет поручений для {units}",
+                          "en": "items {first}-{last} have nothing for {units}"},
+    "error.items_empty_body": {"kk": "{first}-{last} іс-шараларында {units} үшін '{body}' "
+                                     "орындаушысының тапсырмасы жоқ",
+                               "ru": "у мероприятий {first}-{last} нет поручений для {units} и "
+                                     "исполнителя '{body}'",
+                               "en": "items {first}-{last} have nothing for {units} and body "
+                                     "'{body}'"},
+    "error.no_body": {"kk": "№ {n} іс-шарада '{body}' орындаушысы жоқ (оның орындаушылары: "
+                            "{owners})",
+                      "ru": "у мероприятия {n} нет исполнителя '{body}' (его исполнители: "
+                            "{owners})",
+                      "en": "item {n} has no body '{body}' (its bodies: {owners})"},
+    "error.nothing_there": {"kk": "№ {n} іс-шараның {units} бойынша тапсырмасы жоқ: ол — "
+                                  "{level} іс-шара (орындаушылары: {owners})",
+                            "ru": "у мероприятия {n} нет поручений для {units}: это "
+                                  "мероприятие {level} (исполнители: {owners})",
+                            "en": "item {n} has nothing to do in {units}: it is {level} "
+                                  "(its bodies: {owners})"},
+    "error.future": {"kk": "--on {on} — болашақтағы уақыт (қазір {now})",
+                     "ru": "--on {on} — это будущее время (сейчас {now})",
+                     "en": "--on {on} is in the future (now is {now})"},
+    "error.nothing_to_set": {"kk": "енгізетін ештеңе жоқ: мыналардың кемінде біреуін беріңіз: "
+                                   "{options}",
+                             "ru": "нечего записывать: укажите хотя бы одно из: {options}",
+                             "en": "nothing to set: give at least one of {options}"},
+    "error.no_figures": {"kk": "{file}: ешбір өңір жолында көрсеткіш жоқ",
+                         "ru": "{file}: ни в одной строке региона нет показателей",
+                         "en": "{file}: no region row has any figures"},
+    "error.no_media": {"kk": "№ {id} БАҚ жарияланымы жоқ (қараңыз: `tracker report media list`)",
+                       "ru": "публикации в СМИ № {id} нет (см. `tracker report media list`)",
+                       "en": "no media entry with id {id} (see `tracker report media list`)"},
+    "error.days_backwards": {"kk": "--to {end} күні --from {start} күнінен бұрын",
+                             "ru": "--to {end} раньше, чем --from {start}",
+                             "en": "--to {end} is before --from {start}"},
+    "error.prefix": {"kk": "қате", "ru": "ошибка", "en": "error"},
+    "level.regional": {"kk": "өңірлік", "ru": "регионального уровня", "en": "regional"},
+    "level.national": {"kk": "республикалық", "ru": "республиканского уровня", "en": "national"},
+    "error.date_or_moment": {"kk": "'{value}' — күн де (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ), "
+                                   "белдеуі көрсетілген уақыт та емес",
+                             "ru": "'{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ) и не момент "
+                                   "со смещением",
+                             "en": "'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY) or a "
+                                   "moment with an offset"},
+    # a date or a cell as typed: what is wrong with the value (the caller says where)
+    "day.format": {"kk": "'{value}' — күн емес (ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ)",
+                   "ru": "'{value}' — не дата (ГГГГ-ММ-ДД или ДД.ММ.ГГГГ)",
+                   "en": "'{value}' is not a date (YYYY-MM-DD or DD.MM.YYYY)"},
+    "day.impossible": {"kk": "'{value}' — мұндай күн жоқ", "ru": "'{value}' — такой даты нет",
+                       "en": "'{value}' is not a valid date"},
+    "day.range": {"kk": "'{value}' {first}-{last} жылдар аралығынан тыс",
+                  "ru": "'{value}' вне {first}-{last} годов",
+                  "en": "'{value}' is outside {first}-{last}"},
+    "cell.not_number": {"kk": "{quoted} — бүтін сан емес", "ru": "{quoted} — не целое число",
+                        "en": "{quoted} is not a whole number"},
+    "cell.negative": {"kk": "'{n}' — теріс сан: көрсеткіштер 0-ден кем емес бүтін сан болады",
+                      "ru": "'{n}' — отрицательное число: показатели — целые числа от 0",
+                      "en": "'{n}' is negative: counts are whole numbers >= 0"},
+    "cell.too_large": {"kk": "'{n}' — тым үлкен сан: ең көбі {max}",
+                       "ru": "'{n}' — слишком большое число: не более {max}",
+                       "en": "'{n}' is too large: counts are at most {max}"},
+    "cell.text": {"kk": "мәтінде рұқсат етілмеген таңба бар немесе ол тым ұзын: {problem}",
+                  "ru": "в тексте недопустимый символ или он слишком длинный: {problem}",
+                  "en": "the text {problem}"},
+    "cell.url": {"kk": "'{value}' — http(s) сілтемесі емес", "ru": "'{value}' — не ссылка http(s)",
+                 "en": "'{value}' is not an http(s) URL"},
+    "cell.url_space": {"kk": "'{value}' ішінде бос орын немесе ';' бар (оларды %20 немесе %3B "
+                             "деп жазыңыз)",
+                       "ru": "'{value}' содержит пробел или ';' (пишите их как %20 или %3B)",
+                       "en": "'{value}' contains a space or ';' (write them as %20 or %3B)"},
+    "cell.outlet_empty": {"kk": "БАҚ атауы көрсетілмеген", "ru": "не указано название СМИ",
+                          "en": "the outlet's name is empty"},
+    "cell.outlet_semicolon": {"kk": "'{value}': БАҚ атауында ';' болмауы керек",
+                              "ru": "'{value}': в названии СМИ не может быть ';'",
+                              "en": "'{value}': an outlet's name cannot contain ';'"},
+    "cell.entry": {"kk": "'{value}' — «БАҚ, күні» түрінде емес (мысалы, «Хабар, 12.04.2017» "
+                         "немесе «Хабар, 2017-04-12, https://...»)",
+                   "ru": "'{value}' — не «СМИ, дата» (например, «Хабар, 12.04.2017» или "
+                         "«Хабар, 2017-04-12, https://...»)",
+                   "en": "'{value}' is not «outlet, date» (e.g. «Хабар, 12.04.2017» or "
+                         "«Хабар, 2017-04-12, https://...»)"},
+    # where in an imported form, and what is wrong with its layout
+    "import.row": {"kk": "{source}: {row}-жол", "ru": "{source}: строка {row}",
+                   "en": "{source}: row {row}"},
+    "import.row_column": {"kk": "{source}: {row}-жол, {column} бағаны",
+                          "ru": "{source}: строка {row}, столбец {column}",
+                          "en": "{source}: row {row}, column {column}"},
+    "import.untitled": {"kk": "{letter} (тақырыпсыз)", "ru": "{letter} (без заголовка)",
+                        "en": "{letter} (no header)"},
+    "import.no_header": {"kk": "{source}: алғашқы жолдарда «{header}» (немесе '{key}') бағаны "
+                               "бар тақырып жолы жоқ",
+                         "ru": "{source}: в первых строках нет строки заголовков со столбцом "
+                               "«{header}» (или '{key}')",
+                         "en": "{source}: no header row with a «{header}» (or '{key}') column in "
+                               "its first rows"},
+    "import.unknown_column": {"kk": "белгісіз баған (нысанның тақырыптары немесе кілттер "
+                                    "күтіледі: {keys})",
+                              "ru": "неизвестный столбец (ожидаются заголовки формы или ключи "
+                                    "{keys})",
+                              "en": "unknown column (expected the form's headers or the keys "
+                                    "{keys})"},
+    "import.same_column": {"kk": "{other} бағанымен бірдей ({letter} бағаны)",
+                           "ru": "тот же столбец, что и {other} (столбец {letter})",
+                           "en": "the same column as {other} (column {letter})"},
+    "import.missing_columns": {"kk": "бағандар жоқ: {columns}", "ru": "нет столбцов: {columns}",
+                               "en": "missing column(s) {columns}"},
+    "import.formula": {"kk": "{formula} формуласы нәтижесіз сақталған: файлды Excel-де ашып, "
+                             "қайта сақтаңыз немесе санды өзіңіз жазыңыз",
+                       "ru": "формула {formula} сохранена без результата: откройте файл в Excel "
+                             "и сохраните его или впишите число",
+                       "en": "the formula {formula} was saved without its result: open the file "
+                             "in Excel and save it, or type the figure"},
+    "import.no_region": {"kk": "көрсеткіштері бар жолда өңір көрсетілмеген",
+                         "ru": "в строке с показателями не указан регион",
+                         "en": "no region named in a row with figures"},
+    "import.not_region": {"kk": "'{value}' — жоспардағы өңір емес",
+                          "ru": "'{value}' — не регион плана",
+                          "en": "'{value}' is not a region of the plan"},
+    "import.twice": {"kk": "'{value}' екі рет кездеседі (тағы {row}-жолда)",
+                     "ru": "'{value}' встречается дважды (также в строке {row})",
+                     "en": "'{value}' appears twice (also row {row})"},
+    "import.no_column": {"kk": "'{value}' нысанның ешбір бағанына жатпайды",
+                         "ru": "'{value}' стоит вне столбцов формы",
+                         "en": "'{value}' stands under no column of the form"},
+}
+"""Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
+
+NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "assignment": {"kk": ("тапсырма",), "ru": ("поручение", "поручения", "поручений"),
+                   "en": ("assignment(s)",)},
+    "region_in": {"kk": ("өңірде",), "ru": ("регионе", "регионах", "регионах"),
+                  "en": ("region(s)",)},
+}
+"""Nouns that follow a number: one form in Kazakh and English, three in Russian (one, few,
+many: 1 поручение, 2 поручения, 5 поручений)."""
+
+
+def say(lang: str, key: str, /, **values: object) -> str:
+    """The phrase `key` in `lang` (Kazakh when the language is not one of the table's)."""
+    phrase = WORDS[key]
+    return (phrase.get(lang) or phrase["kk"]).format(**values)
+
+
+def count(lang: str, n: int, noun: str) -> str:
+    """`n` and the noun in the form that number takes: «18 поручений», «18 тапсырма»."""
+    forms = NOUNS[noun].get(lang) or NOUNS[noun]["kk"]
+    return f"{n} {forms[russian_form(n) if len(forms) == 3 else 0]}"
+
+
+def russian_form(n: int) -> int:
+    """Which of Russian's three forms a noun takes after `n`: 0 one, 1 few, 2 many."""
+    if n % 10 == 1 and n % 100 != 11:
+        return 0
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return 1
+    return 2
+
+
+class WordedError(ValueError):
+    """A problem with a typed value, said in any language: the phrase `key` of `WORDS` with its
+    values.  Its text is English; `said(lang)` is the reader's, so the layer that finds the
+    problem need not know who reads it (a date, a cell of an imported form)."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(say("en", key, **values))
+
+    def said(self, lang: str) -> str:
+        return say(lang, self.key, **self.values)
