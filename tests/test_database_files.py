@@ -103,7 +103,7 @@ def test_commands_on_a_missing_postgres_database_say_to_run_init(
 def test_init_creates_a_missing_postgres_database(postgres_admin_url: str,
                                                   missing_database: tuple[str, str]) -> None:
     name, url = missing_database
-    result = Tracker(url).ok("init")
+    result = Tracker(url).ok("init", lang="en")
     assert result.stdout.splitlines()[0] == f"created the PostgreSQL database {name}"
     assert "loaded safe_internet_2017: 26 items" in result.stdout
     assert _exists(postgres_admin_url, name)

@@ -48,7 +48,7 @@ def test_reminders_preview_at_the_moment_given_after_the_command(
     after = _run("--db", db, "remind", "preview", "--now", "2017-04-18T09:30+06:00")
     assert after.exit_code == 0, after.output
     assert after.stdout == before.stdout
-    assert after.stdout.startswith("48 reminder(s) due now")
+    assert after.stdout.startswith("қазір жіберілетін ескертулер: 48,")
 
 
 def test_a_value_that_looks_like_a_global_option_stays_a_value(sqlite_tracker: Tracker) -> None:
@@ -61,14 +61,14 @@ def test_a_value_that_looks_like_a_global_option_stays_a_value(sqlite_tracker: T
 def test_nothing_after_a_double_dash_is_moved(tmp_path: Path) -> None:
     result = _run("plan", "check", "--", "--now")
     assert result.exit_code == 2
-    assert result.stderr == "error: --now: file not found\n"
+    assert result.stderr == "error: --now: файл табылмады\n"
 
 
 def test_a_commands_own_option_of_the_same_name_stays_its_own(sqlite_tracker: Tracker,
                                                                tmp_path: Path) -> None:
     target = tmp_path / "draft.md"
     result = sqlite_tracker.ok("final-report", str(target), "--lang", "kk", lang="ru")
-    assert "in Kazakh" in result.stdout
+    assert "на казахском языке" in result.stdout
 
 
 def test_a_global_option_without_its_value_is_one_line(sqlite_tracker: Tracker) -> None:
