@@ -25,10 +25,11 @@ from datetime import datetime
 from functools import cached_property
 from itertools import groupby
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, FromClause, Subquery, case, func, literal, null, select
 
 from tracker.plan.model import Plan
-from tracker.store.tables import ASSIGNMENT
+from tracker.store.database import UTCDateTime
+from tracker.store.tables import ASSIGNMENT, EVENT
 
 STATES = ("pending", "partial", "done")
 
@@ -52,20 +53,60 @@ class AssignmentGroup:
 
 
 def assignment_groups(conn: Connection, units: Iterable[str] | None = None,
-                      items: Iterable[int] | None = None) -> list[AssignmentGroup]:
-    """The assignments (optionally only these units or items) as groups; see the module doc."""
+                      items: Iterable[int] | None = None,
+                      as_of: datetime | None = None) -> list[AssignmentGroup]:
+    """The assignments (optionally only these units or items) as groups; see the module doc.
+
+    With `as_of`, each assignment as it stood at that moment: what the events recorded up to
+    it say (an event's `at` is when it was recorded, so this is what was known then; a
+    `mark --on` recorded later does not reach back).  When no event was recorded after
+    `as_of` (the common case) the current rows say the same, and are read instead.
+    """
     a = ASSIGNMENT
-    key = (a.c.item_number, a.c.body_key, a.c.required, a.c.state, a.c.done_at)
-    query = select(*key, func.aggregate_strings(a.c.unit_key, _SEPARATOR)).group_by(*key)
+    source: FromClause = a
+    if as_of is not None and _recorded_after(conn, as_of):
+        source = _states_at(as_of)
+    c = source.c
+    key = (c.item_number, c.body_key, c.required, c.state, c.done_at)
+    query = select(*key, func.aggregate_strings(c.unit_key, _SEPARATOR)).group_by(*key)
     if units is not None:
-        query = query.where(a.c.unit_key.in_(list(units)))
+        query = query.where(c.unit_key.in_(list(units)))
     if items is not None:
-        query = query.where(a.c.item_number.in_(list(items)))
+        query = query.where(c.item_number.in_(list(items)))
     # Interned, the 180,000 unit keys are 7,500 strings: smaller, and the dictionaries and
     # sets built over them compare by identity.
     return [AssignmentGroup(item, body, bool(required), state, done_at,
                             list(map(sys.intern, joined.split(_SEPARATOR))))
             for item, body, required, state, done_at, joined in conn.execute(query)]
+
+
+def _recorded_after(conn: Connection, moment: datetime) -> bool:
+    """Whether any event was recorded after `moment` (one probe of the `at` index)."""
+    e = EVENT
+    later = select(e.c.id).where(e.c.at > literal(moment, UTCDateTime())).limit(1)
+    return conn.execute(later).first() is not None
+
+
+def _states_at(moment: datetime) -> Subquery:
+    """The assignment rows as they stood at `moment`, with the columns `assignment_groups` reads.
+
+    An assignment's state then is its latest event recorded up to `moment` (the latest in the
+    order events were recorded, as the current row is): `mark` means done since the event's
+    `done_at`; `unmark`, or no event yet, pending.  Two aggregate queries joined, no window
+    function, so SQLite and PostgreSQL run it alike.
+    """
+    a, e = ASSIGNMENT, EVENT
+    last = (select(e.c.assignment_id, func.max(e.c.id).label("event_id"))
+            .where(e.c.at <= literal(moment, UTCDateTime()))
+            .group_by(e.c.assignment_id).subquery("last_event"))
+    latest = (select(last.c.assignment_id, e.c.action, e.c.done_at)
+              .join(e, e.c.id == last.c.event_id).subquery("latest"))
+    marked = latest.c.action == "mark"
+    return (select(a.c.item_number, a.c.body_key, a.c.required, a.c.unit_key,
+                   case((marked, literal("done")), else_=literal("pending")).label("state"),
+                   case((marked, latest.c.done_at), else_=null()).label("done_at"))
+            .select_from(a.outerjoin(latest, latest.c.assignment_id == a.c.id))
+            .subquery("as_of"))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -211,4 +252,5 @@ def _summaries(runs: Iterable[Run], unit_order: Sequence[str]) -> list[UnitSumma
 
 def load_grid(conn: Connection, plan: Plan, as_of: datetime,
               units: Sequence[str] | None = None) -> Grid:
-    return build_grid(plan, assignment_groups(conn, units=units), as_of)
+    """The grid as it stood at `as_of` (see `assignment_groups`)."""
+    return build_grid(plan, assignment_groups(conn, units=units, as_of=as_of), as_of)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from tracker.plan.model import NATIONAL, Plan
+from tracker.progress.cellstate import SYMBOLS, cell_states
 from tracker.progress.status import Grid
 from tracker.timefmt import local
 
-SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
+_WORDS = {"done": "done", "partial": "partial", "pending": "pending", "overdue": "overdue",
+          "partial_overdue": "partial, overdue"}
 
 
 def unit_codes(plan: Plan) -> dict[str, str]:
@@ -39,9 +41,9 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     codes = unit_codes(plan)
     summaries = {s.unit: s for s in grid.units}
     units = [u for u in plan.unit_keys if u in summaries]
-    by_cell = {(c.item, c.unit): c.state for c in grid.cells}
+    by_cell = cell_states(plan, grid)
     lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
-             "✓ done   ◐ partial   · pending",
+             "✓ done   ◐ partial   · pending   ! overdue   ◐! partial, overdue",
              "",
              "item " + "".join(f"{codes[u]:>4}" for u in units) + "   done"]
     for item in plan.items:
@@ -50,7 +52,7 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
         if not present:
             continue
         done = sum(s == "done" for s in present)
-        row = "".join(f"{SYMBOLS[s] if s else ' ':>4}" for s in states)
+        row = "".join(_cell(s) for s in states)
         lines.append(f"{item.number:>4} {row}   {done}/{len(present)}")
     lines.append("done " + "".join(
         f"{round(100 * summaries[u].done / summaries[u].total):>3}%" for u in units))
@@ -62,15 +64,25 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _cell(state: str | None) -> str:
+    """A grid cell, four wide: the state's glyph in the third column, the overdue mark of a
+    partly done cell beside it, so that every glyph stays under its column's heading."""
+    if state is None:
+        return "    "
+    return f"  {SYMBOLS[state]:<2}"
+
+
 def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
     name = plan.unit_name(unit, lang)
     zone = plan.unit_timezone(unit)
+    states = cell_states(plan, grid)
     lines = [f"{name} ({unit}) — {local(grid.as_of, zone)}"]
     for cell in grid.cells:
         item = plan.items_by_number[cell.item]
+        state = states[cell.item, cell.unit]
         bodies = ", ".join(f"{b} {SYMBOLS['done' if s == 'done' else 'pending']}"
                            for b, s in cell.bodies.items())
-        lines.append(f"{cell.item:>4} {SYMBOLS[cell.state]} {cell.state:<8} {bodies}")
+        lines.append(f"{cell.item:>4} {SYMBOLS[state]:<2} {_WORDS[state]:<16} {bodies}")
         lines.append(f"       {item.title.get(lang)}")
     summary = next((s for s in grid.units if s.unit == unit), None)
     if summary:
