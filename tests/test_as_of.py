@@ -7,6 +7,7 @@ those moments: the answers must be the same."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.conftest import Tracker
@@ -93,6 +94,27 @@ def test_digest_since_is_never_after_its_moment(tracker: Tracker) -> None:
                           now="2017-04-20T12:00+06:00")
     assert {c["at"] for c in digest["changes"]} == {"2017-04-14T09:00:00Z",
                                                     "2017-04-20T06:00:00Z"}
+
+
+def test_a_report_received_later_is_not_received_yet(tracker: Tracker, tmp_path: Path) -> None:
+    """The arrival of a results report is dated too: report show, the digest and the final
+    report at an earlier moment list it as missing."""
+    tracker.ok("report", "set", "aktobe", "--meetings", "4", now="2017-04-20T10:00+06:00")
+    tracker.ok("report", "submit", "aktobe", now="2017-04-24T10:00+06:00")
+    seen = {moment: (tracker.json("report", "show", now=moment),
+                     tracker.json("digest", now=moment)["missing_reports"])
+            for moment in ("2017-04-22T10:00+06:00", "2017-04-24T10:00+06:00")}
+    tracker.ok("report", "submit", "astana", now="2017-04-27T10:00+06:00")
+    for moment, (show, missing) in seen.items():
+        assert tracker.json("report", "show", now=moment) == show
+        assert tracker.json("digest", now=moment)["missing_reports"] == missing
+    early, late = seen["2017-04-22T10:00+06:00"], seen["2017-04-24T10:00+06:00"]
+    assert "aktobe" in early[1] and "aktobe" not in late[1] and "astana" in late[1]
+    aktobe = next(r for r in early[0]["regions"] if r["unit"] == "aktobe")
+    assert (aktobe["received_at"], aktobe["meetings"]) == (None, 4)
+    target = tmp_path / "report.md"
+    assert "0/16 regional reports" in tracker.ok(
+        "final-report", str(target), "--lang", "ru", now="2017-04-22T10:00+06:00").stdout
 
 
 def _utc(moment: str) -> str:

@@ -68,10 +68,10 @@ def default_since(conn: Connection, plan: Plan) -> datetime:
 
 def build_digest(conn: Connection, plan: Plan, now: datetime,
                  since: datetime | None = None) -> Digest:
-    """The digest as of `now`: the grid as it stood then, its overdue cells, and the changes
-    recorded after `since` up to `now` (the reports are as stored: they keep no history)."""
+    """The digest as of `now`: the grid as it stood then, its overdue cells, the reports
+    received by then, and the changes recorded after `since` up to `now`."""
     grid = load_grid(conn, plan, now)
-    reports = load_reports(conn, plan)
+    reports = load_reports(conn, plan, as_of=now)
     # The changes are those between the two moments; a `since` later than the digest's own
     # moment (a --since in its future, or a previous digest sent later on a simulated clock)
     # would list nothing honestly, so it is clamped.
