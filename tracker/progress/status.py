@@ -13,6 +13,9 @@ command's time, so the work is done per *group* of alike things instead:
 - The grid keeps its cells as *runs*: cells of one item in consecutive units (plan order) that
   look alike.  Counting, the JSON and the digest work per run; `Grid.cells` still lists the
   cells one by one for the views that want them.
+
+A grid is as of a moment (`--now`): the current rows, with the few assignments changed after
+that moment put back as their events recorded up to it say.
 """
 
 from __future__ import annotations
