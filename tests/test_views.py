@@ -15,6 +15,8 @@ from tests.conftest import REPO, Tracker
 from tracker.digest.data import Digest, build_digest
 from tracker.mail.due import DueMail
 from tracker.mail.tick import TickResult, due_now, simulate_mails
+from tracker.plan.model import Plan
+from tracker.progress.cellstate import is_overdue
 from tracker.progress.status import Grid, load_grid
 from tracker.store.database import Database, resolve_url
 from tracker.timefmt import iso_utc
@@ -25,12 +27,15 @@ from tracker.views.status import status_json_text
 NOW = datetime.fromisoformat("2017-04-27T12:00+06:00")
 
 
-def reference_status_json(grid: Grid) -> dict[str, Any]:
-    """`status --json` by its definition: a dictionary per cell."""
+def reference_status_json(plan: Plan, grid: Grid) -> dict[str, Any]:
+    """`status --json` by its definition: a dictionary per cell, overdue when not done and its
+    deadline has passed."""
     return {
         "as_of": iso_utc(grid.as_of),
         "cells": [{"item": cell.item, "unit": cell.unit, "state": cell.state,
-                   "bodies": cell.bodies, "done_at": iso_utc(cell.done_at)}
+                   "bodies": cell.bodies, "done_at": iso_utc(cell.done_at),
+                   "overdue": cell.state != "done" and is_overdue(
+                       plan, plan.items_by_number[cell.item], cell.unit, grid.as_of)}
                   for cell in grid.cells],
         "units": [{"unit": u.unit, "done": u.done, "total": u.total} for u in grid.units],
     }
@@ -106,8 +111,8 @@ def test_json_text_in_pieces_is_the_reference_json(sqlite_tracker: Tracker, step
             digest = build_digest(conn, plan, NOW)
     finally:
         db.dispose()
-    status_text = "".join(status_json_text(grid))
-    assert status_text == _compact(reference_status_json(grid))
+    status_text = "".join(status_json_text(plan, grid))
+    assert status_text == _compact(reference_status_json(plan, grid))
     digest_text = "".join(digest_json_text(digest))
     assert digest_text == _compact(reference_digest_json(digest))
     if steps > 1:  # something happened: the outputs are not trivially empty

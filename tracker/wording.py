@@ -21,6 +21,8 @@ WORDS: dict[str, dict[str, str]] = {
     "state.partial": {"kk": "ішінара", "ru": "частично", "en": "partial"},
     "state.pending": {"kk": "күтілуде", "ru": "ожидается", "en": "pending"},
     "state.overdue": {"kk": "мерзімі өтті", "ru": "просрочено", "en": "overdue"},
+    "state.partial_overdue": {"kk": "ішінара, мерзімі өтті", "ru": "частично, просрочено",
+                              "en": "partial, overdue"},
     # The status grid and one unit's view.
     "grid.item": {"kk": "№", "ru": "№", "en": "item"},
     "grid.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},

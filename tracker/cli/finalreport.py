@@ -43,7 +43,7 @@ def write_minister_draft(inv: Invocation, file: Path, lang: str | None) -> None:
     plan = inv.plan()
     with inv.database().reading() as conn:
         grid = load_grid(conn, plan, inv.now)
-        results = load_reports(conn, plan)
+        results = load_reports(conn, plan, as_of=inv.now)
     write_report(file, build_report(plan, grid, results, inv.now, chosen))
     from tracker.wording import say
 

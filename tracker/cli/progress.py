@@ -214,7 +214,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
     with inv.database().reading() as conn:
         grid = load_grid(conn, plan, inv.now, units=units)
     if as_json:
-        emit_json_text(status_json_text(grid))
+        emit_json_text(status_json_text(plan, grid))
     elif units:
         click.echo(render_unit(plan, grid, units[0], inv.lang))
     else:
@@ -229,7 +229,7 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
 @click.pass_obj
 def history(inv: Invocation, item: int | None, region: str | None, limit: int | None,
             as_json: bool) -> None:
-    """Show who marked or unmarked what, when, and their notes (oldest first).
+    """Show who marked or unmarked what, when, and their notes (oldest first), up to --now.
 
     \b
     Example:
@@ -247,7 +247,7 @@ def history(inv: Invocation, item: int | None, region: str | None, limit: int | 
                             first=min(plan.items_by_number), last=max(plan.items_by_number)))
     units = list(parse_units([region], plan, inv.lang)) if region else None
     with inv.database().reading() as conn:
-        entries = load_history(conn, item=item, units=units, limit=limit)
+        entries = load_history(conn, item=item, units=units, limit=limit, until=inv.now)
     if as_json:
         emit_json(history_json(entries))
         return

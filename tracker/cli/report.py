@@ -184,7 +184,7 @@ def report_show(inv: Invocation, as_json: bool) -> None:
 
     plan = inv.plan()
     with inv.database().reading() as conn:
-        results = load_reports(conn, plan)
+        results = load_reports(conn, plan, as_of=inv.now)
     if as_json:
         emit_json(report_json(plan, results))
     else:

@@ -7,15 +7,16 @@ The numbers come from the same grid as `tracker status` and the same reports as
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import cached_property, lru_cache
+from datetime import datetime, time
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from tracker.mail import backlog
-from tracker.plan.model import NATIONAL, Plan
+from tracker.plan.model import Plan
+from tracker.progress.cellstate import Overdue, find_overdue
 from tracker.progress.history import load_history
 from tracker.progress.status import Grid, load_grid
 from tracker.reports.results import RegionResult, Totals, totals
@@ -23,17 +24,6 @@ from tracker.reports.store import load_reports
 from tracker.store.settings import get_setting
 
 LAST_SENT = "digest_last_sent_at"
-
-
-@dataclass(frozen=True, slots=True)
-class Overdue:
-    """Cells of one item past their deadline with the same required bodies unfinished."""
-
-    item: int
-    units: list[str]
-    """In plan order."""
-    bodies: tuple[str, ...]
-    """Required bodies that have not finished."""
 
 
 @dataclass
@@ -68,55 +58,6 @@ class Digest:
         return [r.unit for r in self.reports if not r.received]
 
 
-@lru_cache(maxsize=4096)
-def _deadline_end(day: date, timezone: str) -> datetime:
-    """Midnight after `day` in `timezone`: few distinct values, asked for once per zone."""
-    return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone))
-
-
-def _ended(plan: Plan, now: datetime) -> dict[str, frozenset[str]]:
-    """Milestone -> the units where its day has ended by `now`, each in its own time zone."""
-    zones = {unit: plan.unit_timezone(unit) for unit in plan.unit_keys}
-    ended = {}
-    for key, milestone in plan.milestones.items():
-        over = {zone: now >= _deadline_end(milestone.date, zone) for zone in set(zones.values())}
-        ended[key] = frozenset(unit for unit, zone in zones.items() if over[zone])
-    return ended
-
-
-def find_overdue(plan: Plan, grid: Grid, now: datetime) -> list[Overdue]:
-    """The cells not done once the end of their due day has passed where the unit is.
-
-    Checked per run against per-item sets of late units, not with a date computation per cell.
-    """
-    ended = _ended(plan, now)
-    late_units: dict[int, frozenset[str]] = {}
-    result = []
-    for run in grid.runs:
-        if run.value.state == "done":
-            continue
-        if run.item not in late_units:
-            late_units[run.item] = _late_units(plan, run.item, ended)
-        past = late_units[run.item]
-        late = [u for u in run.units if u in past]
-        if late:
-            result.append(Overdue(run.item, late, tuple(run.value.missing)))
-    return result
-
-
-def _late_units(plan: Plan, number: int, ended: dict[str, frozenset[str]]) -> frozenset[str]:
-    """The units whose cell of item `number` is past its deadline.
-
-    A cell's deadline (`plan.cell_deadline`) depends on the item and on whether the unit is
-    national, so it is asked once for national and once for the regions.
-    """
-    item = plan.items_by_number[number]
-    late = ended[plan.cell_deadline(item, NATIONAL)] & {NATIONAL}
-    if plan.regions:
-        late |= ended[plan.cell_deadline(item, plan.regions[0].key)] - {NATIONAL}
-    return late
-
-
 def default_since(conn: Connection, plan: Plan) -> datetime:
     """The previous digest's time, or the campaign's first day when none was sent yet."""
     stored = get_setting(conn, LAST_SENT)
@@ -127,9 +68,14 @@ def default_since(conn: Connection, plan: Plan) -> datetime:
 
 def build_digest(conn: Connection, plan: Plan, now: datetime,
                  since: datetime | None = None) -> Digest:
+    """The digest as of `now`: the grid as it stood then, its overdue cells, the reports
+    received by then, and the changes recorded after `since` up to `now`."""
     grid = load_grid(conn, plan, now)
-    reports = load_reports(conn, plan)
-    since = since or default_since(conn, plan)
+    reports = load_reports(conn, plan, as_of=now)
+    # The changes are those between the two moments; a `since` later than the digest's own
+    # moment (a --since in its future, or a previous digest sent later on a simulated clock)
+    # would list nothing honestly, so it is clamped.
+    since = min(since or default_since(conn, plan), now)
     changes: list[dict[str, Any]] = [
         {"at": e.at, "kind": e.action, "item": e.item, "unit": e.unit, "body": e.body,
          "by": e.by, "note": e.note}
@@ -138,7 +84,7 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
     problem_rows = backlog.list_rows(conn, "failed") + backlog.list_rows(conn, "uncertain")
-    return Digest(plan, now, since, grid, find_overdue(plan, grid, now), reports,
+    return Digest(plan, now, since, grid, find_overdue(plan, grid), reports,
                   totals(reports), changes, backlog.problems(conn), problem_rows)
 
 

@@ -23,11 +23,15 @@ from tracker.digest.summary import (
 )
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
+from tracker.progress.cellstate import SYMBOLS, cell_states
 from tracker.resources import bundled
 
-SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·", "late": "!", "none": ""}
+_CLASSES = {"done": "done", "partial": "partial", "pending": "pending", "overdue": "late",
+            "partial_overdue": "partial late"}
+"""A cell state's class in digest.html (`late` is the page's overdue colour)."""
 _STATE_WORDS = {"done": ("орындалды", "выполнено"), "partial": ("ішінара", "частично"),
-                "pending": ("күтілуде", "ожидается"), "late": ("мерзімі өтті", "просрочено")}
+                "pending": ("күтілуде", "ожидается"), "overdue": ("мерзімі өтті", "просрочено"),
+                "partial_overdue": ("ішінара, мерзімі өтті", "частично, просрочено")}
 
 
 def _pair(text: Text) -> dict[str, str]:
@@ -57,8 +61,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
     local = digest.as_of.astimezone(ZoneInfo(tz))
     units = [u for u in plan.unit_keys if u in digest.by_unit]
     summaries = {s.unit: s for s in digest.grid.units}
-    states = {(run.item, unit): run.value.state for run in digest.grid.runs for unit in run.units}
-    states.update({(o.item, unit): "late" for o in digest.overdue for unit in o.units})
+    states = cell_states(plan, digest.grid)
     by_item = digest.by_item
     items = []
     for item in plan.items:
@@ -66,11 +69,14 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
             continue
         row = []
         for unit in units if cells else ():
-            state = states.get((item.number, unit), "none")
-            tip = "" if state == "none" else (
-                f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
-                f"{_STATE_WORDS[state][1]}")
-            row.append({"unit": unit, "state": state, "symbol": SYMBOLS[state], "tip": tip})
+            state = states.get((item.number, unit))
+            if state is None:
+                row.append({"unit": unit, "state": "none", "symbol": "", "tip": ""})
+                continue
+            tip = (f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
+                   f"{_STATE_WORDS[state][1]}")
+            row.append({"unit": unit, "state": _CLASSES[state], "symbol": SYMBOLS[state],
+                        "tip": tip})
         items.append({"number": item.number, "title": _pair(item.title),
                       "pct": _pct(by_item[item.number]), "cells": row})
     by_body = overdue_by_body(plan, digest.overdue)
@@ -78,6 +84,8 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
     for overdue in digest.overdue:
         entry: dict[str, Any] = {
             "number": overdue.item, "title": _pair(plan.items_by_number[overdue.item].title),
+            "partial": overdue.partial,
+            "symbol": SYMBOLS["partial_overdue" if overdue.partial else "overdue"],
             "bodies": [_pair(plan.bodies[b].name) for b in overdue.bodies]}
         for unit in overdue.units:
             groups.setdefault(unit, []).append(entry)

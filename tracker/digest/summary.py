@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from tracker.digest.data import Overdue
 from tracker.plan.model import Plan
+from tracker.progress.cellstate import Overdue
 
 CHANGES_SHOWN = 20
 """The latest changes listed on the page and in the mail; the rest are counted."""

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from tracker.finalreport.model import Block, Cell, Document, Heading, Link, Paragraph, Table
 from tracker.finalreport.wording import Russian, day, moment, number, wording
 from tracker.plan.model import NATIONAL, Item, Plan
+from tracker.progress.cellstate import OVERDUE_STATES, cell_states
 from tracker.progress.status import Cell as GridCell
 from tracker.progress.status import Grid
 from tracker.reports.results import RegionResult, totals
@@ -42,7 +43,8 @@ def build_report(plan: Plan, grid: Grid, results: Sequence[RegionResult], now: d
     as_of = now.astimezone(ZoneInfo(plan.timezone)).date()
     cells = {(cell.item, cell.unit): cell for cell in grid.cells}
     blocks = [*_front(plan, now, w), *_execution(plan, cells, as_of, w),
-              *_summary(plan, cells, as_of, w), *_results(plan, results, w),
+              *_summary(plan, cells, cell_states(plan, grid), as_of, w),
+              *_results(plan, results, w),
               *_media(plan, results, w)]
     return Document(w.lang, w.title(campaign_name(plan, w.lang)), w.draft, tuple(blocks))
 
@@ -125,15 +127,20 @@ def _execution(plan: Plan, cells: Cells, as_of: date, w: Russian) -> list[Block]
     return blocks
 
 
-def _summary(plan: Plan, cells: Cells, as_of: date, w: Russian) -> list[Block]:
-    """Part two: all (item, unit) positions done / total, and which regions have gaps."""
+def _summary(plan: Plan, cells: Cells, states: dict[tuple[int, str], str], as_of: date,
+             w: Russian) -> list[Block]:
+    """Part two: all (item, unit) positions done / total, how many are past their deadline,
+    and which regions have gaps."""
     done_in: dict[str, int] = dict.fromkeys(plan.unit_keys, 0)
     total_in: dict[str, int] = dict.fromkeys(plan.unit_keys, 0)
-    states = {"done": 0, "partial": 0, "pending": 0}
+    counts = {"done": 0, "partial": 0, "pending": 0}
+    late: list[str] = []
     for item in plan.items:
         for unit in plan.units_of(item):
             state = _state(cells, item.number, unit)
-            states[state] += 1
+            counts[state] += 1
+            if states.get((item.number, unit)) in OVERDUE_STATES:
+                late.append(states[item.number, unit])
             total_in[unit] += 1
             done_in[unit] += state == "done"
     regions = [r.key for r in plan.regions if total_in[r.key]]
@@ -141,8 +148,10 @@ def _summary(plan: Plan, cells: Cells, as_of: date, w: Russian) -> list[Block]:
     gaps = [u for u in regions if done_in[u] < total_in[u]]
     blocks: list[Block] = [
         Heading(w.summary, 1),
-        Paragraph(w.overall(as_of, states["done"], states["partial"], states["pending"],
-                            sum(states.values()))),
+        Paragraph(w.overall(as_of, counts["done"], counts["partial"], counts["pending"],
+                            sum(counts.values()))),
+        *([Paragraph(w.overdue(late.count("overdue"), late.count("partial_overdue")))]
+          if late else []),
         Paragraph(_names(plan, complete, w.lang) + ".", lead=w.complete(len(complete)))
         if complete else Paragraph(w.complete_none),
         Paragraph(", ".join(w.gap(plan.unit_name(u, w.lang), done_in[u], total_in[u])

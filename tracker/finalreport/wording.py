@@ -119,6 +119,12 @@ class Russian:
                 f"республиканском уровне) выполнено {done} ({share}{NBSP}%), выполнено "
                 f"частично — {partial}, не выполнено — {pending}.")
 
+    def overdue(self, pending: int, partial: int) -> str:
+        """The positions whose deadline has passed undone, from the same cell states as the
+        status grid."""
+        return (f"Срок истёк у {pending + partial} из них: не выполнено — {pending}, выполнено "
+                f"частично — {partial}.")
+
     def complete(self, count: int) -> str:
         return f"Полностью выполнили план ({count}):"
 
@@ -230,6 +236,10 @@ class Kazakh(Russian):
         return (f"{day(when)} ж. жағдай бойынша жоспардың позициялары (өңірдегі немесе "
                 f"республикалық деңгейдегі іс-шара): барлығы — {total}, орындалғаны — {done} "
                 f"({share}{NBSP}%), ішінара орындалғаны — {partial}, орындалмағаны — {pending}.")
+
+    def overdue(self, pending: int, partial: int) -> str:
+        return (f"Оның ішінде мерзімі өткені — {pending + partial}: орындалмағаны — {pending}, "
+                f"ішінара орындалғаны — {partial}.")
 
     def complete(self, count: int) -> str:
         return f"Жоспарды толық орындаған өңірлер ({count}):"

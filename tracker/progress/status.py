@@ -13,6 +13,9 @@ command's time, so the work is done per *group* of alike things instead:
 - The grid keeps its cells as *runs*: cells of one item in consecutive units (plan order) that
   look alike.  Counting, the JSON and the digest work per run; `Grid.cells` still lists the
   cells one by one for the views that want them.
+
+A grid is as of a moment (`--now`): the current rows, with the few assignments changed after
+that moment put back as their events recorded up to it say.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from itertools import groupby
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, literal, select
 
 from tracker.plan.model import Plan
-from tracker.store.tables import ASSIGNMENT
+from tracker.store.database import UTCDateTime
+from tracker.store.tables import ASSIGNMENT, EVENT
 
 STATES = ("pending", "partial", "done")
 
@@ -51,21 +56,99 @@ class AssignmentGroup:
     units: list[str]
 
 
+Key = tuple[int, str, bool, str, "datetime | None"]
+"""An assignment group's key: item, body, required, state, done moment."""
+
+
 def assignment_groups(conn: Connection, units: Iterable[str] | None = None,
-                      items: Iterable[int] | None = None) -> list[AssignmentGroup]:
-    """The assignments (optionally only these units or items) as groups; see the module doc."""
+                      items: Iterable[int] | None = None,
+                      as_of: datetime | None = None) -> list[AssignmentGroup]:
+    """The assignments (optionally only these units or items) as groups; see the module doc.
+
+    With `as_of`, each assignment as it stood at that moment: what the events recorded up to
+    it say (an event's `at` is when it was recorded, so this is what was known then; a
+    `mark --on` recorded later does not reach back).  The current rows are read as always, and
+    only the assignments with an event recorded after `as_of` are put back as they stood: none
+    in the common case, a probe of the events' `at` index.
+    """
     a = ASSIGNMENT
     key = (a.c.item_number, a.c.body_key, a.c.required, a.c.state, a.c.done_at)
     query = select(*key, func.aggregate_strings(a.c.unit_key, _SEPARATOR)).group_by(*key)
+    query = _only(query, units, items)
+    # Interned, the 180,000 unit keys are 7,500 strings: smaller, and the dictionaries and
+    # sets built over them compare by identity.
+    groups = [AssignmentGroup(item, body, bool(required), state, done_at,
+                              list(map(sys.intern, joined.split(_SEPARATOR))))
+              for item, body, required, state, done_at, joined in conn.execute(query)]
+    if as_of is not None and _recorded_after(conn, as_of):
+        groups = _rewound(groups, conn.execute(_only(_changed_since(as_of), units, items)))
+    return groups
+
+
+_Query = TypeVar("_Query", bound=Select[Any])
+
+
+def _only(query: _Query, units: Iterable[str] | None, items: Iterable[int] | None) -> _Query:
+    a = ASSIGNMENT
     if units is not None:
         query = query.where(a.c.unit_key.in_(list(units)))
     if items is not None:
         query = query.where(a.c.item_number.in_(list(items)))
-    # Interned, the 180,000 unit keys are 7,500 strings: smaller, and the dictionaries and
-    # sets built over them compare by identity.
-    return [AssignmentGroup(item, body, bool(required), state, done_at,
-                            list(map(sys.intern, joined.split(_SEPARATOR))))
-            for item, body, required, state, done_at, joined in conn.execute(query)]
+    return query
+
+
+def _recorded_after(conn: Connection, moment: datetime) -> bool:
+    """Whether any event was recorded after `moment` (one probe of the `at` index)."""
+    e = EVENT
+    later = select(e.c.id).where(e.c.at > literal(moment, UTCDateTime())).limit(1)
+    return conn.execute(later).first() is not None
+
+
+def _changed_since(moment: datetime) -> Select[Any]:
+    """The assignments with an event recorded after `moment`: their current row, and the
+    action and done moment of their latest event recorded up to it (none: pending then).
+
+    "Latest" is in the order the events were recorded, as the current row is.  Plain
+    aggregates and joins, no window function, so SQLite and PostgreSQL run it alike.
+    """
+    a, e = ASSIGNMENT, EVENT
+    bound = literal(moment, UTCDateTime())
+    changed = select(e.c.assignment_id).where(e.c.at > bound).distinct().subquery("changed")
+    last = (select(e.c.assignment_id, func.max(e.c.id).label("event_id"))
+            .where(e.c.at <= bound, e.c.assignment_id.in_(select(changed.c.assignment_id)))
+            .group_by(e.c.assignment_id).subquery("last_event"))
+    latest = (select(last.c.assignment_id, e.c.action, e.c.done_at)
+              .join(e, e.c.id == last.c.event_id).subquery("latest"))
+    return (select(a.c.item_number, a.c.body_key, a.c.required, a.c.state, a.c.done_at,
+                   a.c.unit_key, latest.c.action, latest.c.done_at)
+            .select_from(a.join(changed, changed.c.assignment_id == a.c.id)
+                         .outerjoin(latest, latest.c.assignment_id == a.c.id)))
+
+
+def _rewound(groups: list[AssignmentGroup],
+             changed: Iterable[Sequence[Any]]) -> list[AssignmentGroup]:
+    """The groups with each changed assignment moved from its current group to the one of its
+    state then."""
+    def key(item: int, body: str, required: bool, state: str, done_at: datetime | None) -> Key:
+        return item, body, bool(required), state, done_at
+
+    leaving: dict[Key, set[str]] = {}
+    arriving: dict[Key, list[str]] = {}
+    for item, body, required, state, done_at, unit, action, done_then in changed:
+        then = ("done", done_then) if action == "mark" else ("pending", None)
+        if then != (state, done_at):
+            leaving.setdefault(key(item, body, required, state, done_at), set()).add(unit)
+            arriving.setdefault(key(item, body, required, *then), []).append(sys.intern(unit))
+    result = []
+    for group in groups:
+        group_key = key(group.item, group.body, group.required, group.state, group.done_at)
+        gone = leaving.get(group_key)
+        units = [u for u in group.units if u not in gone] if gone else group.units
+        units += arriving.pop(group_key, [])
+        if units:
+            result.append(AssignmentGroup(*group_key, units))
+    result += [AssignmentGroup(*group_key, units) for group_key, units in arriving.items()]
+    return result
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -211,4 +294,5 @@ def _summaries(runs: Iterable[Run], unit_order: Sequence[str]) -> list[UnitSumma
 
 def load_grid(conn: Connection, plan: Plan, as_of: datetime,
               units: Sequence[str] | None = None) -> Grid:
-    return build_grid(plan, assignment_groups(conn, units=units), as_of)
+    """The grid as it stood at `as_of` (see `assignment_groups`)."""
+    return build_grid(plan, assignment_groups(conn, units=units, as_of=as_of), as_of)

@@ -50,8 +50,13 @@ class MediaListing:
     entry: MediaEntry
 
 
-def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
-    """Every region's report in plan order, an empty one where nothing was recorded."""
+def load_reports(conn: Connection, plan: Plan,
+                 as_of: datetime | None = None) -> list[RegionResult]:
+    """Every region's report in plan order, an empty one where nothing was recorded.
+
+    With `as_of`, a report received after that moment is not received yet.  Only the arrival
+    is dated: the figures are the ones stored now (the store keeps no history of them).
+    """
     r, v, m = REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE
     form = plan.results_form
     count_keys = {c.key for c in form.counts}
@@ -82,10 +87,17 @@ def load_reports(conn: Connection, plan: Plan) -> list[RegionResult]:
             counts=counts.get(region.key, {}),
             texts=texts.get(region.key, {}),
             media_coverage=entries,
-            received_at=row.received_at,
-            late=is_late(plan, region.key, row.received_at),
+            received_at=_known(row.received_at, as_of),
+            late=is_late(plan, region.key, _known(row.received_at, as_of)),
             entered=True))
     return results
+
+
+def _known(received_at: datetime | None, as_of: datetime | None) -> datetime | None:
+    """When the report arrived, if it had by `as_of` (when given)."""
+    if as_of is not None and received_at is not None and received_at > as_of:
+        return None
+    return received_at
 
 
 def missing_reports(conn: Connection, plan: Plan) -> list[str]:

@@ -37,11 +37,12 @@ def render_text(digest: Digest, lang: str, width: int = 110, color: bool = False
         table.add_row(unit["name"][view_lang], str(unit["pct"]), f"{unit['done']}/{unit['total']}",
                       bar)
     console.print(table)
-    console.print(f"\n[bold]{'Просрочено' if ru else 'Мерзімі өткен'}[/bold]")
+    console.print(f"\n[bold]{'Просрочено' if ru else 'Мерзімі өткен'}[/bold] "
+                  f"(◐ {'частично' if ru else 'ішінара'})")
     if not ctx["overdue"]:
         console.print("  —")
     for group in ctx["overdue"]:
-        numbers = ", ".join(str(r["number"]) for r in group["rows"])
+        numbers = ", ".join(f"{r['number']}{'◐' if r['partial'] else ''}" for r in group["rows"])
         console.print(f"  {group['name'][view_lang]}: {numbers}")
     missing = ", ".join(m[view_lang] for m in ctx["missing_reports"]) or "—"
     console.print(f"\n[bold]{'Нет отчёта об итогах' if ru else 'Есебі жоқ'}:[/bold] {missing}")

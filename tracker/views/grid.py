@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from tracker.plan.model import NATIONAL, Plan
+from tracker.progress.cellstate import SYMBOLS, cell_states
 from tracker.progress.status import Grid
 from tracker.timefmt import local
 from tracker.wording import WORDS, say
-
-SYMBOLS = {"done": "✓", "partial": "◐", "pending": "·"}
 
 
 def state_word(state: str, lang: str) -> str:
@@ -45,7 +44,7 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     codes = unit_codes(plan)
     summaries = {s.unit: s for s in grid.units}
     units = [u for u in plan.unit_keys if u in summaries]
-    by_cell = {(c.item, c.unit): c.state for c in grid.cells}
+    by_cell = cell_states(plan, grid)
     first = max(4, len(say(lang, "grid.item")), len(say(lang, "grid.percent")))
     legend = "   ".join(f"{SYMBOLS[s]} {state_word(s, lang)}" for s in SYMBOLS)
     lines = [f"{plan.title.get(lang)} — {local(grid.as_of, plan.timezone)}",
@@ -59,7 +58,7 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
         if not present:
             continue
         done = sum(s == "done" for s in present)
-        row = "".join(f"{SYMBOLS[s] if s else ' ':>4}" for s in states)
+        row = "".join(_cell(s) for s in states)
         lines.append(f"{item.number:>{first}} {row}   {done}/{len(present)}")
     lines.append(f"{say(lang, 'grid.percent'):<{first}} " + "".join(
         f"{round(100 * summaries[u].done / summaries[u].total):>3}%" for u in units))
@@ -72,19 +71,28 @@ def render_grid(plan: Plan, grid: Grid, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _cell(state: str | None) -> str:
+    """A grid cell, four wide: the state's glyph in the third column, the overdue mark of a
+    partly done cell beside it, so that every glyph stays under its column's heading."""
+    if state is None:
+        return "    "
+    return f"  {SYMBOLS[state]:<2}"
+
+
 def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
     name = plan.unit_name(unit, lang)
     zone = plan.unit_timezone(unit)
+    states = cell_states(plan, grid)
     lines = [f"{name} ({unit}) — {local(grid.as_of, zone)}"]
-    states = {s: state_word(s, lang) for s in SYMBOLS}
-    width = max(8, *(len(w) for w in states.values()))
+    words = {s: state_word(s, lang) for s in SYMBOLS}
+    width = max(8, *(len(w) for w in words.values()))
     for cell in grid.cells:
         item = plan.items_by_number[cell.item]
+        state = states[cell.item, cell.unit]
         bodies = ", ".join(f"{plan.bodies[b].name.get(lang) if b in plan.bodies else b} "
                            f"{SYMBOLS['done' if s == 'done' else 'pending']}"
                            for b, s in cell.bodies.items())
-        lines.append(f"{cell.item:>4} {SYMBOLS[cell.state]} {states[cell.state]:<{width}} "
-                     f"{bodies}")
+        lines.append(f"{cell.item:>4} {SYMBOLS[state]:<2} {words[state]:<{width}} {bodies}")
         lines.append(f"       {item.title.get(lang)}")
     summary = next((s for s in grid.units if s.unit == unit), None)
     if summary:
