@@ -67,7 +67,7 @@ def test_history_lists_only_events_recorded_up_to_now(tracker: Tracker) -> None:
         bounded = tracker.json("history", now=moment)
         assert bounded == [e for e in events if e["at"] <= _utc(moment)]
         assert tracker.json("history", "--limit", "3", now=moment) == bounded[-3:]
-    assert tracker.ok("history", now="2017-04-11T00:00+06:00").stdout.strip() == (
+    assert tracker.ok("history", now="2017-04-11T00:00+06:00", lang="en").stdout.strip() == (
         "no changes recorded yet")
 
 
@@ -114,7 +114,7 @@ def test_a_report_received_later_is_not_received_yet(tracker: Tracker, tmp_path:
     assert (aktobe["received_at"], aktobe["meetings"]) == (None, 4)
     target = tmp_path / "report.md"
     assert "0/16 regional reports" in tracker.ok(
-        "final-report", str(target), "--lang", "ru", now="2017-04-22T10:00+06:00").stdout
+        "final-report", str(target), "--lang", "ru", now="2017-04-22T10:00+06:00", lang="en").stdout
 
 
 def _utc(moment: str) -> str:
