@@ -25,7 +25,9 @@ its recipients or to none. After any failure the connection is dropped and a
 new one is opened by the next send; if a *reused* connection turns out to be
 dead at MAIL (disconnect, or a 421 from a server that limits messages per
 connection), the message is retried once on a fresh connection, which is
-safe because nothing of it had been sent.
+safe because nothing of it had been sent. A connection given a
+``messages_per_connection`` cap says QUIT after that many messages, so a relay
+that limits them never has to refuse one.
 
 How aiosmtplib (5.x) behaves, read from its source, and what follows:
 
@@ -85,13 +87,18 @@ class SmtpConnection:
     Sends are serialised: SMTP allows one transaction at a time per connection.
     """
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(self, settings: SmtpSettings, *,
+                 messages_per_connection: int | None = None) -> None:
         self._settings = settings
         self._replies = ReplyReader(settings.password, settings.username)
         self._smtp: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.connections_opened = 0
         """How many connections were opened (and authenticated) so far."""
+        self.messages_per_connection = messages_per_connection
+        """After this many messages sent on one connection, it is closed (QUIT) and the next
+        message opens a new one: relays limit messages per connection (None: no limit)."""
+        self._sent_here = 0
 
     async def __aenter__(self) -> SmtpConnection:
         return self
@@ -115,22 +122,25 @@ class SmtpConnection:
     async def close(self) -> None:
         """Say QUIT (best effort, short timeout) and close the connection."""
         async with self._lock:
-            smtp = self._smtp
-            if smtp is None:
-                return
-            transport = smtp.transport
-            try:
-                if smtp.is_connected:
-                    await smtp.quit(timeout=min(self._settings.timeout, 5.0))
-            except (aiosmtplib.SMTPException, OSError):
-                pass
-            finally:
-                # quit() only starts a graceful close, which over TLS needs more
-                # turns of the loop than a caller about to end it may give.
-                # After QUIT nothing is left to say: close the socket now.
-                if isinstance(transport, asyncio.WriteTransport):
-                    transport.abort()
-                self._discard()
+            await self._quit()
+
+    async def _quit(self) -> None:
+        smtp = self._smtp
+        if smtp is None:
+            return
+        transport = smtp.transport
+        try:
+            if smtp.is_connected:
+                await smtp.quit(timeout=min(self._settings.timeout, 5.0))
+        except (aiosmtplib.SMTPException, OSError):
+            pass
+        finally:
+            # quit() only starts a graceful close, which over TLS needs more
+            # turns of the loop than a caller about to end it may give.
+            # After QUIT nothing is left to say: close the socket now.
+            if isinstance(transport, asyncio.WriteTransport):
+                transport.abort()
+            self._discard()
 
     async def connect(self) -> None:
         """Open, secure and authenticate the connection now; send nothing.
@@ -215,6 +225,10 @@ class SmtpConnection:
                     self._discard()
                     raise
                 self._log_result(label, envelope_to, result)
+                self._sent_here += 1
+                if (self.messages_per_connection is not None
+                        and self._sent_here >= self.messages_per_connection):
+                    await self._quit()  # the relay's cap: the next message opens a new one
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -226,6 +240,7 @@ class SmtpConnection:
         smtp = await open_session(self._settings, self._replies)
         self._smtp = smtp
         self.connections_opened += 1
+        self._sent_here = 0
         logger.debug("SMTP connection %d to %s:%s ready", self.connections_opened,
                      self._settings.host, self._settings.port)
         return smtp

@@ -13,6 +13,10 @@ it would end `uncertain`, each needing a person.  So a few bodies without an ans
 (`UncertainBreaker`) stop the run like an unreachable server, the rest handed back untouched.
 One message that cannot be sent for a reason of its own (an address the mail library refuses,
 say) fails alone, and the batch goes on.
+
+Every worker keeps to the relay's pace (tracker.mail.relay): a connection slot while its
+connection is open, a turn before each message, and a relay that says slow down pauses the run
+like an unreachable server, the refused mail waiting without spending an attempt.
 """
 
 from __future__ import annotations
@@ -26,14 +30,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection
+
 from notifications.errors import SmtpAuthError, SmtpConfigError, SmtpSecurityError
 from notifications.headers import parse_mailbox
-from notifications.outcome import Outcome, SendResult
+from notifications.outcome import Outcome, SendResult, relay_throttled
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
 from notifications.smtp import SmtpConnection
 from tracker.errors import RuntimeFailure
 from tracker.mail import outbox
+from tracker.mail.backlog import count_due
+from tracker.mail.relay import Pacer, Pause, pause_of, relay_key, relay_pace, renew_slots
 from tracker.mail.senders import RetryPolicy, worker_identity
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
@@ -55,6 +63,9 @@ class DeliverySummary:
     recovered_uncertain: int = 0
     broken: str | None = None
     """Why the run stopped early because the server took bodies and never answered."""
+    paused: str | None = None
+    """Why the run stopped early because the relay asked every sender to slow down (the rows
+    handed back for it are counted as `paused`)."""
 
     def raise_if_broken(self) -> None:
         """The run's exit status is 1 when it stopped on a broken server (see `broken`)."""
@@ -186,6 +197,8 @@ class Sender:
         """The authentication or TLS failure that ends the run."""
         self.breaker = UncertainBreaker(uncertain_limit())
         self.writer = OutboxWriter(db)
+        self.pace = relay_pace()
+        self.pacer = Pacer(self.pace, relay_key(settings), self.writer, self.me, clock, policy)
         self.recording = _RecordingProgress(recording)
         self.bodies: dict[str | None, Section] = {}
         """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
@@ -196,7 +209,8 @@ class Sender:
             self.summary.requeued, self.summary.recovered_uncertain = await self.writer.call(
                 outbox.recover, self.clock(), self.policy)
             results = await asyncio.gather(self.recording.run(self.writer),
-                                           *(self.work() for _ in range(max(1, workers))),
+                                           *(self.work() for _ in range(
+                                               self.pacer.workers(workers))),
                                            return_exceptions=True)
         finally:
             await self.writer.close()  # every outcome committed before the run reports
@@ -206,30 +220,53 @@ class Sender:
         if self.fatal:
             raise RuntimeFailure(f"mail server refused the configuration: {self.fatal[0]}")
         self.summary.broken = self.breaker.reason
+        self.summary.paused = self.pacer.paused
         return self.summary
 
     def stopping(self) -> bool:
         return (self.stop.is_set() or bool(self.fatal) or bool(self.recording.failure)
-                or self.breaker.reason is not None)
+                or self.breaker.reason is not None or self.pacer.paused is not None)
 
     async def work(self) -> None:
-        """One worker: one connection, batch after batch."""
-        async with SmtpConnection(self.settings) as connection:
-            while not self.stopping():
-                rows = await self.recording.claim(self.claim_batch)
-                if not rows or not await self.send_batch(connection, rows):
-                    return
+        """One worker: one connection (in one of the relay's slots), batch after batch."""
+        async with self.pacer.connection_slot(self.stopping, self.work_left) as slot:
+            if not slot:
+                return
+            async with SmtpConnection(
+                    self.settings,
+                    messages_per_connection=self.pace.messages_per_connection) as connection:
+                while not self.stopping():
+                    rows = await self.recording.claim(self.claim_batch)
+                    if not rows or not await self.send_batch(connection, rows):
+                        return
+
+    async def work_left(self) -> bool:
+        """Whether mail may still come due in this run: being recorded, or due now."""
+        return not self.recording.done or bool(await self.writer.call(count_due, self.clock()))
 
     async def claim_batch(self) -> list[outbox.Claimed]:
-        """Due rows, committed as ours before any of them is sent."""
-        return await self.writer.call(outbox.claim, self.me, self.clock(), self.batch,
-                                      not self.db.is_sqlite, frozenset(self.bodies))
+        """Due rows, committed as ours before any of them is sent; none while the relay's
+        pause holds."""
+        found, rows = await self.writer.call(self._claim, self.clock(), frozenset(self.bodies),
+                                             self.pacer.renewal())
+        return [] if self.pacer.heed(found) else rows
+
+    def _claim(self, conn: Connection, now: datetime, known: frozenset[str | None],
+               renewal: tuple[str, str, datetime] | None) -> tuple[Pause, list[outbox.Claimed]]:
+        if renewal is not None:
+            renew_slots(conn, [renewal])
+        found = pause_of(conn, self.pacer.key)
+        if found.holds(now):
+            return found, []
+        return found, outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
 
     async def send_batch(self, connection: SmtpConnection, rows: list[outbox.Claimed]) -> bool:
         """Send the rows in order; what cannot be sent now is handed back untouched.  False
         when this worker must stop: the run stops, or the server cannot be reached."""
         for index, row in enumerate(rows):
-            if self.stopping():
+            if not await self.pacer.turn(self.stopping) or self.stopping():
+                if self.pacer.paused is not None:
+                    self.summary.counts["paused"] += len(rows) - index
                 await self.release(rows[index:])
                 return False
             try:
@@ -240,7 +277,14 @@ class Sender:
                 return False
             if result is None:
                 continue
+            if relay_throttled(result):  # about our pace, not the recipient: everyone pauses
+                self.settle(row, result, await self.pacer.throttled(result.detail))
+                self.summary.counts["paused"] += len(rows) - index - 1
+                await self.release(rows[index + 1:])
+                return False
             self.settle(row, result)
+            if result.outcome is Outcome.SENT:
+                self.pacer.answered()
             if self.breaker.reason is not None:  # the server is broken: the rest waits
                 await self.release(rows[index + 1:])
                 return False
@@ -298,10 +342,14 @@ class Sender:
             return None
         return result
 
-    def settle(self, row: outbox.Claimed, result: SendResult) -> None:
-        """Record what became of the row; committed with the writer's next transaction."""
-        settled = outbox.settlement(result.outcome.value, result.detail, self.clock(),
-                                    self.policy, row.attempts)
+    def settle(self, row: outbox.Claimed, result: SendResult,
+               paused_until: datetime | None = None) -> None:
+        """Record what became of the row; committed with the writer's next transaction.  A
+        row the relay refused for our pace waits for its pause, no attempt spent."""
+        settled = (outbox.throttled(result.detail, row.attempts, paused_until)
+                   if paused_until is not None else
+                   outbox.settlement(result.outcome.value, result.detail, self.clock(),
+                                     self.policy, row.attempts))
         self.writer.post_grouped(outbox.settle_many, row.id, self.me, settled)
         state = settled.state.value
         self.summary.counts[state if state != outbox.OutboxState.PENDING else "deferred"] += 1
