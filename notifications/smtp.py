@@ -179,6 +179,7 @@ class SmtpConnection:
         data: bytes | Payload,
         *,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         """Send pre-built message bytes with the given envelope.
 
@@ -186,9 +187,12 @@ class SmtpConnection:
         normalised to CRLF and leading dots are escaped here, unless *data* is
         already a `Payload` (see notifications.payload). A message goes to
         all its recipients or to none: any refused RCPT aborts the transaction
-        (4xx: DEFERRED, 5xx: FAILED).
+        (4xx: DEFERRED, 5xx: FAILED). ``before_mail`` runs once the session
+        is open, right before each MAIL command (again if a dead reused
+        connection is replaced): where a caller keeping to a relay's rate
+        waits for its turn, the connection's set-up already behind it.
         """
-        return await self._send(sender, recipients, data, None, before_body)
+        return await self._send(sender, recipients, data, None, before_body, before_mail)
 
     async def _send(
         self,
@@ -197,6 +201,7 @@ class SmtpConnection:
         data: bytes | Payload,
         message_id: str | None,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         if isinstance(recipients, str):
             raise MessageError("recipients must be a sequence of addresses, not a string")
@@ -213,7 +218,8 @@ class SmtpConnection:
                 try:
                     smtp = await self._connection()
                     result = await self._transaction(
-                        smtp, envelope_from, envelope_to, payload, size, before_body
+                        smtp, envelope_from, envelope_to, payload, size, before_body,
+                        before_mail,
                     )
                 except StepFailed as failure:
                     self._discard()
@@ -253,6 +259,7 @@ class SmtpConnection:
         payload: bytes,
         size: int,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         """MAIL, RCPT..., DATA, body: each step's failure maps to its own outcome.
 
@@ -266,6 +273,8 @@ class SmtpConnection:
         if not payload.isascii() and smtp.supports_extension("8bitmime"):
             options.append("BODY=8BITMIME")
 
+        if before_mail is not None:
+            await before_mail()
         try:
             await smtp.mail(sender, options=options)
         except aiosmtplib.SMTPResponseException as exc:

@@ -67,6 +67,8 @@ def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
                  counts or "nothing", summary.requeued, summary.recovered_uncertain)
     if summary.broken:  # not fatal: the next tick tries the server again
         log.error("%s", summary.broken)
+    if summary.paused:  # the relay's pause: a later tick sends the rest
+        log.warning("%s", summary.paused)
 
 
 def record_due_digest(db: Database, now: datetime, sender: str) -> int:
@@ -87,10 +89,12 @@ def record_due_digest(db: Database, now: datetime, sender: str) -> int:
 def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
                clock: CampaignClock) -> int:
     """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
+    from tracker.mail.relay import relay_pace
     from tracker.mail.sender import smtp_settings
 
     configure_logging()
     settings = smtp_settings()
+    relay_pace()  # a mistake in the pace stops the daemon now, not at every tick
     stop = threading.Event()
     fatal: list[str] = []
 

@@ -92,6 +92,10 @@ class _ServerBroken(Exception):
     """The run stopped on a server that takes bodies and never answers: do not send this one."""
 
 
+class _OutOfTurn(Exception):
+    """The run stopped while the message waited for its turn under the relay's rate."""
+
+
 class UncertainBreaker:
     """Counts bodies left without an answer in a row, over all workers, and holds each body
     back while that count and the bodies still awaiting their answer reach the limit.
@@ -264,7 +268,7 @@ class Sender:
         """Send the rows in order; what cannot be sent now is handed back untouched.  False
         when this worker must stop: the run stops, or the server cannot be reached."""
         for index, row in enumerate(rows):
-            if not await self.pacer.turn(self.stopping) or self.stopping():
+            if self.stopping():
                 if self.pacer.paused is not None:
                     self.summary.counts["paused"] += len(rows) - index
                 await self.release(rows[index:])
@@ -302,14 +306,30 @@ class Sender:
         committed (and the breaker admits it); None when the claim was lost (another process
         took the row over) or the run stopped before the body went out (the row is released
         with the rest of the batch)."""
+        marks: list[asyncio.Future[bool]] = []
+
+        def mark() -> asyncio.Future[bool]:
+            if not marks:
+                marks.append(self.writer.call_grouped(outbox.transmit_many, row.id, self.me))
+            return marks[0]
+
         # The mark is committed while the server answers MAIL, RCPT and DATA, which hides its
-        # latency; the body waits for it all the same.
-        marking = self.writer.call_grouped(outbox.transmit_many, row.id, self.me)
+        # latency; the body waits for it all the same.  Under a rate it is made once the
+        # message's turn has come (a process killed while waiting leaves the row `claimed`:
+        # nothing of it went out).
+        paced = self.pace.rate is not None
+        if not paced:
+            mark()
         admitted = False
+
+        async def before_mail() -> None:
+            if not await self.pacer.turn(self.stopping):
+                raise _OutOfTurn
+            mark()
 
         async def before_body() -> None:
             nonlocal admitted
-            if not await marking:
+            if not await mark():
                 raise _ClaimLost
             await self.breaker.admit()
             admitted = True
@@ -317,27 +337,31 @@ class Sender:
         result: SendResult | None
         try:
             result = await connection.send_bytes(self.envelope_from, [row.recipient],
-                                                 self.payload(row), before_body=before_body)
+                                                 self.payload(row), before_body=before_body,
+                                                 before_mail=before_mail if paced else None)
         except _ClaimLost:
             result = None
-        except _ServerBroken:
-            await marking
+        except (_ServerBroken, _OutOfTurn):
+            if marks:
+                await marks[0]
+            if self.pacer.paused is not None:
+                self.summary.counts["paused"] += 1
             await self.release([row])  # its body never went out
             return None
         except (SmtpAuthError, SmtpSecurityError):
-            await marking  # released with the rest, whether marked or not
+            await mark()  # released with the rest, whether marked or not
             raise
         except Exception as exc:  # this message's own problem: it fails alone
             if admitted:
                 await self.breaker.answered(admitted, None, self.settings.host)
-            if not await marking:
+            if not await mark():
                 self.summary.counts["lost_claim"] += 1
                 return None
             return SendResult(Outcome.FAILED, None,
                               f"cannot be sent: {type(exc).__name__}: {exc}")
         if admitted:
             await self.breaker.answered(admitted, result, self.settings.host)
-        if result is None or not await marking:  # not ours: nothing of it went out
+        if result is None or not await mark():  # not ours: nothing of it went out
             self.summary.counts["lost_claim"] += 1
             return None
         return result
