@@ -330,3 +330,38 @@ def test_a_worker_refused_for_the_pace_hands_the_rest_back_untouched(
     assert {r["state"] for r in rows} == {"pending"} and {r["attempts"] for r in rows} == {0}
     assert {r["claimed_by"] for r in rows} == {None}
     assert server.connections == 1, "the run stopped at the first refusal"
+
+
+@pytest.mark.parametrize(("code", "detail", "pace"), [
+    (421, "MAIL FROM: 421 4.3.2 Service shutting down, closing connection", True),
+    (421, "connect to relay:25: 421 4.7.0 Too many connections", True),
+    (451, "RCPT TO:<a@b.kz>: 451 4.7.1 Rate limit exceeded", True),
+    (450, "MAIL FROM: 450 4.7.28 sending too fast, slow down", True),
+    (452, "RCPT TO:<a@b.kz>: 452 4.5.3 Too many messages per hour, throttled", True),
+    (451, "RCPT TO:<rate@b.kz>: 451 4.3.0 Local error, try again later", False),
+    (450, "RCPT TO:<a@b.kz>: 450 4.2.1 Mailbox busy, try again later", False),
+    (452, "end of DATA: 452 4.3.1 Insufficient storage", False),
+    (None, "connect to relay:25: timeout: rate", False),
+])
+def test_which_refusals_are_about_our_pace(code: int | None, detail: str, pace: bool) -> None:
+    from notifications.outcome import Outcome, SendResult, relay_throttled
+
+    assert relay_throttled(SendResult(Outcome.DEFERRED, code, detail)) is pace
+    assert not relay_throttled(SendResult(Outcome.FAILED, 554, "554 5.7.1 rate limit"))
+
+
+def test_only_the_relay_module_writes_the_relay_tables() -> None:
+    import ast
+
+    writers = {}
+    for path in sorted((REPO / "tracker").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("update", "insert", "delete", "upsert_insert")
+                    and any(isinstance(a, ast.Name) and a.id in ("RELAY", "RELAY_SLOT")
+                            for a in node.args)):
+                name = path.relative_to(REPO).as_posix()
+                writers[name] = writers.get(name, 0) + 1
+    assert set(writers) == {"tracker/mail/relay.py"}, writers
