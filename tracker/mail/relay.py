@@ -303,6 +303,7 @@ class Pacer:
             self.writer.post_grouped(resume, self.key)
 
     def _note(self, until: datetime, refusal: str) -> None:
+        until = until.astimezone(self.clock().tzinfo)  # as the clock speaks (`--now`'s offset)
         if self.paused is None:
             self.paused = (f"mail server {self.key} asked to slow down ({refusal}): "
                            f"sending paused until {until.isoformat(timespec='seconds')}, the "

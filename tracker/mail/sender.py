@@ -349,7 +349,8 @@ class Sender:
             await self.release([row])  # its body never went out
             return None
         except (SmtpAuthError, SmtpSecurityError):
-            await mark()  # released with the rest, whether marked or not
+            if marks:
+                await marks[0]  # released with the rest, whether marked or not
             raise
         except Exception as exc:  # this message's own problem: it fails alone
             if admitted:
