@@ -52,6 +52,9 @@ SLOT_POLL = 0.25
 """Seconds between looks at the slots while another process holds every one."""
 STEP = 0.25
 """The longest sleep between looks at a stop request while waiting for a turn."""
+MISSED_TURNS = 5
+"""Turns a message gives up when it is woken more than a quarter interval late, before it goes
+all the same."""
 
 Wallclock = Callable[[], datetime]
 
@@ -276,19 +279,28 @@ class Pacer:
 
     async def turn(self, stopping: Callable[[], bool]) -> bool:
         """Wait for this message's turn under the rate; False if the run stops meanwhile (the
-        turn is then left unused: the relay sees a gap, never a burst)."""
+        turn is then left unused: the relay sees a gap, never a burst).  A turn missed by more
+        than a quarter interval (the process woke late) is given up for the next free one, so
+        that late messages never crowd the punctual ones after them into one window."""
         if self.pace.rate is None:
             return True
         renewal = self.renewal()
         if renewal is not None:
             self.writer.post_grouped(renew_slots, *renewal)
-        begin = await self.writer.call_grouped(reserve_turns, self.key,
-                                               self.pace.rate.interval, self.wallclock)
-        while (left := (begin - self.wallclock()).total_seconds()) > 0:
+        interval = self.pace.rate.interval
+        for _ in range(MISSED_TURNS):
+            begin = await self.writer.call_grouped(reserve_turns, self.key, interval,
+                                                   self.wallclock)
+            while (left := (begin - self.wallclock()).total_seconds()) > 0:
+                if stopping():
+                    return False
+                await asyncio.sleep(min(left, STEP))
             if stopping():
                 return False
-            await asyncio.sleep(min(left, STEP))
-        return not stopping()
+            if self.wallclock() - begin <= interval / 4:
+                return True
+            # Woken late (a busy machine): going now would crowd the next turns together.
+        return True
 
     async def throttled(self, refusal: str) -> datetime:
         """The relay refused a message for our pace: pause every sender; until when."""
