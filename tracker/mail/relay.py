@@ -38,14 +38,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from notifications.errors import SmtpConfigError
 from notifications.settings import RelayPace, SmtpSettings
 from tracker.errors import UserError
 from tracker.mail.senders import RetryPolicy, claim_is_dead
 from tracker.mail.writer import OutboxWriter
-from tracker.store.database import upsert_insert
+from tracker.store.database import UTCDateTime, upsert_insert
+from tracker.store.statements import DriverStatement
 from tracker.store.tables import RELAY, RELAY_SLOT
 
 SLOT_POLL = 0.25
@@ -97,10 +98,17 @@ class Pause:
         return self.until is not None and self.until > now
 
 
+_PAUSE = DriverStatement(select(RELAY.c.paused_until, RELAY.c.pauses, RELAY.c.last_refusal)
+                         .where(RELAY.c.key == bindparam("key")))
+"""Read with every claim, so on the driver's cursor (see tracker.store.statements)."""
+
+
 def pause_of(conn: Connection, key: str) -> Pause:
-    row = conn.execute(select(RELAY.c.paused_until, RELAY.c.pauses, RELAY.c.last_refusal)
-                       .where(RELAY.c.key == key)).first()
-    return Pause(None, 0, "") if row is None else Pause(row[0], row[1], row[2])
+    rows = _PAUSE.execute(conn, {"key": key})
+    if not rows:
+        return Pause(None, 0, "")
+    until, pauses, refusal = rows[0]
+    return Pause(UTCDateTime().process_result_value(until, conn.dialect), int(pauses), refusal)
 
 
 @dataclass(frozen=True)
