@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import shutil
@@ -106,6 +107,9 @@ def main() -> None:
     floors: list[float] = []
     try:
         for _ in range(max(1, args.runs)):
+            for stale in (db_file.with_name(db_file.name + "-wal"),
+                          db_file.with_name(db_file.name + "-shm")):
+                stale.unlink(missing_ok=True)  # the last run's, never to be replayed on a copy
             shutil.copyfile(prepared, db_file)
             start = time.perf_counter()
             result = subprocess.run([*TRACKER, "--db", f"sqlite:///{db_file}", "--now", MOMENT,
@@ -114,7 +118,7 @@ def main() -> None:
             ends.append(time.perf_counter() - start)
             if result.returncode:
                 raise SystemExit(result.stderr)
-            with sqlite3.connect(db_file) as conn:
+            with contextlib.closing(sqlite3.connect(db_file)) as conn:
                 # the header section per row, the body stored once per distinct text
                 rows = [(recipient, bytes(head) + bytes(body or b""))
                         for recipient, head, body in conn.execute(

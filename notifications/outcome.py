@@ -35,6 +35,28 @@ class SendResult:
     detail: str
 
 
+_SLOW_DOWN = re.compile(
+    r"\brate\b|rate[ -]?limit|throttl|slow(ing)? down|too many (messages|mails|connections"
+    r"|sessions|recipients per (minute|hour))|too fast|\b4\.7\.28\b", re.IGNORECASE)
+"""How relays word a temporary refusal that is about our pace, not about the recipient."""
+
+
+def relay_throttled(result: SendResult) -> bool:
+    """Whether a deferral says the relay wants us to slow down (or cannot serve us now), so
+    that it concerns every message and not this one's recipient.
+
+    421 is the relay's own "service not available, closing the channel" (RFC 5321 4.2.2): it
+    says nothing of the recipient.  450, 451 and 452 usually do (a busy mailbox, a full
+    disk), so they count only when the relay's words are about rate or throttling
+    (e.g. "451 4.7.1 rate limit exceeded", "450 4.7.28 ... sending too fast")."""
+    if result.outcome is not Outcome.DEFERRED or result.code is None:
+        return False
+    if result.code == 421:
+        return True
+    words = result.detail.partition(f": {result.code} ")[2]  # the reply, not the address
+    return result.code in (450, 451, 452) and _SLOW_DOWN.search(words) is not None
+
+
 class StepFailed(Exception):
     """Internal: a step failed with *result*; the connection must be dropped.
 

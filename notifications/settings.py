@@ -1,4 +1,4 @@
-"""SMTP settings and reading them from the environment.
+"""SMTP settings and the relay's pace, read from the environment.
 
 The password is the one secret this package handles, so it is kept out of
 ``repr()`` (and therefore out of tracebacks and logs that print settings) and
@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import ssl
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal
 
 from notifications.errors import MessageError, SmtpConfigError
 from notifications.headers import parse_mailbox
 
-__all__ = ["DEFAULT_PORTS", "SECURITY_MODES", "Security", "SmtpSettings"]
+__all__ = ["DEFAULT_PORTS", "SECURITY_MODES", "Rate", "RelayPace", "Security", "SmtpSettings"]
 
 Security = Literal["starttls", "tls", "none"]
 SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls", "none")
@@ -118,6 +120,91 @@ class SmtpSettings:
             mail_from=mail_from,
             reply_to=reply_to,
         )
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `messages` messages in any `period`: sent one `interval` apart."""
+
+    messages: int
+    period: timedelta
+
+    @property
+    def interval(self) -> timedelta:
+        return self.period / self.messages
+
+    def __str__(self) -> str:
+        seconds = self.period.total_seconds()
+        unit, size = next((unit, size) for unit, size in (("day", 86400), ("hour", 3600),
+                                                          ("min", 60), ("s", 1))
+                          if seconds % size == 0 or size == 1)
+        count = seconds / size
+        return f"{self.messages}/{'' if count == 1 else f'{count:g}'}{unit}"
+
+
+@dataclass(frozen=True)
+class RelayPace:
+    """How fast the relay lets us send, as its operator told us: a message rate, connections
+    open at once, and messages per connection.  None is no limit.
+
+    Relays throttle senders, and a sender that keeps to the relay's pace is never told to slow
+    down; how several processes keep to one pace together is the caller's business (the
+    limits hold across every process that shares them)."""
+
+    rate: Rate | None = None
+    connections: int | None = None
+    messages_per_connection: int | None = None
+
+    @property
+    def limited(self) -> bool:
+        return (self.rate, self.connections, self.messages_per_connection) != (None,) * 3
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> RelayPace:
+        """Read TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS and
+        TRACKER_SMTP_MESSAGES_PER_CONNECTION (empty or unset: no limit).  Raises
+        ``SmtpConfigError`` with a one-line message naming the variable."""
+        env = {key: value.strip() for key, value in environ.items() if value.strip()}
+        rate = env.get("TRACKER_SMTP_RATE")
+        return cls(
+            rate=None if rate is None else _parse_rate(rate),
+            connections=_whole("TRACKER_SMTP_CONNECTIONS", env, MAX_CONNECTIONS),
+            messages_per_connection=_whole("TRACKER_SMTP_MESSAGES_PER_CONNECTION", env,
+                                           MAX_MESSAGES_PER_CONNECTION),
+        )
+
+
+MAX_CONNECTIONS = 1000
+MAX_MESSAGES_PER_CONNECTION = 1_000_000
+MAX_RATE = 1_000_000
+_RATE = re.compile(r"(\d+)\s*/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)")
+_UNITS = {"s": 1, "sec": 1, "second": 1, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+          "d": 86400, "day": 86400}
+
+
+def _parse_rate(text: str) -> Rate:
+    """`30/min`, `500/hour`, `2/s`, `10/5min`: messages per (a number of) seconds, minutes,
+    hours or days."""
+    found = _RATE.fullmatch(text.lower())
+    unit = found and _UNITS.get(found.group(3).removesuffix("s") or "s")
+    if found and unit:
+        count = int(found.group(1))
+        seconds = float(found.group(2) or 1) * unit
+        if 1 <= count <= MAX_RATE and 0 < seconds <= 7 * 86400:
+            return Rate(count, timedelta(seconds=seconds))
+    raise SmtpConfigError(
+        "TRACKER_SMTP_RATE must be messages per period, like 30/min, 500/hour or 2/s "
+        f"(at most {MAX_RATE:,} per a period of up to a week); got {text[:40]!r}")
+
+
+def _whole(name: str, env: Mapping[str, str], most: int) -> int | None:
+    text = env.get(name)
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
+        raise SmtpConfigError(f"{name} must be a whole number from 1 to {most:,}; "
+                              f"got {text[:40]!r}")
+    return int(text)
 
 
 def _check_address(value: str, what: str) -> None:

@@ -25,7 +25,9 @@ its recipients or to none. After any failure the connection is dropped and a
 new one is opened by the next send; if a *reused* connection turns out to be
 dead at MAIL (disconnect, or a 421 from a server that limits messages per
 connection), the message is retried once on a fresh connection, which is
-safe because nothing of it had been sent.
+safe because nothing of it had been sent. A connection given a
+``messages_per_connection`` cap says QUIT after that many messages, so a relay
+that limits them never has to refuse one.
 
 How aiosmtplib (5.x) behaves, read from its source, and what follows:
 
@@ -85,13 +87,18 @@ class SmtpConnection:
     Sends are serialised: SMTP allows one transaction at a time per connection.
     """
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(self, settings: SmtpSettings, *,
+                 messages_per_connection: int | None = None) -> None:
         self._settings = settings
         self._replies = ReplyReader(settings.password, settings.username)
         self._smtp: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
         self.connections_opened = 0
         """How many connections were opened (and authenticated) so far."""
+        self.messages_per_connection = messages_per_connection
+        """After this many messages sent on one connection, it is closed (QUIT) and the next
+        message opens a new one: relays limit messages per connection (None: no limit)."""
+        self._sent_here = 0
 
     async def __aenter__(self) -> SmtpConnection:
         return self
@@ -115,22 +122,25 @@ class SmtpConnection:
     async def close(self) -> None:
         """Say QUIT (best effort, short timeout) and close the connection."""
         async with self._lock:
-            smtp = self._smtp
-            if smtp is None:
-                return
-            transport = smtp.transport
-            try:
-                if smtp.is_connected:
-                    await smtp.quit(timeout=min(self._settings.timeout, 5.0))
-            except (aiosmtplib.SMTPException, OSError):
-                pass
-            finally:
-                # quit() only starts a graceful close, which over TLS needs more
-                # turns of the loop than a caller about to end it may give.
-                # After QUIT nothing is left to say: close the socket now.
-                if isinstance(transport, asyncio.WriteTransport):
-                    transport.abort()
-                self._discard()
+            await self._quit()
+
+    async def _quit(self) -> None:
+        smtp = self._smtp
+        if smtp is None:
+            return
+        transport = smtp.transport
+        try:
+            if smtp.is_connected:
+                await smtp.quit(timeout=min(self._settings.timeout, 5.0))
+        except (aiosmtplib.SMTPException, OSError):
+            pass
+        finally:
+            # quit() only starts a graceful close, which over TLS needs more
+            # turns of the loop than a caller about to end it may give.
+            # After QUIT nothing is left to say: close the socket now.
+            if isinstance(transport, asyncio.WriteTransport):
+                transport.abort()
+            self._discard()
 
     async def connect(self) -> None:
         """Open, secure and authenticate the connection now; send nothing.
@@ -169,6 +179,7 @@ class SmtpConnection:
         data: bytes | Payload,
         *,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         """Send pre-built message bytes with the given envelope.
 
@@ -176,9 +187,12 @@ class SmtpConnection:
         normalised to CRLF and leading dots are escaped here, unless *data* is
         already a `Payload` (see notifications.payload). A message goes to
         all its recipients or to none: any refused RCPT aborts the transaction
-        (4xx: DEFERRED, 5xx: FAILED).
+        (4xx: DEFERRED, 5xx: FAILED). ``before_mail`` runs once the session
+        is open, right before each MAIL command (again if a dead reused
+        connection is replaced): where a caller keeping to a relay's rate
+        waits for its turn, the connection's set-up already behind it.
         """
-        return await self._send(sender, recipients, data, None, before_body)
+        return await self._send(sender, recipients, data, None, before_body, before_mail)
 
     async def _send(
         self,
@@ -187,6 +201,7 @@ class SmtpConnection:
         data: bytes | Payload,
         message_id: str | None,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         if isinstance(recipients, str):
             raise MessageError("recipients must be a sequence of addresses, not a string")
@@ -203,7 +218,8 @@ class SmtpConnection:
                 try:
                     smtp = await self._connection()
                     result = await self._transaction(
-                        smtp, envelope_from, envelope_to, payload, size, before_body
+                        smtp, envelope_from, envelope_to, payload, size, before_body,
+                        before_mail,
                     )
                 except StepFailed as failure:
                     self._discard()
@@ -215,6 +231,10 @@ class SmtpConnection:
                     self._discard()
                     raise
                 self._log_result(label, envelope_to, result)
+                self._sent_here += 1
+                if (self.messages_per_connection is not None
+                        and self._sent_here >= self.messages_per_connection):
+                    await self._quit()  # the relay's cap: the next message opens a new one
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -226,6 +246,7 @@ class SmtpConnection:
         smtp = await open_session(self._settings, self._replies)
         self._smtp = smtp
         self.connections_opened += 1
+        self._sent_here = 0
         logger.debug("SMTP connection %d to %s:%s ready", self.connections_opened,
                      self._settings.host, self._settings.port)
         return smtp
@@ -238,6 +259,7 @@ class SmtpConnection:
         payload: bytes,
         size: int,
         before_body: Callable[[], Awaitable[None]] | None = None,
+        before_mail: Callable[[], Awaitable[None]] | None = None,
     ) -> SendResult:
         """MAIL, RCPT..., DATA, body: each step's failure maps to its own outcome.
 
@@ -251,6 +273,8 @@ class SmtpConnection:
         if not payload.isascii() and smtp.supports_extension("8bitmime"):
             options.append("BODY=8BITMIME")
 
+        if before_mail is not None:
+            await before_mail()
         try:
             await smtp.mail(sender, options=options)
         except aiosmtplib.SMTPResponseException as exc:

@@ -8,7 +8,10 @@ message body. It can offer or require STARTTLS with a certificate from a
 throw-away CA (``trustme``), serve implicit TLS, and require AUTH.
 
 It counts connections so tests can prove that one SMTP connection carried
-many messages, and records every message it accepted.
+many messages (and the most open at once, for a relay's connection limit),
+records every message it accepted with the moment its MAIL command came (for a
+relay's rate), and can ask the sender to slow down (421) once it has accepted
+a number of messages, as a throttling relay does.
 
 Shutdown is deterministic: ``stop()`` closes every client connection in the
 server's loop (which cancels any hang), stops the loop and joins the thread.
@@ -23,6 +26,7 @@ import enum
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -61,6 +65,8 @@ class ReceivedMessage:
     tls: bool
     login: str | None
     connection: int
+    began: float = 0.0
+    """`time.monotonic()` when its MAIL command arrived: when a relay counts a message."""
 
     def parsed(self) -> email.message.EmailMessage:
         """The message parsed with the modern (decoding) email policy."""
@@ -108,6 +114,10 @@ class SmtpTestServer:
         #: After this many accepted messages on one connection, answer the next
         #: MAIL with 421 and close, as servers limiting messages per connection do.
         self.max_messages_per_connection: int | None = None
+        #: Once this many messages were accepted (in all), answer MAIL with
+        #: ``slow_down_reply`` and close, as a relay throttling its senders does.
+        self.slow_down_after: int | None = None
+        self.slow_down_reply = "421 4.7.0 Too many messages, slow down"
         self._auth = auth
         #: Offer only these AUTH mechanisms (e.g. ("PLAIN",)); None: aiosmtpd's own.
         self.auth_mechanisms = auth_mechanisms
@@ -131,6 +141,8 @@ class SmtpTestServer:
         self._hung: list[ReceivedMessage] = []
         self._replies: dict[str, str] = {}
         self._connections = 0
+        self._open = 0
+        self._most_open = 0
         self._mode = Mode.ACCEPT
         self._defer_reply = _reply(451, None)
         self._defer_stage: Literal["MAIL", "RCPT"] = "MAIL"
@@ -149,6 +161,7 @@ class SmtpTestServer:
         self._controller = controller
         with self._lock:
             self._connections = 0  # forget aiosmtpd's own start-up probe connection
+            self._most_open = self._open
         return self
 
     def stop(self) -> None:
@@ -212,6 +225,7 @@ class SmtpTestServer:
             self._messages.clear()
             self._hung.clear()
             self._connections = 0
+            self._most_open = self._open
 
     def reset(self) -> None:
         """Back to accepting everything, with no special replies."""
@@ -239,12 +253,24 @@ class SmtpTestServer:
         with self._lock:
             return self._connections
 
+    @property
+    def most_open(self) -> int:
+        """The most client connections open at once since start() or clear()."""
+        with self._lock:
+            return self._most_open
+
     # -- called from the server thread --------------------------------------
 
     def _new_connection(self) -> int:
         with self._lock:
             self._connections += 1
+            self._open += 1
+            self._most_open = max(self._most_open, self._open)
             return self._connections
+
+    def _connection_closed(self) -> None:
+        with self._lock:
+            self._open -= 1
 
     def _mail_reply(self, stage: str) -> str | None:
         with self._lock:
@@ -282,6 +308,10 @@ class _Handler:
         limit = self.owner.max_messages_per_connection
         if reply is None and limit is not None and server.accepted >= limit:
             reply = "421 4.7.0 Too many messages on this connection, closing"
+        enough = self.owner.slow_down_after
+        if reply is None and enough is not None and len(self.owner.messages) >= enough:
+            reply = self.owner.slow_down_reply
+        server.began = time.monotonic()
         if reply is not None:
             return _maybe_close_after(server, reply)
         envelope.mail_from = address
@@ -312,6 +342,7 @@ class _Handler:
             tls=transport is not None and transport.get_extra_info("sslcontext") is not None,
             login=auth.login.decode() if isinstance(auth, LoginPassword) else None,
             connection=server.connection_number,
+            began=server.began,
         )
         if self.owner.mode is Mode.HANG_AFTER_DATA:
             self.owner._record(message, hung=True)
@@ -351,10 +382,12 @@ class _Smtp(SMTP):
         self.owner = owner
         self.connection_number = connection_number
         self.accepted = 0  # messages accepted on this connection
+        self.began = 0.0  # when the MAIL command of the current transaction came
         self._on_lost = on_lost
 
     def connection_lost(self, error: Exception | None) -> None:
         self._on_lost(self)
+        self.owner._connection_closed()
         super().connection_lost(error)
 
     async def smtp_DATA(self, arg: str) -> None:

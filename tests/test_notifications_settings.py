@@ -180,3 +180,45 @@ def test_constructor_validates_too() -> None:
         SmtpSettings(host="h", port=25, security="ssl", mail_from="a@b.kz")  # type: ignore[arg-type]
     with pytest.raises(SmtpConfigError, match="mail_from"):
         SmtpSettings(host="h", port=25, mail_from="nobody")
+
+
+@pytest.mark.parametrize(("text", "messages", "seconds", "shown"), [
+    ("30/min", 30, 60, "30/min"), ("500/hour", 500, 3600, "500/hour"), ("2/s", 2, 1, "2/s"),
+    ("10/5min", 10, 300, "10/5min"), ("6/2s", 6, 2, "6/2s"), (" 30 / Minutes ", 30, 60, "30/min"),
+    ("1000/day", 1000, 86400, "1000/day"), ("3/0.5s", 3, 0.5, "3/0.5s"),
+])
+def test_a_rate_is_messages_per_period(text: str, messages: int, seconds: float,
+                                       shown: str) -> None:
+    from datetime import timedelta
+
+    from notifications.settings import Rate, RelayPace
+
+    pace = RelayPace.from_env({"TRACKER_SMTP_RATE": text})
+    assert pace.rate == Rate(messages, timedelta(seconds=seconds)) and pace.limited
+    assert pace.rate.interval == timedelta(seconds=seconds) / messages
+    assert str(pace.rate) == shown
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("TRACKER_SMTP_RATE", "fast"), ("TRACKER_SMTP_RATE", "30"), ("TRACKER_SMTP_RATE", "0/min"),
+    ("TRACKER_SMTP_RATE", "30/m"), ("TRACKER_SMTP_RATE", "30/0s"), ("TRACKER_SMTP_RATE", "-1/s"),
+    ("TRACKER_SMTP_RATE", "5/8days"), ("TRACKER_SMTP_CONNECTIONS", "0"),
+    ("TRACKER_SMTP_CONNECTIONS", "2.5"), ("TRACKER_SMTP_CONNECTIONS", "١"),
+    ("TRACKER_SMTP_MESSAGES_PER_CONNECTION", "many"),
+])
+def test_a_bad_pace_names_its_variable_in_one_line(variable: str, value: str) -> None:
+    from notifications.settings import RelayPace
+
+    with pytest.raises(SmtpConfigError) as info:
+        RelayPace.from_env({variable: value})
+    assert str(info.value).startswith(f"{variable} must be ") and "\n" not in str(info.value)
+
+
+def test_no_pace_set_is_no_limit() -> None:
+    from notifications.settings import RelayPace
+
+    pace = RelayPace.from_env({"TRACKER_SMTP_RATE": " ", "TRACKER_SMTP_CONNECTIONS": ""})
+    assert pace == RelayPace() and not pace.limited
+    assert RelayPace.from_env({"TRACKER_SMTP_CONNECTIONS": "3",
+                               "TRACKER_SMTP_MESSAGES_PER_CONNECTION": "100"}) == RelayPace(
+        connections=3, messages_per_connection=100)

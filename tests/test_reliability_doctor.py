@@ -74,8 +74,8 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
     result = campaign("doctor", now=NOW, env=_env(secured, tmp_path))
     assert result.exit_code == 0, result.output
     found = _findings(result)
-    assert set(found) == {"configuration", "retries", "database", "contacts", "managers",
-                          "outbox", "mail server"}
+    assert set(found) == {"configuration", "retries", "database", "pace", "contacts",
+                          "managers", "outbox", "mail server"}
     assert all(statuses == {"ok"} for statuses in _statuses(found).values()), result.output
     server_line = found["mail server"][0][1]
     assert "STARTTLS" in server_line and "login accepted" in server_line
@@ -84,7 +84,7 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
                      found["database"][0][1]), found["database"]
     assert secured.connections == 1 and secured.messages == []
     as_json = campaign.json("doctor", now=NOW, env=_env(secured, tmp_path))
-    assert as_json["healthy"] is True and len(as_json["findings"]) == 7
+    assert as_json["healthy"] is True and len(as_json["findings"]) == 8
 
 
 def test_configuration_mistakes_are_named_and_the_server_not_contacted(

@@ -71,6 +71,8 @@ def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
                 counts or "nothing", summary.requeued, summary.recovered_uncertain)
     if trouble:  # not fatal: the next tick tries the server again
         log.log(level, "%s", trouble)
+    if summary.paused:  # the relay's pause: a later tick sends the rest
+        log.warning("%s", summary.paused)
     return trouble
 
 
@@ -80,7 +82,8 @@ def tick_log_level(summary: DeliverySummary, not_composed: int) -> int:
     if (summary.broken or summary.counts["failed"] or summary.counts["uncertain"]
             or not_composed):
         return logging.ERROR
-    if summary.unreachable or summary.counts["deferred"] or summary.counts["waiting"]:
+    if (summary.unreachable or summary.paused or summary.counts["deferred"]
+            or summary.counts["waiting"]):
         return logging.WARNING
     return logging.INFO
 
@@ -103,10 +106,12 @@ def record_due_digest(db: Database, now: datetime, sender: str) -> int:
 def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
                clock: CampaignClock) -> int:
     """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
+    from tracker.mail.relay import relay_pace
     from tracker.mail.sender import smtp_settings
 
     configure_logging()
     settings = smtp_settings()
+    relay_pace()  # a mistake in the pace stops the daemon now, not at every tick
     stop = threading.Event()
     fatal: list[str] = []
     troubles: list[str] = []

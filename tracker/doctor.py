@@ -68,6 +68,7 @@ def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
     settings = _check_configuration(report, environ)
     policy = _check_policy(report, environ)
     db = _check_database(report, db_url)
+    _check_pace(report, environ, db, settings, now)
     if db is not None:
         try:
             _check_contacts(report, db)
@@ -120,6 +121,32 @@ def _check_policy(report: Report, environ: Mapping[str, str]) -> RetryPolicy:
     report.add("retries", "ok", f"up to {policy.max_attempts} attempts, backoff from "
                f"{policy.base:g} s to {policy.cap:g} s")
     return policy
+
+
+def _check_pace(report: Report, environ: Mapping[str, str], db: Database | None,
+                settings: SmtpSettings | None, now: datetime) -> None:
+    """The relay's pace as every sender will keep to it, and a pause the relay asked for."""
+    from tracker.mail.relay import pause_of, relay_key, relay_pace
+
+    try:
+        pace = relay_pace(environ)
+    except UserError as exc:
+        report.add("pace", "problem", str(exc))
+        return
+    limits = [f"at most {pace.rate} (a message every {pace.rate.interval.total_seconds():g} s)"
+              if pace.rate else "", f"{pace.connections} connection(s) at once"
+              if pace.connections else "", f"{pace.messages_per_connection} message(s) per "
+              "connection" if pace.messages_per_connection else ""]
+    detail = (", ".join(filter(None, limits)) + ", shared by every sender on the database"
+              if pace.limited else "no limit set (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
+              "TRACKER_SMTP_MESSAGES_PER_CONNECTION)")
+    if db is not None and settings is not None:
+        with db.reading() as conn:
+            pause = pause_of(conn, relay_key(settings))
+        if pause.holds(now) and pause.until is not None:
+            detail += (f"; the server asked to slow down ({pause.refusal}): sending paused "
+                       f"until {pause.until.isoformat(timespec='seconds')}")
+    report.add("pace", "ok", detail)
 
 
 def _check_database(report: Report, db_url: str) -> Database | None:

@@ -152,7 +152,7 @@ def remind_preview(inv: Invocation, as_json: bool) -> None:
 @remind.command("send")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="SMTP connections used in parallel.")
+              help="SMTP connections used in parallel (at most TRACKER_SMTP_CONNECTIONS).")
 @click.pass_obj
 def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     """Record the reminders due at --now and deliver every pending outbox row.
@@ -175,6 +175,7 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
     if as_json:
         emit_json({"recorded": tick.recorded, "closed": tick.closed, **counts,
                    "waiting": summary.counts.get("waiting", 0),
+                   "paused": summary.counts.get("paused", 0),
                    "requeued": summary.requeued})
         finish_delivery(summary, tick.not_composed)
         return
@@ -184,6 +185,8 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
                       if tick.closed_rows else ""))
         return
     click.echo(f"recorded {tick.recorded}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if summary.paused:
+        click.echo(summary.paused)
     finish_delivery(summary, tick.not_composed)
 
 
@@ -380,7 +383,7 @@ def _id_ranges(ids: Sequence[int]) -> str:
               metavar="SECONDS", help="How often to look for due mail.")
 @click.option("--once", is_flag=True, help="Run one tick and exit.")
 @click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="SMTP connections used in parallel.")
+              help="SMTP connections used in parallel (at most TRACKER_SMTP_CONNECTIONS).")
 @click.option("--speed", type=FiniteFloatRange(min=0.001, max=1_000_000.0), default=1.0,
               show_default=True,
               help="With --now: how fast the simulated clock runs (drills).")

@@ -63,6 +63,7 @@ class Event(StrEnum):
     SETTLE_FAILED = "settle failed"
     SETTLE_UNCERTAIN = "settle uncertain"
     SETTLE_DEFERRED = "settle deferred"
+    SETTLE_THROTTLED = "settle throttled"
     RELEASE = "release"
     REQUEUE_DEAD_CLAIM = "requeue dead claim"
     DOUBT_DEAD_TRANSMISSION = "doubt dead transmission"
@@ -106,6 +107,7 @@ TRANSITIONS: Mapping[Event, Transition] = MappingProxyType({
     Event.SETTLE_FAILED:            Transition((_S.TRANSMITTING,),            _S.FAILED),
     Event.SETTLE_UNCERTAIN:         Transition((_S.TRANSMITTING,),            _S.UNCERTAIN),
     Event.SETTLE_DEFERRED:          Transition((_S.TRANSMITTING,),            _S.PENDING),
+    Event.SETTLE_THROTTLED:         Transition((_S.TRANSMITTING,),            _S.PENDING),
     Event.RELEASE:                  Transition((_S.CLAIMED, _S.TRANSMITTING), _S.PENDING),
     Event.REQUEUE_DEAD_CLAIM:       Transition((_S.CLAIMED,),                 _S.PENDING),
     Event.DOUBT_DEAD_TRANSMISSION:  Transition((_S.TRANSMITTING,),            _S.UNCERTAIN),
@@ -327,6 +329,15 @@ def settlement(outcome: str, detail: str, now: datetime, policy: RetryPolicy,
                       next_attempt_at=now + policy.delay(tries))
 
 
+def throttled(detail: str, attempts: int, until: datetime) -> Settlement:
+    """The row's settlement when the relay asked us to slow down (tracker.mail.relay): the
+    refusal was about our pace, not the recipient, so no attempt is spent; it waits for the
+    relay's pause to end."""
+    return Settlement(Event.SETTLE_THROTTLED, attempts,
+                      f"the mail server asked to slow down: {detail}"[:1000],
+                      next_attempt_at=until)
+
+
 def _settle_statement(event: Event) -> DriverStatement:
     return DriverStatement(
         TRANSITIONS[event].update(*_OURS)
@@ -339,7 +350,8 @@ def _settle_statement(event: Event) -> DriverStatement:
 
 
 _SETTLE = {event: _settle_statement(event) for event in (
-    Event.SETTLE_SENT, Event.SETTLE_FAILED, Event.SETTLE_UNCERTAIN, Event.SETTLE_DEFERRED)}
+    Event.SETTLE_SENT, Event.SETTLE_FAILED, Event.SETTLE_UNCERTAIN, Event.SETTLE_DEFERRED,
+    Event.SETTLE_THROTTLED)}
 
 
 def settle_many(conn: Connection, requests: Sequence[tuple[int, str, Settlement]]

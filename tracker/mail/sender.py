@@ -13,6 +13,10 @@ it would end `uncertain`, each needing a person.  So a few bodies without an ans
 (`UncertainBreaker`) stop the run like an unreachable server, the rest handed back untouched.
 One message that cannot be sent for a reason of its own (an address the mail library refuses,
 say) fails alone, and the batch goes on.
+
+Every worker keeps to the relay's pace (tracker.mail.relay): a connection slot while its
+connection is open, a turn before each message, and a relay that says slow down pauses the run
+like an unreachable server, the refused mail waiting without spending an attempt.
 """
 
 from __future__ import annotations
@@ -26,14 +30,18 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import Connection
+
 from notifications.errors import SmtpAuthError, SmtpConfigError, SmtpSecurityError
 from notifications.headers import parse_mailbox
-from notifications.outcome import Outcome, SendResult
+from notifications.outcome import Outcome, SendResult, relay_throttled
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
 from notifications.smtp import SmtpConnection
 from tracker.errors import RuntimeFailure
 from tracker.mail import outbox
+from tracker.mail.backlog import count_due
+from tracker.mail.relay import Pacer, Pause, pause_of, relay_key, relay_pace, renew_slots
 from tracker.mail.senders import RetryPolicy, worker_identity
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
@@ -57,6 +65,9 @@ class DeliverySummary:
     """Why the run stopped early because the server took bodies and never answered."""
     unreachable: str | None = None
     """Why the server could not be reached (the first such reply), if it could not."""
+    paused: str | None = None
+    """Why the run stopped early because the relay asked every sender to slow down (the rows
+    handed back for it are counted as `paused`)."""
 
     def trouble(self, not_composed: int = 0) -> str | None:
         """Why this run did not deliver what it had to, as one line; None when every mail
@@ -94,6 +105,10 @@ def uncertain_limit(environ: Mapping[str, str] = os.environ) -> int:
 
 class _ServerBroken(Exception):
     """The run stopped on a server that takes bodies and never answers: do not send this one."""
+
+
+class _OutOfTurn(Exception):
+    """The run stopped while the message waited for its turn under the relay's rate."""
 
 
 class UncertainBreaker:
@@ -201,6 +216,8 @@ class Sender:
         """The authentication or TLS failure that ends the run."""
         self.breaker = UncertainBreaker(uncertain_limit())
         self.writer = OutboxWriter(db)
+        self.pace = relay_pace()
+        self.pacer = Pacer(self.pace, relay_key(settings), self.writer, self.me, clock, policy)
         self.recording = _RecordingProgress(recording)
         self.bodies: dict[str | None, Section] = {}
         """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
@@ -211,7 +228,8 @@ class Sender:
             self.summary.requeued, self.summary.recovered_uncertain = await self.writer.call(
                 outbox.recover, self.clock(), self.policy)
             results = await asyncio.gather(self.recording.run(self.writer),
-                                           *(self.work() for _ in range(max(1, workers))),
+                                           *(self.work() for _ in range(
+                                               self.pacer.workers(workers))),
                                            return_exceptions=True)
         finally:
             await self.writer.close()  # every outcome committed before the run reports
@@ -221,30 +239,53 @@ class Sender:
         if self.fatal:
             raise RuntimeFailure(f"mail server refused the configuration: {self.fatal[0]}")
         self.summary.broken = self.breaker.reason
+        self.summary.paused = self.pacer.paused
         return self.summary
 
     def stopping(self) -> bool:
         return (self.stop.is_set() or bool(self.fatal) or bool(self.recording.failure)
-                or self.breaker.reason is not None)
+                or self.breaker.reason is not None or self.pacer.paused is not None)
 
     async def work(self) -> None:
-        """One worker: one connection, batch after batch."""
-        async with SmtpConnection(self.settings) as connection:
-            while not self.stopping():
-                rows = await self.recording.claim(self.claim_batch)
-                if not rows or not await self.send_batch(connection, rows):
-                    return
+        """One worker: one connection (in one of the relay's slots), batch after batch."""
+        async with self.pacer.connection_slot(self.stopping, self.work_left) as slot:
+            if not slot:
+                return
+            async with SmtpConnection(
+                    self.settings,
+                    messages_per_connection=self.pace.messages_per_connection) as connection:
+                while not self.stopping():
+                    rows = await self.recording.claim(self.claim_batch)
+                    if not rows or not await self.send_batch(connection, rows):
+                        return
+
+    async def work_left(self) -> bool:
+        """Whether mail may still come due in this run: being recorded, or due now."""
+        return not self.recording.done or bool(await self.writer.call(count_due, self.clock()))
 
     async def claim_batch(self) -> list[outbox.Claimed]:
-        """Due rows, committed as ours before any of them is sent."""
-        return await self.writer.call(outbox.claim, self.me, self.clock(), self.batch,
-                                      not self.db.is_sqlite, frozenset(self.bodies))
+        """Due rows, committed as ours before any of them is sent; none while the relay's
+        pause holds."""
+        found, rows = await self.writer.call(self._claim, self.clock(), frozenset(self.bodies),
+                                             self.pacer.renewal())
+        return [] if self.pacer.heed(found) else rows
+
+    def _claim(self, conn: Connection, now: datetime, known: frozenset[str | None],
+               renewal: tuple[str, str, datetime] | None) -> tuple[Pause, list[outbox.Claimed]]:
+        if renewal is not None:
+            renew_slots(conn, [renewal])
+        found = pause_of(conn, self.pacer.key)
+        if found.holds(now):
+            return found, []
+        return found, outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
 
     async def send_batch(self, connection: SmtpConnection, rows: list[outbox.Claimed]) -> bool:
         """Send the rows in order; what cannot be sent now is handed back untouched.  False
         when this worker must stop: the run stops, or the server cannot be reached."""
         for index, row in enumerate(rows):
             if self.stopping():
+                if self.pacer.paused is not None:
+                    self.summary.counts["paused"] += len(rows) - index
                 await self.release(rows[index:])
                 return False
             try:
@@ -255,7 +296,14 @@ class Sender:
                 return False
             if result is None:
                 continue
+            if relay_throttled(result):  # about our pace, not the recipient: everyone pauses
+                self.settle(row, result, await self.pacer.throttled(result.detail))
+                self.summary.counts["paused"] += len(rows) - index - 1
+                await self.release(rows[index + 1:])
+                return False
             self.settle(row, result)
+            if result.outcome is Outcome.SENT:
+                self.pacer.answered()
             if self.breaker.reason is not None:  # the server is broken: the rest waits
                 await self.release(rows[index + 1:])
                 return False
@@ -274,14 +322,30 @@ class Sender:
         committed (and the breaker admits it); None when the claim was lost (another process
         took the row over) or the run stopped before the body went out (the row is released
         with the rest of the batch)."""
+        marks: list[asyncio.Future[bool]] = []
+
+        def mark() -> asyncio.Future[bool]:
+            if not marks:
+                marks.append(self.writer.call_grouped(outbox.transmit_many, row.id, self.me))
+            return marks[0]
+
         # The mark is committed while the server answers MAIL, RCPT and DATA, which hides its
-        # latency; the body waits for it all the same.
-        marking = self.writer.call_grouped(outbox.transmit_many, row.id, self.me)
+        # latency; the body waits for it all the same.  Under a rate it is made once the
+        # message's turn has come (a process killed while waiting leaves the row `claimed`:
+        # nothing of it went out).
+        paced = self.pace.rate is not None
+        if not paced:
+            mark()
         admitted = False
+
+        async def before_mail() -> None:
+            if not await self.pacer.turn(self.stopping):
+                raise _OutOfTurn
+            mark()
 
         async def before_body() -> None:
             nonlocal admitted
-            if not await marking:
+            if not await mark():
                 raise _ClaimLost
             await self.breaker.admit()
             admitted = True
@@ -289,35 +353,44 @@ class Sender:
         result: SendResult | None
         try:
             result = await connection.send_bytes(self.envelope_from, [row.recipient],
-                                                 self.payload(row), before_body=before_body)
+                                                 self.payload(row), before_body=before_body,
+                                                 before_mail=before_mail if paced else None)
         except _ClaimLost:
             result = None
-        except _ServerBroken:
-            await marking
+        except (_ServerBroken, _OutOfTurn):
+            if marks:
+                await marks[0]
+            if self.pacer.paused is not None:
+                self.summary.counts["paused"] += 1
             await self.release([row])  # its body never went out
             return None
         except (SmtpAuthError, SmtpSecurityError):
-            await marking  # released with the rest, whether marked or not
+            if marks:
+                await marks[0]  # released with the rest, whether marked or not
             raise
         except Exception as exc:  # this message's own problem: it fails alone
             if admitted:
                 await self.breaker.answered(admitted, None, self.settings.host)
-            if not await marking:
+            if not await mark():
                 self.summary.counts["lost_claim"] += 1
                 return None
             return SendResult(Outcome.FAILED, None,
                               f"cannot be sent: {type(exc).__name__}: {exc}")
         if admitted:
             await self.breaker.answered(admitted, result, self.settings.host)
-        if result is None or not await marking:  # not ours: nothing of it went out
+        if result is None or not await mark():  # not ours: nothing of it went out
             self.summary.counts["lost_claim"] += 1
             return None
         return result
 
-    def settle(self, row: outbox.Claimed, result: SendResult) -> None:
-        """Record what became of the row; committed with the writer's next transaction."""
-        settled = outbox.settlement(result.outcome.value, result.detail, self.clock(),
-                                    self.policy, row.attempts)
+    def settle(self, row: outbox.Claimed, result: SendResult,
+               paused_until: datetime | None = None) -> None:
+        """Record what became of the row; committed with the writer's next transaction.  A
+        row the relay refused for our pace waits for its pause, no attempt spent."""
+        settled = (outbox.throttled(result.detail, row.attempts, paused_until)
+                   if paused_until is not None else
+                   outbox.settlement(result.outcome.value, result.detail, self.clock(),
+                                     self.policy, row.attempts))
         self.writer.post_grouped(outbox.settle_many, row.id, self.me, settled)
         state = settled.state.value
         self.summary.counts[state if state != outbox.OutboxState.PENDING else "deferred"] += 1

@@ -192,6 +192,46 @@ class OutboxBody(SQLModel, table=True):
 
 
 
+class Relay(SQLModel, table=True):
+    """A mail relay's pace as every sender on this database keeps to it (tracker.mail.relay).
+
+    Relays throttle senders; several daemons sharing one outbox must share the relay's limits
+    too, so the budget lives here: when the next message may begin (the message rate), and how
+    long the relay asked everyone to pause (a 421 "slow down").  One row per `host:port`.
+    """
+
+    __tablename__ = "relay"
+
+    key: str = Field(sa_column=Column(String(300), primary_key=True))
+    next_send_at: datetime | None = Field(default=None,
+                                          sa_column=Column(UTCDateTime, nullable=True))
+    """The earliest moment the next message may begin, on the real clock (the rate)."""
+    paused_until: datetime | None = Field(default=None,
+                                          sa_column=Column(UTCDateTime, nullable=True))
+    """No message begins before this moment of the tracker's clock (the relay said slow down)."""
+    pauses: int = Field(default=0, nullable=False)
+    """Pauses in a row without a message sent since: each doubles the next one."""
+    last_refusal: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """The relay's words when it last asked us to slow down."""
+
+
+class RelaySlot(SQLModel, table=True):
+    """One of the SMTP connections a relay allows at once (`TRACKER_SMTP_CONNECTIONS`).
+
+    A sender's worker holds a slot while its connection is open, named like an outbox claim
+    (host, pid, token) and renewed as it works, so a slot of a process that died is taken back
+    (at once on its host, after the claim lease from another).
+    """
+
+    __tablename__ = "relay_slot"
+
+    relay: str = Field(sa_column=Column(String(300), primary_key=True))
+    slot: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    holder: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    held_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    """When the holder last renewed it, on the real clock."""
+
+
 class RegionReport(SQLModel, table=True):
     """A region's results report: that something was entered, and when it was received.
 
@@ -250,6 +290,8 @@ CONTACT = _table(Contact)
 SETTING = _table(Setting)
 OUTBOX = _table(Outbox)
 OUTBOX_BODY = _table(OutboxBody)
+RELAY = _table(Relay)
+RELAY_SLOT = _table(RelaySlot)
 REGION_REPORT = _table(RegionReport)
 REGION_REPORT_VALUE = _table(RegionReportValue)
 MEDIA_COVERAGE = _table(MediaCoverage)

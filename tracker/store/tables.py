@@ -83,6 +83,18 @@ OUTBOX_BODY = table(
 )
 
 
+RELAY = table(
+    "relay", column("key", String), column("next_send_at", UTCDateTime()),
+    column("paused_until", UTCDateTime()), column("pauses", Integer), column("last_refusal", Text),
+)
+
+
+RELAY_SLOT = table(
+    "relay_slot", column("relay", String), column("slot", Integer), column("holder", String),
+    column("held_at", UTCDateTime()),
+)
+
+
 REGION_REPORT = table(
     "region_report", column("unit_key", String), column("received_at", UTCDateTime()),
     column("updated_at", UTCDateTime()),
@@ -102,7 +114,7 @@ MEDIA_COVERAGE = table(
 
 
 TABLES: tuple[TableClause, ...] = (
-    CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY,
-    REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE,
+    CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY, RELAY,
+    RELAY_SLOT, REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE,
 )
 """Every table of the schema, in the order the models define them."""
