@@ -13,7 +13,7 @@ import csv
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tracker.errors import UserError
 from tracker.files import write_atomically
@@ -102,8 +102,9 @@ def write_csv(path: Path, plan: Plan, results: Sequence[RegionResult],
         out.writerow(["" if v is None else v for v in totals_row(plan, results)])
 
 
-def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
-    """The form as a workbook: title lines, bold frozen header, wrapped text, fitted widths."""
+def write_xlsx(path: Path | IO[bytes], plan: Plan, results: Sequence[RegionResult]) -> None:
+    """The form as a workbook (to a file, or a buffer for a mail's attachment): title lines,
+    bold frozen header, wrapped text, fitted widths."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
