@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from notifications.message import Attachment, OutgoingMail, prepare
 from notifications.render import MailRenderer, RenderedMail
+from tracker.brief import brief
 from tracker.errors import RuntimeFailure, UserError
 from tracker.mail.due import DueMail, dedupe_key
 from tracker.mail.outbox import NewRow
@@ -72,24 +73,6 @@ def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
 
 def _due_date(plan: Plan, number: int, unit: str) -> date:
     return plan.milestones[plan.cell_deadline(plan.items_by_number[number], unit)].date
-
-
-BRIEF_MAX = 80
-"""Characters of an item's title a reminder shows: the mail lists up to two dozen items, one a
-line, and the full titles run to three hundred characters."""
-
-
-def brief(text: str, limit: int = BRIEF_MAX) -> str:
-    """An item's title shortened for one line: its first sentence, cut at a word within `limit`
-    characters and ended with «…» when longer."""
-    first = re.split(r"(?<=[^\s.])\.\s+(?=[«\"A-ZА-ЯЁӘҒҚҢӨҰҮҺІ])", text.strip(), maxsplit=1)[0]
-    first = first.rstrip(". ")
-    if len(first) <= limit:
-        return first
-    cut = first[:limit - 1]
-    cut = cut[:cut.rfind(" ")] if " " in cut[limit // 2:] else cut
-    cut = cut.rstrip(" ,;:-–—(«")
-    return cut + "…" + ("»" if cut.count("«") > cut.count("»") else "")
 
 
 def _brief_pair(text: Text) -> dict[str, str]:
