@@ -81,15 +81,18 @@ def test_overdue_items_stand_apart_from_those_due_today(campaign: Tracker,
                                                         server: SmtpTestServer) -> None:
     _send(campaign, server, REPORT_DAY)
     ru = _part(_text(_mail(server, "edu@akmola.example")), "ru")
-    overdue, today = ru.split("Срок истёк: 21 апреля, пятница, 23:59 — просрочено на 4 дня\n")[1] \
-        .split("Срок: 25 апреля, вторник, 23:59 — сегодня\n")
+    overdue, today = ru.split("Срок истёк 21 апреля, пятница, 23:59 (просрочено на 4 дня): "
+                              "Окончание информационной кампании\n")[1].split(
+        "Срок 25 апреля, вторник, 23:59 (сегодня): Отчет регионов об итогах информационной "
+        "кампании\n")
     assert "  6. Организация и проведение с участием родителей флешмобов" in overdue
     assert "  7. Организация и проведение фотоконкурса на тему «Безопасный интернет»" in overdue
     assert "  1. Оформление и обновление тематических стендов для родителей и учащихся\n" \
         in today
     assert "  6. " not in today and "  1. " not in overdue
     kk = _part(_text(_mail(server, "edu@akmola.example")), "kk")
-    assert "Мерзімі өтті: 21 сәуір, жұма, 23:59 — 4 күнге кешікті\n" in kk
+    assert "Мерзімі өтті 21 сәуір, жұма, 23:59 (4 күнге кешікті): Ақпараттық кампанияның " \
+        "аяқталуы\n" in kk
 
 
 def test_one_short_line_per_item_and_no_repeated_boilerplate(campaign: Tracker,

@@ -95,7 +95,8 @@ def test_message_is_bilingual_multipart_with_outstanding_items(campaign: Tracker
     html = parsed.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert "Ата-аналар мен оқушылар үшін" in text  # item 1, outstanding
     assert "Не выполнено мероприятий: 22." in text
-    assert "Срок: 21 апреля, пятница, 23:59 — осталось 3 дня" in text
+    assert "Срок 21 апреля, пятница, 23:59 (осталось 3 дня): Окончание информационной " \
+        "кампании" in text
     assert "UTC+06:00" in text
     assert "Орындалды деп белгіленген, 1:\n  5. " in text  # item 5 is done
     assert "<table" in html and "Ата-аналар мен оқушылар үшін" in html

@@ -71,10 +71,6 @@ def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
     return {"kk": plan.unit_name(unit, "kk"), "ru": plan.unit_name(unit, "ru")}
 
 
-def _due_date(plan: Plan, number: int, unit: str) -> date:
-    return plan.milestones[plan.cell_deadline(plan.items_by_number[number], unit)].date
-
-
 def _brief_pair(text: Text) -> dict[str, str]:
     return {"kk": brief(text.kk), "ru": brief(text.ru)}
 
@@ -91,14 +87,15 @@ def ranges(numbers: Sequence[int]) -> str:
 
 
 def _by_deadline(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
-    """The outstanding items grouped by their deadline, earliest first: each group its day,
-    how many days it is overdue on the mail's day (0: not yet) or how many are left, and its
-    items, one a line, naming the region and body only when the address answers for several."""
+    """The outstanding items grouped by the milestone they are due by, earliest first: each
+    group its milestone's name and day, how many days it is overdue on the mail's day (0: not
+    yet) or how many are left, and its items, one a line, naming the region and body only when
+    the address answers for several."""
     several = len(mail.recipient.pairs) > 1
-    groups: dict[date, list[dict[str, Any]]] = {}
+    groups: dict[str, list[dict[str, Any]]] = {}
     for number, unit, body in mail.outstanding:
         item = plan.items_by_number[number]
-        groups.setdefault(_due_date(plan, number, unit), []).append({
+        groups.setdefault(plan.cell_deadline(item, unit), []).append({
             "number": number,
             "title": _brief_pair(item.title),
             "form": item.form,
@@ -106,9 +103,15 @@ def _by_deadline(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
                        for lang in ("kk", "ru")} if several else None),
         })
     today = mail.slot.day
-    return [{"due": _date_parts(day), "overdue_by": days_overdue(day, today),
-             "days_left": max((day - today).days, 0), "items": items}
-            for day, items in sorted(groups.items())]
+    found = []
+    for key, items in groups.items():
+        milestone = plan.milestones[key]
+        found.append({"name": _pair(milestone.name), "day": milestone.date,
+                      "due": _date_parts(milestone.date),
+                      "overdue_by": days_overdue(milestone.date, today),
+                      "days_left": max((milestone.date - today).days, 0), "items": items})
+    found.sort(key=lambda group: group["day"])
+    return found
 
 
 def _forms(plan: Plan, groups: list[dict[str, Any]]) -> dict[str, Any]:
