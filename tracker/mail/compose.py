@@ -103,14 +103,12 @@ def _by_deadline(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
                        for lang in ("kk", "ru")} if several else None),
         })
     today = mail.slot.day
-    found = []
-    for key, items in groups.items():
-        milestone = plan.milestones[key]
-        found.append({"name": _pair(milestone.name), "day": milestone.date,
-                      "due": _date_parts(milestone.date),
-                      "overdue_by": days_overdue(milestone.date, today),
-                      "days_left": max((milestone.date - today).days, 0), "items": items})
-    found.sort(key=lambda group: group["day"])
+    found: list[dict[str, Any]] = []
+    for key in sorted(groups, key=lambda key: (plan.milestones[key].date, key)):
+        day = plan.milestones[key].date
+        found.append({"name": _pair(plan.milestones[key].name), "due": _date_parts(day),
+                      "overdue_by": days_overdue(day, today),
+                      "days_left": max((day - today).days, 0), "items": groups[key]})
     return found
 
 
