@@ -234,3 +234,17 @@ def test_the_mails_stay_short(campaign: Tracker, server: SmtpTestServer) -> None
     committee = next(m for m in server.messages if m.rcpt_tos == ("bkk@edu.example",))
     assert len(regional.data) < 50_000 and len(committee.data) < 25_000
     assert len(_part(_text(regional.parsed()), "ru").splitlines()) < 50
+
+
+def test_a_long_list_of_done_items_is_given_as_runs(tracker: Tracker,
+                                                    server: SmtpTestServer) -> None:
+    tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    tracker.ok("mark", "1-25", "--region", "akmola")
+    _send(tracker, server, FIRST_DAY)  # the education department still owes the report
+    mail = _mail(server, "edu@akmola.example")
+    ru = _part(_text(mail), "ru")
+    assert _lines(ru)[2] == ("Срок: 25 апреля, вторник, 23:59 (местное время, UTC+06:00) — "
+                             "осталось 7 дней.")
+    assert "Отмечено как выполненное, 23: 1–3, 5–15, 17–25\n" in ru
+    assert "Оформление и обновление" not in ru
+    assert list(mail.iter_attachments())

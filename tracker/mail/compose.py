@@ -71,6 +71,11 @@ def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
     return {"kk": plan.unit_name(unit, "kk"), "ru": plan.unit_name(unit, "ru")}
 
 
+DONE_LISTED = 8
+"""Done items a reminder names with their titles; beyond, it gives their numbers as runs: what
+is still open is what the mail is for."""
+
+
 def _brief_pair(text: Text) -> dict[str, str]:
     return {"kk": brief(text.kk), "ru": brief(text.ru)}
 
@@ -147,7 +152,7 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None,
     coming = [g for g in groups if not g["overdue_by"]]
     done_numbers = sorted({number for number, _, _ in mail.done})
     done = [{"number": n, "title": _brief_pair(plan.items_by_number[n].title)}
-            for n in done_numbers]
+            for n in done_numbers] if len(done_numbers) <= DONE_LISTED else []
     nearest = coming[0]["due"] if coming else None
     return {
         "langs": languages(recipient.lang),
@@ -178,6 +183,8 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None,
         "coming": coming,
         "common_form": forms["common"],
         "done": done,
+        "done_count": len(done_numbers),
+        "done_runs": ranges(done_numbers),
         "behind": _behind(plan, mail),
         "missing_reports": [_unit_text(plan, unit) for unit in mail.missing_reports],
         "reply_to": reply_to,
