@@ -17,14 +17,13 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, insert, select
 
 from tracker.errors import PlanError
-from tracker.fieldrules import ADDRESS_MAX, KEY_MAX, NAME_MAX, line_problem
+from tracker.fieldrules import ADDRESS_MAX, KEY_MAX, NAME_MAX, PHONE_MAX, line_problem
 from tracker.plan.fields import Fields
 from tracker.plan.model import NATIONAL, Plan
 from tracker.plan.yamlsource import LineList, load_yaml
 from tracker.store.tables import CONTACT
 
 LANGS = ("kk", "ru", "both")
-PHONE_MAX = 40
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9](?: ?(?:ext\.?|доб\.?|ішкі) ?[0-9]{1,6})?$")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
