@@ -248,3 +248,29 @@ def test_a_long_list_of_done_items_is_given_as_runs(tracker: Tracker,
     assert "Отмечено как выполненное, 23: 1–3, 5–15, 17–25\n" in ru
     assert "Оформление и обновление" not in ru
     assert list(mail.iter_attachments())
+
+
+@pytest.mark.parametrize(("title", "shown"), [
+    ("Оформление стендов. Распространение листовок", "Оформление стендов"),
+    ("Флешмоб «Реальная жизнь – лучше виртуального мира»",
+     "Флешмоб «Реальная жизнь – лучше виртуального мира»"),
+    ("Проведение семинаров «Как мы обеспечиваем безопасность детей в Интернете» с участием "
+     "педагогов", "Проведение семинаров «Как мы обеспечиваем безопасность детей в Интернете» с…"),
+    ("Проведение семинаров «Как мы обеспечиваем безопасность детей в Интернете, дома и в "
+     "школе»", "Проведение семинаров «Как мы обеспечиваем безопасность детей в Интернете, "
+     "дома…»"),  # the quote cut open is closed
+    ("т.е. сокращения. Не конец", "т.е. сокращения"),
+])
+def test_a_title_is_cut_to_its_first_sentence_and_a_word_with_an_ellipsis(
+        title: str, shown: str) -> None:
+    from tracker.brief import brief
+
+    assert brief(title) == shown
+    assert len(brief(title)) <= 80 + 1  # «…» and a closing quote
+
+
+def test_item_numbers_read_as_runs() -> None:
+    from tracker.mail.compose import ranges
+
+    assert ranges([1, 2, 3, 4, 6, 7, 9, 12, 13]) == "1–4, 6–7, 9, 12–13"
+    assert ranges([5]) == "5" and ranges([]) == ""
