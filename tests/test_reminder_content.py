@@ -274,3 +274,21 @@ def test_item_numbers_read_as_runs() -> None:
 
     assert ranges([1, 2, 3, 4, 6, 7, 9, 12, 13]) == "1–4, 6–7, 9, 12–13"
     assert ranges([5]) == "5" and ranges([]) == ""
+
+
+def test_a_blank_form_made_from_another_is_the_form_written_for_it() -> None:
+    """Blank forms are one workbook with the region's name replaced: byte for byte what the
+    exporter writes for that region; a region with figures gets its own workbook."""
+    from tracker.mail.resultsform import RegionForms, region_form
+    from tracker.plan.loader import load_plan
+    from tracker.reports.results import RegionResult
+
+    plan = load_plan(REPO / "plan.yaml")
+    aktobe = RegionResult("aktobe", counts={"class_hours": 12}, entered=True)
+    forms = RegionForms(plan, {"aktobe": aktobe})
+    for region in plan.regions:
+        made = forms.form(region.key)
+        written = region_form(plan, aktobe if region.key == "aktobe" else None, region.key)
+        assert made == written, region.key
+    assert _workbook_rows(forms.form("aktobe").data)[4][:3] == ("Актюбинская область", 0, 12)
+    assert forms.form("akmola") is forms.form("akmola")  # once per run

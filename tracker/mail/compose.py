@@ -23,7 +23,7 @@ from tracker.errors import RuntimeFailure, UserError
 from tracker.mail.due import DueMail, dedupe_key
 from tracker.mail.outbox import NewRow
 from tracker.mail.overdue import days_overdue
-from tracker.mail.resultsform import region_form
+from tracker.mail.resultsform import RegionForms
 from tracker.plan.model import Plan, Text
 from tracker.progress.contacts import Coordinator
 from tracker.reports.exporter import title_lines
@@ -201,8 +201,8 @@ class Composer:
     """Renders due reminders into the outbox's rows; one per run, so templates compile once.
 
     A region's education department, while its results report has not come in, gets the
-    region's form attached (`tracker.mail.resultsform`): made once per region and run, with
-    what is known of its report filled in.
+    region's form attached (`tracker.mail.resultsform.RegionForms`): made once per region and
+    run, with what is known of its report filled in.
     """
 
     def __init__(self, plan: Plan, sender: str, reply_to: str | None,
@@ -212,10 +212,9 @@ class Composer:
         self.sender = sender
         self.reply_to = reply_to
         self.coordinator = coordinator
-        self.results = results or {}
+        self.forms = RegionForms(plan, results or {})
         self.renderer = MailRenderer(template_dir or bundled("templates"))
         self._rendered: dict[DueMail, RenderedMail] = {}
-        self._forms: dict[str, Attachment] = {}
 
     def render(self, mail: DueMail) -> RenderedMail:
         """Render once per distinct content: several addresses of one body get the same text.
@@ -234,12 +233,7 @@ class Composer:
 
     def form(self, mail: DueMail) -> Attachment | None:
         """The results form attached to the mail: its region's, while the report is missing."""
-        unit = mail.report_missing
-        if unit is None:
-            return None
-        if unit not in self._forms:
-            self._forms[unit] = region_form(self.plan, self.results.get(unit), unit)
-        return self._forms[unit]
+        return self.forms.form(mail.report_missing) if mail.report_missing else None
 
     def compose(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
         """The outbox row of a due reminder (`overtaken`: recorded as skipped, never sent)."""
