@@ -16,12 +16,13 @@ from notifications.errors import (
     SmtpSecurityError,
     SmtpUnavailableError,
 )
-from notifications.message import OutgoingMail, PreparedMail, prepare
+from notifications.message import Attachment, OutgoingMail, PreparedMail, prepare
 from notifications.render import MailRenderer, RenderedMail
 from notifications.settings import SmtpSettings
 from notifications.smtp import Outcome, SendResult, SmtpConnection
 
 __all__ = [
+    "Attachment",
     "HeaderInjectionError",
     "InvalidAddressError",
     "MailRenderer",

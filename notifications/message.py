@@ -19,6 +19,7 @@ import base64
 import binascii
 import functools
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ from notifications.headers import (
 )
 
 __all__ = [
+    "Attachment",
     "HeaderInjectionError",
     "OutgoingMail",
     "PreparedMail",
@@ -50,6 +52,7 @@ _RESERVED_HEADERS = frozenset(
     {
         "bcc",
         "cc",
+        "content-disposition",
         "content-transfer-encoding",
         "content-type",
         "date",
@@ -62,6 +65,30 @@ _RESERVED_HEADERS = frozenset(
         "to",
     }
 )
+
+
+_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_CONTENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail (a form to fill in, say).
+
+    The file name is plain ASCII (letters, digits, ``.``, ``_``, ``-``): it needs no RFC 2231
+    encoding, and every mail program shows it the same way.
+    """
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if not _FILENAME.match(self.filename):
+            raise MessageError(f"attachment file name {self.filename!r} must be ASCII letters, "
+                               "digits, '.', '_' or '-'")
+        if not _CONTENT_TYPE.match(self.content_type):
+            raise MessageError(f"attachment content type {self.content_type!r} is not a type")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +108,8 @@ class OutgoingMail:
     html: str | None = None
     reply_to: str | None = None
     extra_headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    """Files after the text (and HTML): the message becomes multipart/mixed."""
     date: datetime
 
 
@@ -152,7 +181,8 @@ class _MimeBody:
 
 
 @functools.lru_cache(maxsize=128)
-def _mime_body(text: str, html: str | None) -> _MimeBody:
+def _mime_body(text: str, html: str | None,
+               attachments: tuple[Attachment, ...] = ()) -> _MimeBody:
     """Encode a body once, however many recipients get it: a reminder to every school of a
     district is one text, and encoding its body was most of the cost of preparing a message.
 
@@ -163,14 +193,35 @@ def _mime_body(text: str, html: str | None) -> _MimeBody:
     text_part = _text_part(text, "plain")
     if html is None:
         headers, payload = text_part
-        return _MimeBody(headers, _crlf(payload).encode("ascii"))
-    html_part = _text_part(html, "html")
-    seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
+        readable = _MimeBody(headers, _crlf(payload).encode("ascii"))
+    else:
+        html_part = _text_part(html, "html")
+        seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
+        boundary = "=_" + seed.hexdigest()[:40]
+        blocks = [_header_lines(headers)
+                  + "\r\n" + _crlf(payload) for headers, payload in (text_part, html_part)]
+        readable = _MimeBody(
+            (("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),),
+            _multipart(boundary, blocks).encode("ascii"))
+    if not attachments:
+        return readable
+    seed = hashlib.sha256(readable.wire)
+    for attachment in attachments:
+        seed.update(hashlib.sha256(attachment.data).digest())
     boundary = "=_" + seed.hexdigest()[:40]
-    blocks = [_header_lines(headers)
-              + "\r\n" + _crlf(payload) for headers, payload in (text_part, html_part)]
-    return _MimeBody((("Content-Type", f'multipart/alternative;\n boundary="{boundary}"'),),
+    blocks = [_header_lines(readable.headers) + "\r\n" + readable.wire.decode("ascii")]
+    blocks += [_header_lines(headers) + "\r\n" + _crlf(payload)
+               for headers, payload in map(_attachment_part, attachments)]
+    return _MimeBody((("Content-Type", f'multipart/mixed;\n boundary="{boundary}"'),),
                      _multipart(boundary, blocks).encode("ascii"))
+
+
+def _attachment_part(attachment: Attachment) -> tuple[tuple[tuple[str, str], ...], str]:
+    """A file as a base64 part: (its Content-* headers, payload)."""
+    return ((("Content-Type", f'{attachment.content_type};\n name="{attachment.filename}"'),
+             ("Content-Transfer-Encoding", "base64"),
+             ("Content-Disposition", f'attachment;\n filename="{attachment.filename}"')),
+            base64.encodebytes(attachment.data).decode("ascii"))
 
 
 def _header_lines(fields: Iterable[tuple[str, str]]) -> str:
@@ -201,7 +252,7 @@ def prepare(mail: OutgoingMail) -> PreparedMail:
     """
     recipients = _parse_recipients(mail.recipients)
     fields = _header_fields(mail, recipients)
-    body = _mime_body(mail.text, mail.html)
+    body = _mime_body(mail.text, mail.html, mail.attachments)
     head = _header_lines((*fields, *body.headers))
     return PreparedMail(
         message_id=mail.message_id,

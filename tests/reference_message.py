@@ -11,9 +11,14 @@ from __future__ import annotations
 import email.policy
 import re
 from email.message import EmailMessage
-from typing import Any
 
-from notifications.message import OutgoingMail, _header_fields, _mime_body, _text_part
+from notifications.message import (
+    OutgoingMail,
+    _attachment_part,
+    _header_fields,
+    _mime_body,
+    _text_part,
+)
 from notifications.payload import Payload
 
 WIRE_POLICY = email.policy.SMTP
@@ -22,27 +27,41 @@ WIRE_POLICY = email.policy.SMTP
 
 def build_message(mail: OutgoingMail) -> EmailMessage:
     """The message as a stdlib object: production's encoded headers and parts, put together
-    by the `email` package (text only, or multipart/alternative text + HTML)."""
+    by the `email` package (text only, or multipart/alternative text + HTML; inside
+    multipart/mixed with the attachments after it)."""
     msg = EmailMessage(policy=WIRE_POLICY)
     # set_raw stores a header exactly as the parser would after reading it from the wire:
     # the generator emits it verbatim, while msg[...] still decodes.
     for name, value in _header_fields(mail):
         msg.set_raw(name, value)
-    for name, value in _mime_body(mail.text, mail.html).headers:
+    for name, value in _mime_body(mail.text, mail.html, mail.attachments).headers:
         msg.set_raw(name, value)
+    if not mail.attachments:
+        _readable(msg, mail)
+        return msg
+    readable = EmailMessage(policy=WIRE_POLICY)
+    for name, value in _mime_body(mail.text, mail.html).headers:
+        readable.set_raw(name, value)
+    _readable(readable, mail)
+    msg.set_payload([readable, *(_part(*_attachment_part(a)) for a in mail.attachments)])
+    return msg
+
+
+def _readable(msg: EmailMessage, mail: OutgoingMail) -> None:
+    """The text, or multipart/alternative text + HTML, as the payload of `msg`."""
     text_part = _text_part(mail.text, "plain")
     if mail.html is None:
         msg.set_payload(text_part[1])
-        return msg
-    parts: list[Any] = []
-    for part_headers, payload in (text_part, _text_part(mail.html, "html")):
-        part = EmailMessage(policy=WIRE_POLICY)
-        for name, value in part_headers:
-            part.set_raw(name, value)
-        part.set_payload(payload)
-        parts.append(part)
-    msg.set_payload(parts)
-    return msg
+        return
+    msg.set_payload([_part(*text_part), _part(*_text_part(mail.html, "html"))])
+
+
+def _part(headers: tuple[tuple[str, str], ...], payload: str) -> EmailMessage:
+    part = EmailMessage(policy=WIRE_POLICY)
+    for name, value in headers:
+        part.set_raw(name, value)
+    part.set_payload(payload)
+    return part
 
 
 def message_bytes(mail: OutgoingMail) -> bytes:

@@ -25,6 +25,8 @@ ADDRESS_MAX = 320
 """An email address: the contact.email column (RFC 5321 allows 64 + 1 + 255)."""
 NAME_MAX = 200
 """A person's name, as it goes into a mail's To header."""
+PHONE_MAX = 40
+"""The coordinator's phone, as every reminder's footer shows it."""
 TITLE_MAX = 2000
 """A title, name or other phrase of the plan."""
 NOTE_MAX = 2000

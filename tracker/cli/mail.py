@@ -108,6 +108,29 @@ def contacts_gaps(inv: Invocation, as_json: bool) -> None:
     click.echo(say(inv.lang, "gaps.count", n=len(gaps)) if gaps else say(inv.lang, "gaps.none"))
 
 
+@contacts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def contacts_list(inv: Invocation, as_json: bool) -> None:
+    """Show the loaded contacts: reply address, coordinator, agencies and managers.
+
+    \b
+    Example:
+      tracker --lang ru contacts list
+    """
+    from tracker.progress.contacts import stored_contacts
+    from tracker.views.contacts import contacts_json, contacts_text
+
+    plan = inv.plan()
+    with inv.database().reading() as conn:
+        book = stored_contacts(conn)
+    if as_json:
+        emit_json(contacts_json(book))
+        return
+    for line in contacts_text(plan, book, inv.lang):
+        click.echo(line)
+
+
 @click.group()
 def remind() -> None:
     """Preview or send the reminders due now."""

@@ -9,18 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notifications.message import OutgoingMail, prepare
+from notifications.message import Attachment, OutgoingMail, prepare
 from notifications.render import MailRenderer, RenderedMail
+from tracker.brief import brief
 from tracker.errors import RuntimeFailure, UserError
 from tracker.mail.due import DueMail, dedupe_key
 from tracker.mail.outbox import NewRow
+from tracker.mail.overdue import days_overdue
+from tracker.mail.resultsform import RegionForms
 from tracker.plan.model import Plan, Text
+from tracker.progress.contacts import Coordinator
+from tracker.reports.exporter import title_lines
+from tracker.reports.results import RegionResult
 from tracker.resources import bundled
 
 
@@ -64,30 +71,89 @@ def _unit_text(plan: Plan, unit: str) -> dict[str, str]:
     return {"kk": plan.unit_name(unit, "kk"), "ru": plan.unit_name(unit, "ru")}
 
 
-def _due_date(plan: Plan, number: int, unit: str) -> date:
-    return plan.milestones[plan.cell_deadline(plan.items_by_number[number], unit)].date
+DONE_LISTED = 8
+"""Done items a reminder names with their titles; beyond, it gives their numbers as runs: what
+is still open is what the mail is for."""
 
 
-def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
+def _brief_pair(text: Text) -> dict[str, str]:
+    return {"kk": brief(text.kk), "ru": brief(text.ru)}
+
+
+def ranges(numbers: Sequence[int]) -> str:
+    """Item numbers as runs: 1–4, 6, 8–12."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _by_deadline(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
+    """The outstanding items grouped by the milestone they are due by, earliest first: each
+    group its milestone's name and day, how many days it is overdue on the mail's day (0: not
+    yet) or how many are left, and its items, one a line, naming the region and body only when
+    the address answers for several."""
+    several = len(mail.recipient.pairs) > 1
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for number, unit, body in mail.outstanding:
+        item = plan.items_by_number[number]
+        groups.setdefault(plan.cell_deadline(item, unit), []).append({
+            "number": number,
+            "title": _brief_pair(item.title),
+            "form": item.form,
+            "where": ({lang: f"{plan.unit_name(unit, lang)}, {plan.bodies[body].name.get(lang)}"
+                       for lang in ("kk", "ru")} if several else None),
+        })
+    today = mail.slot.day
+    found: list[dict[str, Any]] = []
+    for key in sorted(groups, key=lambda key: (plan.milestones[key].date, key)):
+        day = plan.milestones[key].date
+        found.append({"name": _pair(plan.milestones[key].name), "due": _date_parts(day),
+                      "overdue_by": days_overdue(day, today),
+                      "days_left": max((day - today).days, 0), "items": groups[key]})
+    return found
+
+
+def _forms(plan: Plan, groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """The completion form said once (the one most items have), and on the items with another."""
+    counts: dict[str, int] = {}
+    for group in groups:
+        for row in group["items"]:
+            counts[row["form"]] = counts.get(row["form"], 0) + 1
+    common = max(counts, key=lambda key: counts[key]) if counts else None
+    for group in groups:
+        for row in group["items"]:
+            row["form"] = None if row["form"] == common else _pair(plan.forms[row["form"]])
+    return {"common": _pair(plan.forms[common]) if common else None}
+
+
+def _behind(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
+    """The regions behind, those with the same open items on one line."""
+    lines: dict[tuple[int, ...], list[dict[str, str]]] = {}
+    for unit, items in mail.behind:
+        lines.setdefault(tuple(items), []).append(_unit_text(plan, unit))
+    return [{"units": units, "numbers": ranges(items)} for items, units in lines.items()]
+
+
+def context(plan: Plan, mail: DueMail, reply_to: str | None,
+            coordinator: Coordinator | None = None, form_name: str | None = None
+            ) -> dict[str, Any]:
     """Everything the reminder templates show, as plain data."""
     recipient = mail.recipient
     headline = mail.headline
     due_day = plan.milestones[headline.deadline].date
     tz = recipient.timezone
-    outstanding = []
-    for number, unit, body in mail.outstanding:
-        item = plan.items_by_number[number]
-        outstanding.append({
-            "number": number,
-            "title": _pair(item.title),
-            "form": _pair(plan.forms[item.form]),
-            "unit": _unit_text(plan, unit),
-            "body": _pair(plan.bodies[body].name),
-            "due": _due_date(plan, number, unit).strftime("%d.%m.%Y") + " 23:59",
-        })
+    groups = _by_deadline(plan, mail)
+    forms = _forms(plan, groups)
+    overdue = [g for g in groups if g["overdue_by"]]
+    coming = [g for g in groups if not g["overdue_by"]]
     done_numbers = sorted({number for number, _, _ in mail.done})
-    done = [{"number": n, "title": _pair(plan.items_by_number[n].title)} for n in done_numbers]
-    scheduled = mail.slot.send_at.astimezone(ZoneInfo(tz)).strftime("%d.%m.%Y %H:%M")
+    done = [{"number": n, "title": _brief_pair(plan.items_by_number[n].title)}
+            for n in done_numbers] if len(done_numbers) <= DONE_LISTED else []
+    nearest = coming[0]["due"] if coming else None
     return {
         "langs": languages(recipient.lang),
         "campaign": _pair(plan.title),
@@ -101,30 +167,52 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None) -> dict[str, Any]:
             "due": _date_parts(due_day),
             "days_before": headline.days_before,
             "overdue_day": headline.overdue_day,
-            "overdue_by": (mail.slot.day - due_day).days,
+            "overdue_by": days_overdue(due_day, mail.slot.day),
+        },
+        "summary": {
+            "outstanding": len(mail.outstanding),
+            "overdue": sum(len(g["items"]) for g in overdue),
+            "nearest": nearest,
+            "nearest_days_left": coming[0]["days_left"] if coming else None,
+            "overdue_since": overdue[0]["due"] if overdue else None,
+            "overdue_by": overdue[0]["overdue_by"] if overdue else None,
         },
         "tz_label": offset_label(tz, due_day),
         "late": mail.late,
-        "scheduled": f"{scheduled} ({offset_label(tz, mail.slot.day)})",
-        "outstanding": outstanding,
+        "overdue": overdue,
+        "coming": coming,
+        "common_form": forms["common"],
         "done": done,
-        "behind": [{"unit": _unit_text(plan, unit), "numbers": list(items)}
-                    for unit, items in mail.behind],
+        "done_count": len(done_numbers),
+        "done_runs": ranges(done_numbers),
+        "behind": _behind(plan, mail),
         "missing_reports": [_unit_text(plan, unit) for unit in mail.missing_reports],
         "reply_to": reply_to,
+        "reply_to_self": recipient.escalates(plan),
+        "coordinator": coordinator.as_json() if coordinator else None,
         "report_missing": _unit_text(plan, mail.report_missing) if mail.report_missing else None,
         "report_due": _date_parts(plan.day_of(plan.deadlines.results_report)),
+        "form_name": form_name,
+        "form_title": title_lines(plan)[1],
     }
 
 
 class Composer:
-    """Renders due reminders into the outbox's rows; one per run, so templates compile once."""
+    """Renders due reminders into the outbox's rows; one per run, so templates compile once.
+
+    A region's education department, while its results report has not come in, gets the
+    region's form attached (`tracker.mail.resultsform.RegionForms`): made once per region and
+    run, with what is known of its report filled in.
+    """
 
     def __init__(self, plan: Plan, sender: str, reply_to: str | None,
-                 template_dir: Path | None = None) -> None:
+                 template_dir: Path | None = None, *, coordinator: Coordinator | None = None,
+                 results: Mapping[str, RegionResult] | None = None) -> None:
         self.plan = plan
         self.sender = sender
         self.reply_to = reply_to
+        self.coordinator = coordinator
+        self.forms = RegionForms(plan, results or {})
         self.renderer = MailRenderer(template_dir or bundled("templates"))
         self._rendered: dict[DueMail, RenderedMail] = {}
 
@@ -137,14 +225,21 @@ class Composer:
         key = mail._replace(recipient=replace(mail.recipient, email="", name=""))
         rendered = self._rendered.get(key)
         if rendered is None:
-            data = context(self.plan, mail, self.reply_to)
+            form = self.form(mail)
+            data = context(self.plan, mail, self.reply_to, self.coordinator,
+                           form.filename if form else None)
             rendered = self._rendered[key] = self.renderer.render("reminder", data)
         return rendered
+
+    def form(self, mail: DueMail) -> Attachment | None:
+        """The results form attached to the mail: its region's, while the report is missing."""
+        return self.forms.form(mail.report_missing) if mail.report_missing else None
 
     def compose(self, mail: DueMail, now: datetime, overtaken: bool = False) -> NewRow:
         """The outbox row of a due reminder (`overtaken`: recorded as skipped, never sent)."""
         key = self._key(mail)
         rendered = self.render(mail)
+        form = self.form(mail)
         prepared = prepare(OutgoingMail(
             message_id=message_id(key, self.sender),
             sender=self.sender,
@@ -154,6 +249,7 @@ class Composer:
             html=rendered.html,
             reply_to=self.reply_to,
             extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
+            attachments=(form,) if form else (),
             date=now,
         ))
         return self._row(mail, key, mail.recipient.email, mail.recipient.name,

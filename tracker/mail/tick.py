@@ -97,13 +97,19 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
         return
     from tracker.mail.compose import Composer  # imported before a fork, never in a child
     from tracker.mail.forked import composed
+    from tracker.mail.resultsform import known_results
+    from tracker.progress.contacts import stored_coordinator
 
     plan = db.plan()
     chunks = [mails[start:start + RECORD_CHUNK] for start in range(0, len(mails), RECORD_CHUNK)]
+    with db.reading() as conn:  # read here: the child that composes never reads the database
+        coordinator = stored_coordinator(conn)
+        known = known_results(conn, plan, tick.to_send + tick.to_skip)
 
     @lru_cache(maxsize=1)
     def composer() -> Composer:  # made where the mails are composed: the templates load there
-        return Composer(plan, sender, tick.reply_to or reply_to)
+        return Composer(plan, sender, tick.reply_to or reply_to, coordinator=coordinator,
+                        results=known)
 
     def compose(chunk: list[tuple[DueMail, bool]]) -> list[outbox.NewRow]:
         return [composer().compose_or_fail(mail, now, overtaken) for mail, overtaken in chunk]

@@ -1,12 +1,15 @@
-"""Who receives what: agency recipients per region and body, the committee, and managers.
+"""Who receives what: agency recipients per region and body, the committee, and managers;
+and whom the mails name to answer questions (the reply address, the coordinator).
 
 contacts.yaml is checked like plan.yaml (file, line and field named on any mistake) and loaded
 whole: the database then holds exactly what the file says, so removing a person from the file
-stops their mail.
+stops their mail.  The reply address and the coordinator are settings (`tracker.store.settings`),
+the coordinator as one JSON value.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,13 +17,14 @@ from pathlib import Path
 from sqlalchemy import Connection, delete, insert, select
 
 from tracker.errors import PlanError
-from tracker.fieldrules import ADDRESS_MAX, KEY_MAX, NAME_MAX, line_problem
+from tracker.fieldrules import ADDRESS_MAX, KEY_MAX, NAME_MAX, PHONE_MAX, line_problem
 from tracker.plan.fields import Fields
 from tracker.plan.model import NATIONAL, Plan
 from tracker.plan.yamlsource import LineList, load_yaml
 from tracker.store.tables import CONTACT
 
 LANGS = ("kk", "ru", "both")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9](?: ?(?:ext\.?|доб\.?|ішкі) ?[0-9]{1,6})?$")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
@@ -36,9 +40,22 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Coordinator:
+    """The person the mails name for questions: a name and a phone, an address if given."""
+
+    name: str
+    phone: str
+    email: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"name": self.name, "phone": self.phone, "email": self.email}
+
+
+@dataclass(frozen=True)
 class ContactBook:
     contacts: tuple[Contact, ...]
     reply_to: str | None = None
+    coordinator: Coordinator | None = None
 
     @property
     def agencies(self) -> tuple[Contact, ...]:
@@ -73,11 +90,13 @@ def load_contacts(path: Path, plan: Plan, label: str | None = None) -> ContactBo
     """Read and validate a contacts file against the plan's regions and bodies."""
     source = label or str(path)
     root = Fields(source, load_yaml(path, source), "")
-    root.only("reply_to", "contacts", "managers")
+    root.only("reply_to", "coordinator", "contacts", "managers")
     reply_to = None
     if root.has("reply_to"):
         line = root.line("reply_to")
         reply_to = check_email(root.string("reply_to"), lambda m: root.fail(m, line))
+    coordinator = _coordinator(root.sub("coordinator", "coordinator")) \
+        if root.has("coordinator") else None
     contacts: list[Contact] = []
     seen: dict[tuple[str | None, str | None, str], int] = {}
     for role, key in (("agency", "contacts"), ("manager", "managers")):
@@ -94,7 +113,20 @@ def load_contacts(path: Path, plan: Plan, label: str | None = None) -> ContactBo
             contacts.append(contact)
     if not contacts:
         raise PlanError(source, None, "no contacts listed")
-    return ContactBook(tuple(contacts), reply_to)
+    return ContactBook(tuple(contacts), reply_to, coordinator)
+
+
+def _coordinator(entry: Fields) -> Coordinator:
+    entry.only("name", "phone", "email")
+    name = entry.string("name", maximum=NAME_MAX)
+    phone = entry.string("phone", maximum=PHONE_MAX)
+    if not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5:
+        entry.fail(f"'{phone}' is not a phone number (digits, spaces, '+', '-', parentheses, "
+                   "e.g. +7 7172 74-22-11)", entry.line("phone"))
+    email = None
+    if entry.has("email"):
+        email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
+    return Coordinator(name, phone, email)
 
 
 def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
@@ -132,6 +164,9 @@ def store_contacts(conn: Connection, book: ContactBook) -> int:
     from tracker.store.settings import set_setting
 
     set_setting(conn, "reply_to", book.reply_to or "")
+    coordinator = book.coordinator
+    set_setting(conn, "coordinator", json.dumps(coordinator.as_json(), ensure_ascii=False)
+                if coordinator else "")
     return len(book.contacts)
 
 
@@ -142,7 +177,15 @@ def stored_contacts(conn: Connection) -> ContactBook:
     from tracker.store.settings import get_setting
 
     return ContactBook(tuple(Contact(*row) for row in rows),
-                       get_setting(conn, "reply_to") or None)
+                       get_setting(conn, "reply_to") or None, stored_coordinator(conn))
+
+
+def stored_coordinator(conn: Connection) -> Coordinator | None:
+    """The coordinator of the contacts last loaded, if they named one."""
+    from tracker.store.settings import get_setting
+
+    value = get_setting(conn, "coordinator")
+    return Coordinator(**json.loads(value)) if value else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import csv
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tracker.errors import UserError
 from tracker.files import write_atomically
@@ -145,10 +145,11 @@ def write_csv(path: Path, plan: Plan, results: Sequence[RegionResult],
         out.writerow(["" if v is None else v for v in totals_row(plan, results)])
 
 
-def write_xlsx(path: Path, plan: Plan, results: Sequence[RegionResult]) -> None:
-    """The form as a workbook, set up to print as the form is printed: A4 landscape, one page
-    wide, the header repeated on every page, the title centred over the whole table, headers
-    wrapped at word boundaries in columns wide enough for their longest word."""
+def write_xlsx(path: Path | IO[bytes], plan: Plan, results: Sequence[RegionResult]) -> None:
+    """The form as a workbook (to a file, or a buffer for a mail's attachment), set up to print
+    as the form is printed: A4 landscape, one page wide, the header repeated on every page, the
+    title centred over the whole table, headers wrapped at word boundaries in columns wide enough
+    for their longest word."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter

@@ -1,4 +1,5 @@
-"""Small key/value settings kept in the database (the reply-to address from contacts)."""
+"""Small key/value settings kept in the database (the reply-to address and the coordinator
+from contacts)."""
 
 from __future__ import annotations
 
