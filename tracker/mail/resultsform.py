@@ -56,7 +56,8 @@ class RegionForms:
         self.plan = plan
         self.results = results
         self._made: dict[str, Attachment] = {}
-        self._blank: dict[int, tuple[str, bytes]] = {}
+        self._blank: dict[float, tuple[str, bytes]] = {}
+        self._widths: list[float] | None = None
 
     def form(self, unit: str) -> Attachment:
         if unit not in self._made:
@@ -67,10 +68,13 @@ class RegionForms:
         result = self.results.get(unit)
         if result is not None and result.entered:
             return region_form(self.plan, result, unit)
-        from tracker.reports.exporter import REGION_WIDTH
+        from tracker.reports.exporter import column_widths, region_row_height
 
+        if self._widths is None:
+            self._widths = column_widths(self.plan)
         name = self.plan.unit_name(unit, "ru")
-        shape = len(name) // REGION_WIDTH  # the row's height follows the name's lines
+        # Only forms whose region row prints as tall are alike but for the name.
+        shape = region_row_height(self.plan, RegionResult(unit), self._widths)
         if shape in self._blank:
             other, data = self._blank[shape]
             renamed = _renamed(data, other, name)

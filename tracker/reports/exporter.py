@@ -78,6 +78,12 @@ def _row_height(values: Sequence[object], widths: Sequence[float], points: float
     return round(lines * points * _LEADING + 4, 1)
 
 
+def region_row_height(plan: Plan, result: RegionResult, widths: Sequence[float]) -> float:
+    """The printed height of a region's row in the workbook (its name and cells wrapped in
+    `widths`, from `column_widths`)."""
+    return _row_height(region_row(plan, result, "\n"), widths, BODY_POINTS)
+
+
 def title_lines(plan: Plan) -> tuple[str, str]:
     """The form's two title lines, with this campaign's due date and name."""
     due = plan.day_of(plan.deadlines.results_report)
