@@ -53,7 +53,7 @@ def test_reminders_preview_at_the_moment_given_after_the_command(
 
 def test_a_value_that_looks_like_a_global_option_stays_a_value(sqlite_tracker: Tracker) -> None:
     sqlite_tracker.ok("mark", "1", "--region", "aktobe", "--note", "--now", "--now", LATER)
-    (event,) = sqlite_tracker.json("history", "--region", "aktobe")
+    (event,) = sqlite_tracker.json("history", "--region", "aktobe", now=LATER)
     assert event["note"] == "--now"
     assert event["at"] == "2017-04-20T06:00:00Z"
 

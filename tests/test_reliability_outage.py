@@ -132,7 +132,7 @@ def test_outage_then_back_delivers_once_and_hopeless_mail_stops_at_the_bound(
     assert all(REFUSED not in m.rcpt_tos and DEFERRED not in m.rcpt_tos for m in received)
 
     # Staff see both, in the outbox listing and in the digest.
-    listing = campaign.ok("outbox").stdout
+    listing = campaign.ok("outbox", lang="en").stdout
     failed_lines = [line for line in listing.splitlines() if " failed " in line]
     assert {REFUSED, DEFERRED} == {r for line in failed_lines for r in (REFUSED, DEFERRED)
                                    if r in line}
@@ -177,7 +177,7 @@ def test_unanswered_body_is_uncertain_shown_to_staff_and_never_resent(
     assert [r["message_id"] for r in uncertain] == [hung[0].message_id]
     assert "body was sent" in uncertain[0]["last_error"]
     assert hung[0].message_id not in {m.message_id for m in received}, "never resent by itself"
-    listing = campaign.ok("outbox").stdout
+    listing = campaign.ok("outbox", lang="en").stdout
     assert any(" uncertain " in line and uncertain[0]["recipient"] in line
                for line in listing.splitlines())
     assert campaign.json("digest", now="2017-04-18T18:30:00+06:00")["problems"] == {

@@ -399,7 +399,7 @@ def test_a_mail_that_cannot_be_composed_fails_alone(
     assert "\x1b" not in failed[0]["last_error"]
     assert result["failed"] == 0 and result["sent"] == len(rows) - 1 == len(server.messages) > 10
     assert all(r["state"] == "sent" for r in rows if r is not failed[0])
-    listing = campaign.ok("outbox").stdout
+    listing = campaign.ok("outbox", lang="en").stdout
     assert any(" failed " in line for line in listing.splitlines())
     assert campaign.json("digest", now="2017-04-18T18:30:00+06:00")["problems"]["failed"] == 1
     again = _send(campaign, server, LATER_MORNING)
