@@ -121,3 +121,20 @@ def _utc(moment: str) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromisoformat(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_reminders_due_at_an_earlier_moment_are_what_was_open_then(tracker: Tracker) -> None:
+    """A drill at an earlier `--now` reminds of what was open then, not of the state after
+    marks recorded later; a results report received later is still owed then."""
+    from tests.conftest import REPO
+
+    tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
+    morning, report_day = "2017-04-18T09:30+06:00", "2017-04-25T09:30+06:00"
+    before = {m: tracker.json("remind", "preview", "--json", now=m) for m in (morning, report_day)}
+    tracker.ok("mark", "1-26", "--region", "almaty", now="2017-04-26T10:00+06:00")
+    tracker.ok("report", "set", "almaty", "--meetings", "4", now="2017-04-26T10:00+06:00")
+    tracker.ok("report", "submit", "almaty", now="2017-04-26T10:00+06:00")
+    for moment, due in before.items():
+        assert tracker.json("remind", "preview", "--json", now=moment) == due
+    assert any(mail["unit"] == "almaty" for mail in before[morning]["send"])
+    assert any(mail["unit"] == "almaty" for mail in before[report_day]["send"])

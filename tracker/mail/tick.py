@@ -32,11 +32,13 @@ if TYPE_CHECKING:  # delivery and its writer load only when something is sent
     from tracker.mail.writer import OutboxWriter
 
 
-def load_progress(conn: Connection, plan: Plan) -> Progress:
-    """What is outstanding, from the same grouped read of the assignments as the status grid."""
+def load_progress(conn: Connection, plan: Plan, as_of: datetime) -> Progress:
+    """What was outstanding at `as_of` (what was recorded up to then), from the same grouped
+    read of the assignments as the status grid: a drill at an earlier `--now` reminds of what
+    was open then."""
     from tracker.reports.store import missing_reports
 
-    return Progress(assignment_groups(conn), missing_reports(conn, plan))
+    return Progress(assignment_groups(conn, as_of=as_of), missing_reports(conn, plan, as_of))
 
 
 def load_recipients(conn: Connection, plan: Plan) -> tuple[list[Recipient], str | None]:
@@ -48,7 +50,7 @@ def simulate_mails(db: Database, start: datetime, end: datetime) -> list[DueMail
     plan = db.plan()
     with db.reading() as conn:
         recipients, _ = load_recipients(conn, plan)
-        progress = load_progress(conn, plan)
+        progress = load_progress(conn, plan, start)
     return simulate(plan, recipients, progress, start, end)
 
 
@@ -70,7 +72,7 @@ def due_now(db: Database, now: datetime) -> TickResult:
     plan = db.plan()
     with db.reading() as conn:
         recipients, reply_to = load_recipients(conn, plan)
-        progress = load_progress(conn, plan)
+        progress = load_progress(conn, plan, now)
         recorded = outbox.recorded_keys(conn, plan.key)
     decided = plan_tick(plan, recipients, progress, now, recorded)
     return TickResult(decided.send, decided.skip, closed=decided.closed, reply_to=reply_to)

@@ -100,11 +100,14 @@ def _known(received_at: datetime | None, as_of: datetime | None) -> datetime | N
     return received_at
 
 
-def missing_reports(conn: Connection, plan: Plan) -> list[str]:
-    """Region keys, in plan order, whose results report has not been received yet."""
+def missing_reports(conn: Connection, plan: Plan, as_of: datetime | None = None) -> list[str]:
+    """Region keys, in plan order, whose results report had not been received by `as_of`
+    (by now when None)."""
     r = REGION_REPORT
-    received = set(conn.execute(
-        select(r.c.unit_key).where(r.c.received_at.is_not(None))).scalars())
+    query = select(r.c.unit_key).where(r.c.received_at.is_not(None))
+    if as_of is not None:
+        query = query.where(r.c.received_at <= as_of)
+    received = set(conn.execute(query).scalars())
     return [region.key for region in plan.regions if region.key not in received]
 
 
