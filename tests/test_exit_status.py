@@ -88,7 +88,8 @@ def test_one_refused_recipient_is_exit_1(sqlite_campaign: Tracker,
 
 
 def test_no_server_listening_is_exit_1_and_the_mail_waits(campaign: Tracker) -> None:
-    result = campaign("remind", "send", "--workers", "1", now=MORNING, lang="en", env=_nobody_listening())
+    result = campaign("remind", "send", "--workers", "1", now=MORNING, lang="en",
+                      env=_nobody_listening())
     assert result.stdout == "recorded 48; sent 0, deferred 1, failed 0, uncertain 0, skipped 0\n"
     _failed_run(result, "mail server unreachable (connect to 127.0.0.1:",
                 "the mail waits for the next run")
@@ -98,7 +99,8 @@ def test_no_server_listening_is_exit_1_and_the_mail_waits(campaign: Tracker) -> 
 
 def test_the_json_summary_is_printed_and_the_exit_status_is_1(
         sqlite_campaign: Tracker) -> None:
-    result = sqlite_campaign("remind", "send", "--json", now=MORNING, lang="en", env=_nobody_listening())
+    result = sqlite_campaign("remind", "send", "--json", now=MORNING, lang="en",
+                             env=_nobody_listening())
     assert result.exit_code == 1
     import json
 
