@@ -204,3 +204,16 @@ def test_english_only_when_asked_and_the_default_is_kazakh(tmp_path: Path) -> No
                               "bytes are not SQLite's\n")
     default = Tracker(str(path))("status")
     assert default.stderr.startswith(f"қате: {path} — tracker дерекқоры емес")
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("kk", "қате: --db: 'mysql' дерекқорына қолдау жоқ (SQLite файлын немесе postgresql:// "
+           "беріңіз)"),
+    ("ru", "ошибка: --db: база данных 'mysql' не поддерживается (укажите файл SQLite или "
+           "postgresql://)")])
+def test_a_db_refused_before_the_command_begins_is_said_in_the_language_given(
+        lang: str, said: str) -> None:
+    """The URL is read before the command's context exists: --lang as given all the same."""
+    result = Tracker("mysql://tracker@db.example/tracker")("status", lang=lang)
+    assert _error_line(result, 2, lang) == said
+    assert english_words(said, "postgresql://") == []

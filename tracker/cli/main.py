@@ -29,9 +29,11 @@ class ReportedError(click.ClickException):
 
 def reader_language(ctx: click.Context | None) -> str:
     """The language the person chose: the Invocation's, or (when the failure came before it
-    was built) TRACKER_LANG, else Kazakh, the default of `--lang`."""
-    inv = ctx.find_root().obj if ctx is not None else None
-    lang = getattr(inv, "lang", None) or os.environ.get("TRACKER_LANG", "")
+    was built: a --db that cannot be read) --lang as parsed or TRACKER_LANG, else Kazakh, the
+    default of `--lang`."""
+    root = ctx.find_root() if ctx is not None else None
+    lang = (getattr(root.obj, "lang", None) or root.params.get("lang") if root is not None
+            else None) or os.environ.get("TRACKER_LANG", "")
     return lang if lang in ("kk", "ru", "en") else "kk"
 
 
