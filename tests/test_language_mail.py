@@ -216,4 +216,4 @@ def test_a_db_refused_before_the_command_begins_is_said_in_the_language_given(
     """The URL is read before the command's context exists: --lang as given all the same."""
     result = Tracker("mysql://tracker@db.example/tracker")("status", lang=lang)
     assert _error_line(result, 2, lang) == said
-    assert english_words(said, "postgresql://") == []
+    assert english_words(said, "postgresql://", "'mysql'") == []
