@@ -47,8 +47,15 @@ class SmtpConfigError(SmtpError, ValueError):
     """The SMTP configuration (usually the environment) is invalid.
 
     The message is one line, names the offending variable and never contains
-    the password.
+    the password.  The common problems also carry a `reason` (``required``,
+    ``whole``, ``one_of``, ``seconds``) and its `details` (``variable``,
+    ``value``...), so that an application can say them in its reader's language.
     """
+
+    def __init__(self, message: str, reason: str | None = None, **details: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.details = details
 
 
 class SmtpSecurityError(SmtpError):

@@ -78,7 +78,8 @@ class SmtpSettings:
 
         host = env.get("TRACKER_SMTP_HOST")
         if host is None:
-            raise SmtpConfigError("TRACKER_SMTP_HOST is required (the SMTP server host name)")
+            raise SmtpConfigError("TRACKER_SMTP_HOST is required (the SMTP server host name)",
+                                  "required", variable="TRACKER_SMTP_HOST")
 
         security = _parse_security(env.get("TRACKER_SMTP_SECURITY", "starttls"))
 
@@ -104,7 +105,8 @@ class SmtpSettings:
 
         mail_from = env.get("TRACKER_MAIL_FROM")
         if mail_from is None:
-            raise SmtpConfigError("TRACKER_MAIL_FROM is required (the sender address)")
+            raise SmtpConfigError("TRACKER_MAIL_FROM is required (the sender address)",
+                                  "required", variable="TRACKER_MAIL_FROM")
         _check_address(mail_from, "TRACKER_MAIL_FROM")
         reply_to = env.get("TRACKER_REPLY_TO")
         if reply_to is not None:
@@ -203,7 +205,8 @@ def _whole(name: str, env: Mapping[str, str], most: int) -> int | None:
         return None
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
         raise SmtpConfigError(f"{name} must be a whole number from 1 to {most:,}; "
-                              f"got {text[:40]!r}")
+                              f"got {text[:40]!r}", "whole", variable=name, most=f"{most:,}",
+                              value=repr(text[:40]))
     return int(text)
 
 
@@ -219,8 +222,9 @@ def _parse_security(text: str) -> Security:
         if text.lower() == mode:
             return mode
     raise SmtpConfigError(
-        f"TRACKER_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}; got {text!r}"
-    )
+        f"TRACKER_SMTP_SECURITY must be one of {', '.join(SECURITY_MODES)}; got {text!r}",
+        "one_of", variable="TRACKER_SMTP_SECURITY", choices=", ".join(SECURITY_MODES),
+        value=repr(text[:40]))
 
 
 def _parse_port(text: str) -> int:
@@ -229,7 +233,9 @@ def _parse_port(text: str) -> int:
     except ValueError:
         port = 0
     if not 1 <= port <= 65535:
-        raise SmtpConfigError(f"TRACKER_SMTP_PORT must be an integer from 1 to 65535; got {text!r}")
+        raise SmtpConfigError(f"TRACKER_SMTP_PORT must be an integer from 1 to 65535; got {text!r}",
+                              "whole", variable="TRACKER_SMTP_PORT", most="65535",
+                              value=repr(text[:40]))
     return port
 
 
@@ -240,8 +246,8 @@ def _parse_timeout(text: str) -> float:
         timeout = math.nan
     if not (math.isfinite(timeout) and timeout > 0):
         raise SmtpConfigError(
-            f"TRACKER_SMTP_TIMEOUT must be a positive number of seconds; got {text!r}"
-        )
+            f"TRACKER_SMTP_TIMEOUT must be a positive number of seconds; got {text!r}",
+            "seconds", variable="TRACKER_SMTP_TIMEOUT", value=repr(text[:40]))
     return timeout
 
 

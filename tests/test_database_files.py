@@ -20,6 +20,13 @@ from tests.conftest import REPO, Tracker, _plain, _with_database
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English wording (TRACKER_LANG, as `--lang en`); the Kazakh and
+    Russian are tests/test_language_mail.py's."""
+    monkeypatch.setenv("TRACKER_LANG", "en")
+
+
 def _one_line_failure(result: Result, *words: str) -> str:
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
     lines = result.stderr.splitlines()

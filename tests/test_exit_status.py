@@ -64,7 +64,7 @@ def _failed_run(result: Result, *words: str) -> str:
 
 
 def test_every_mail_sent_is_exit_0(campaign: Tracker, smtp_server: SmtpTestServer) -> None:
-    result = campaign.ok("remind", "send", now=MORNING, env=smtp_env(smtp_server))
+    result = campaign.ok("remind", "send", now=MORNING, lang="en", env=smtp_env(smtp_server))
     assert result.stdout == "recorded 48; sent 48, deferred 0, failed 0, uncertain 0, skipped 0\n"
     assert result.stderr == ""
 
@@ -72,7 +72,7 @@ def test_every_mail_sent_is_exit_0(campaign: Tracker, smtp_server: SmtpTestServe
 def test_every_mail_refused_is_exit_1_with_the_summary_unchanged(
         campaign: Tracker, smtp_server: SmtpTestServer) -> None:
     smtp_server.set_mode("defer", code=554, stage="RCPT")  # 5xx to every recipient
-    result = campaign("remind", "send", now=MORNING, env=smtp_env(smtp_server))
+    result = campaign("remind", "send", now=MORNING, lang="en", env=smtp_env(smtp_server))
     assert result.stdout == "recorded 48; sent 0, deferred 0, failed 48, uncertain 0, skipped 0\n"
     _failed_run(result, "48 failed", "`tracker outbox`")
     assert len(campaign.json("outbox", "--state", "failed")) == 48
@@ -81,14 +81,15 @@ def test_every_mail_refused_is_exit_1_with_the_summary_unchanged(
 def test_one_refused_recipient_is_exit_1(sqlite_campaign: Tracker,
                                          smtp_server: SmtpTestServer) -> None:
     smtp_server.reply_for("edu@astana.example", 550)
-    result = sqlite_campaign("remind", "send", now=MORNING, env=smtp_env(smtp_server))
+    result = sqlite_campaign("remind", "send", now=MORNING, lang="en", env=smtp_env(smtp_server))
     assert result.stdout.startswith("recorded 48; sent 47, deferred 0, failed 1,")
     _failed_run(result, "1 failed")
     assert len(smtp_server.messages) == 47
 
 
 def test_no_server_listening_is_exit_1_and_the_mail_waits(campaign: Tracker) -> None:
-    result = campaign("remind", "send", "--workers", "1", now=MORNING, env=_nobody_listening())
+    result = campaign("remind", "send", "--workers", "1", now=MORNING, lang="en",
+                      env=_nobody_listening())
     assert result.stdout == "recorded 48; sent 0, deferred 1, failed 0, uncertain 0, skipped 0\n"
     _failed_run(result, "mail server unreachable (connect to 127.0.0.1:",
                 "the mail waits for the next run")
@@ -98,7 +99,8 @@ def test_no_server_listening_is_exit_1_and_the_mail_waits(campaign: Tracker) -> 
 
 def test_the_json_summary_is_printed_and_the_exit_status_is_1(
         sqlite_campaign: Tracker) -> None:
-    result = sqlite_campaign("remind", "send", "--json", now=MORNING, env=_nobody_listening())
+    result = sqlite_campaign("remind", "send", "--json", now=MORNING, lang="en",
+                             env=_nobody_listening())
     assert result.exit_code == 1
     import json
 
@@ -112,7 +114,7 @@ def test_a_temporary_refusal_is_not_a_failure_of_the_run(sqlite_campaign: Tracke
                                                          smtp_server: SmtpTestServer) -> None:
     """4xx: the server asked to be tried later; the next run does, so exit 0 now."""
     smtp_server.set_mode("defer", code=451, stage="RCPT")
-    result = sqlite_campaign.ok("remind", "send", now=MORNING, env=smtp_env(smtp_server))
+    result = sqlite_campaign.ok("remind", "send", now=MORNING, lang="en", env=smtp_env(smtp_server))
     assert result.stdout == "recorded 48; sent 0, deferred 48, failed 0, uncertain 0, skipped 0\n"
     assert result.stderr == ""
 
@@ -120,7 +122,7 @@ def test_a_temporary_refusal_is_not_a_failure_of_the_run(sqlite_campaign: Tracke
 def test_an_uncertain_mail_is_exit_1(sqlite_campaign: Tracker,
                                      smtp_server: SmtpTestServer) -> None:
     smtp_server.set_mode("hang_after_data")
-    result = sqlite_campaign("remind", "send", "--workers", "1", now=MORNING,
+    result = sqlite_campaign("remind", "send", "--workers", "1", now=MORNING, lang="en",
                              env=smtp_env(smtp_server, TRACKER_SMTP_TIMEOUT="1",
                                           TRACKER_SMTP_UNCERTAIN_LIMIT="1"))
     assert result.exit_code == 1
@@ -137,7 +139,7 @@ def test_digest_send_exit_status(sqlite_campaign: Tracker, smtp_server: SmtpTest
         smtp_server.set_mode("defer", code=550, stage="MAIL")
     elif server_state == "not listening":
         env = _nobody_listening()
-    result = sqlite_campaign("digest", "--send", now=DIGEST_EVENING, env=env)
+    result = sqlite_campaign("digest", "--send", now=DIGEST_EVENING, lang="en", env=env)
     assert result.stdout.startswith("digest for 2017-04-18: recorded 2 mail(s)\ndelivery: ")
     if server_state == "accepting":
         assert result.exit_code == 0, result.output

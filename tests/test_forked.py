@@ -245,7 +245,8 @@ def test_one_mail_that_cannot_be_composed_in_the_child_fails_alone(
     t = _campaign(f"sqlite:///{tmp_path / 'tracker.db'}")
     run = _send_in_own_process(t, server, fail_after=-7)
     assert run.returncode == 1, run.stderr  # one mail failed: exit 1, after the summary
-    assert "error: not delivered: 1 could not be composed; see `tracker outbox`" in run.stderr
+    assert ("қате: хаттар жеткізілмеді — құрастырылмады: 1; қараңыз: `tracker outbox`"
+            in run.stderr)
     assert "forks=1 composed-here=0" in run.stderr
     summary = json.loads(run.stdout)
     failed = t.json("outbox", "--state", "failed")

@@ -61,7 +61,7 @@ def test_a_value_that_looks_like_a_global_option_stays_a_value(sqlite_tracker: T
 def test_nothing_after_a_double_dash_is_moved(tmp_path: Path) -> None:
     result = _run("plan", "check", "--", "--now")
     assert result.exit_code == 2
-    assert result.stderr == "error: --now: файл табылмады\n"
+    assert result.stderr == "қате: --now: файл табылмады\n"
 
 
 def test_a_commands_own_option_of_the_same_name_stays_its_own(sqlite_tracker: Tracker,
@@ -85,4 +85,4 @@ def test_db_after_the_command(sqlite_tracker: Tracker, tmp_path: Path) -> None:
     assert str(other) in created.stdout
     missing = _run("status", "--db", str(tmp_path / "missing.db"))
     assert missing.exit_code == 1
-    assert "missing.db: run `tracker init` first" in missing.stderr
+    assert "missing.db жолында дерекқор жоқ: алдымен `tracker init` іске қосыңыз" in missing.stderr

@@ -204,4 +204,4 @@ def test_installed_command_works_from_any_folder(tmp_path: Path) -> None:
     assert len(json.loads(items.stdout)) == 26
     bad = subprocess.run([*_tracker(), "mark", "99", "--region", "aktobe"], **run)  # type: ignore[call-overload]
     assert bad.returncode == 2
-    assert bad.stderr.strip() == "error: № 99 іс-шара жоқ (жоспардағы іс-шаралар: 1-26)"
+    assert bad.stderr.strip() == "қате: № 99 іс-шара жоқ (жоспардағы іс-шаралар: 1-26)"

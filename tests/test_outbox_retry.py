@@ -20,6 +20,13 @@ NOON = "2017-04-18T12:00:00+06:00"
 NOON_UTC = "2017-04-18T06:00:00Z"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English wording (TRACKER_LANG, as `--lang en`); the Kazakh and
+    Russian are tests/test_language_mail.py's."""
+    monkeypatch.setenv("TRACKER_LANG", "en")
+
+
 @pytest.fixture
 def failed_campaign(tracker: Tracker, smtp_server: SmtpTestServer) -> Tracker:
     """48 reminders refused with 5xx: 48 failed rows, ids 1-48."""

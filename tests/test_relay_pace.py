@@ -29,6 +29,14 @@ from tracker.mail import relay
 from tracker.mail.senders import RetryPolicy
 from tracker.store.database import Database
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English wording (TRACKER_LANG, as `--lang en`); the Kazakh and
+    Russian are tests/test_language_mail.py's."""
+    monkeypatch.setenv("TRACKER_LANG", "en")
+
+
 pytestmark = pytest.mark.timeout(180)
 
 MORNING = "2017-04-18T09:30:00+06:00"  # the twelve UTC+6 regions' first reminders are due

@@ -27,6 +27,14 @@ from tests.conftest import REPO, Tracker
 from tests.helpers_campaign import SimClock, outbox_rows, smtp_env, state_counts
 from tests.smtp_server import Mode, SmtpTestServer
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English wording (TRACKER_LANG, as `--lang en`); the Kazakh and
+    Russian are tests/test_language_mail.py's."""
+    monkeypatch.setenv("TRACKER_LANG", "en")
+
+
 pytestmark = pytest.mark.timeout(240)
 
 START = datetime.fromisoformat("2017-04-18T02:30:00+00:00")  # before Astana's 09:00

@@ -19,6 +19,14 @@ import pytest
 from tests.conftest import REPO, Tracker
 from tests.smtp_server import Mode, SmtpTestServer
 
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests read the English wording (TRACKER_LANG, as `--lang en`); the Kazakh and
+    Russian are tests/test_language_mail.py's."""
+    monkeypatch.setenv("TRACKER_LANG", "en")
+
+
 ASTANA_MORNING = "2017-04-18T09:30:00+06:00"  # 03:30Z: Astana's 09:00 has passed, Aktobe's not
 LATER_MORNING = "2017-04-18T10:30:00+06:00"  # 04:30Z: both have
 

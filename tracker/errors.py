@@ -3,18 +3,68 @@
 A user's mistake (bad file, unknown item, wrong option) is a `UserError`: exit status 2, the
 database untouched.  Something that went wrong at run time (server down, authentication refused)
 is a `RuntimeFailure`: exit status 1.  Anything else is a bug and keeps its traceback.
+
+The layer that finds a problem seldom knows who reads about it: the outbox, the database and the
+mail settings are used by the daemon (whose log is English, for operators) as well as by a
+command at the terminal.  So an error made with `said` carries a phrase of `tracker.wording`
+(its key and values), its `str()` English for logs, and the CLI says it in the reader's
+language (`in_language`).
 """
 
 from __future__ import annotations
 
+from typing import Self
 
-class UserError(Exception):
+
+class Phrase:
+    """A phrase of `tracker.wording.WORDS` and the values it is filled with, said later in
+    whichever language the reader chose.  A value that is itself a Phrase is said in the same
+    language (a state's name inside a refusal); `str()` is the English."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def in_language(self, lang: str) -> str:
+        from tracker.wording import say
+
+        return say(lang, self.key, **{name: value.in_language(lang)
+                                      if isinstance(value, Phrase) else value
+                                      for name, value in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r}, {self.values!r})"
+
+
+class _Reported(Exception):
+    """An error the CLI reports in one line; `said` gives it words in every language."""
+
+    exit_code = 1
+    phrase: Phrase | None = None
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> Self:
+        """The error whose message is the phrase `key` of `tracker.wording` with `values`."""
+        phrase = Phrase(key, **values)
+        error = cls(str(phrase))
+        error.phrase = phrase
+        return error
+
+    def in_language(self, lang: str) -> str:
+        """The message in `lang` (an error made without `said` has only its own text)."""
+        return self.phrase.in_language(lang) if self.phrase is not None else str(self)
+
+
+class UserError(_Reported):
     """Bad input from the person at the terminal; exit status 2, nothing changed."""
 
     exit_code = 2
 
 
-class RuntimeFailure(Exception):
+class RuntimeFailure(_Reported):
     """The command could not complete for a reason outside the input; exit status 1."""
 
     exit_code = 1

@@ -389,6 +389,280 @@ WORDS: dict[str, dict[str, str]] = {
     "import.no_column": {"kk": "'{value}' нысанның ешбір бағанына жатпайды",
                          "ru": "'{value}' стоит вне столбцов формы",
                          "en": "'{value}' stands under no column of the form"},
+    # mail, outbox and database lines
+    "send.summary": {"kk": "жазылды: {recorded}; жіберілді: {sent}, кейінге қалдырылды: "
+                           "{deferred}, жіберілмеді: {failed}, белгісіз: {uncertain}, өткізіп "
+                           "жіберілді: {skipped}",
+                     "ru": "записано: {recorded}; отправлено: {sent}, отложено: {deferred}, не "
+                           "доставлено: {failed}, неизвестно: {uncertain}, пропущено: {skipped}",
+                     "en": "recorded {recorded}; sent {sent}, deferred {deferred}, failed "
+                           "{failed}, uncertain {uncertain}, skipped {skipped}"},
+    "send.closed": {"kk": "кампания аяқталды: ештеңе жіберілмеді",
+                    "ru": "кампания завершена: ничего не отправлено",
+                    "en": "the campaign has closed: nothing sent"},
+    "send.closed_rows": {"kk": "; жіберілмеген жолдар өткізіп жіберілді деп белгіленді: {n}",
+                         "ru": "; неотправленные строки отмечены как пропущенные: {n}",
+                         "en": "; {n} unsent row(s) marked skipped"},
+    "relay.paused": {"kk": "{server} пошта сервері жіберуді баяулатуды сұрады ({refusal}): "
+                           "жіберу уақытша тоқтатылды, қайта басталатын уақыты: {until}, қалған "
+                           "хаттар соны күтеді",
+                     "ru": "почтовый сервер {server} попросил снизить темп ({refusal}): отправка "
+                           "приостановлена до {until}, остальные письма ждут",
+                     "en": "mail server {server} asked to slow down ({refusal}): sending paused "
+                           "until {until}, the rest waits for it"},
+    "relay.broken": {"kk": "{host} пошта сервері қатарынан қабылдаған хаттарына жауап бермеді "
+                           "(хаттар: {n}): жіберу тоқтатылды, қалғандары келесі жолы жіберіледі",
+                     "ru": "почтовый сервер {host} не ответил ни на одно из принятых подряд "
+                           "писем ({n}): отправка остановлена, остальные ждут следующего запуска",
+                     "en": "mail server {host} took {n} message(s) in a row and never answered: "
+                           "the run stopped, the rest wait for the next run"},
+    "relay.refused": {"kk": "пошта сервері баптауды қабылдамады: {detail}",
+                      "ru": "почтовый сервер отклонил настройки: {detail}",
+                      "en": "mail server refused the configuration: {detail}"},
+    "trouble.lines": {"kk": "хаттар жеткізілмеді — {parts}", "ru": "письма не доставлены — "
+                      "{parts}", "en": "not delivered: {parts}"},
+    "trouble.failed": {"kk": "қатемен: {n}", "ru": "с ошибкой: {n}", "en": "{n} failed"},
+    "trouble.uncertain": {"kk": "нәтижесі белгісіз: {n}", "ru": "исход неизвестен: {n}",
+                          "en": "{n} uncertain"},
+    "trouble.not_composed": {"kk": "құрастырылмады: {n}", "ru": "не удалось составить: {n}",
+                             "en": "{n} could not be composed"},
+    "trouble.unreachable": {"kk": "пошта серверіне қосылу мүмкін болмады ({detail}): хаттар "
+                                  "келесі жіберуді күтеді",
+                            "ru": "почтовый сервер недоступен ({detail}): письма ждут "
+                                  "следующего запуска",
+                            "en": "mail server unreachable ({detail}): the mail waits for the "
+                                  "next run"},
+    "trouble.see": {"kk": "; қараңыз: `tracker outbox`", "ru": "; см. `tracker outbox`",
+                    "en": "; see `tracker outbox`"},
+    "delivery.line": {"kk": "жеткізу: {counts}", "ru": "доставка: {counts}",
+                      "en": "delivery: {counts}"},
+    "delivery.nothing": {"kk": "жеткізетін ештеңе жоқ", "ru": "доставлять нечего",
+                         "en": "nothing to deliver"},
+    "delivery.deferred": {"kk": "кейінге қалдырылды", "ru": "отложено", "en": "deferred"},
+    "delivery.waiting": {"kk": "келесі жіберуді күтеді", "ru": "ждут следующего запуска",
+                         "en": "waiting"},
+    "delivery.paused": {"kk": "кідіртілді", "ru": "приостановлено", "en": "paused"},
+    "delivery.lost_claim": {"kk": "басқа процесс алды", "ru": "перехвачено другим процессом",
+                            "en": "lost_claim"},
+    "digest.already": {"kk": "{period} дайджесті барлық басшыларға ({managers}) бұрын жазылған; "
+                             "жаңа ештеңе жоқ",
+                       "ru": "дайджест за {period} уже записан для всех руководителей "
+                             "({managers}); нового нет",
+                       "en": "the digest for {period} was already recorded for all {managers} "
+                             "manager(s); nothing new"},
+    "digest.recorded": {"kk": "{period} дайджесті: жазылған хаттар: {n}",
+                        "ru": "дайджест за {period}: записано писем: {n}",
+                        "en": "digest for {period}: recorded {n} mail(s)"},
+    "digest.no_managers": {"kk": "байланыстарда басшылар жоқ: оларды `managers:` бөліміне "
+                                 "қосып, `tracker contacts load` іске қосыңыз",
+                           "ru": "в контактах нет руководителей: добавьте их в раздел "
+                                 "`managers:` и выполните `tracker contacts load`",
+                           "en": "no managers in the contacts: add them under `managers:` and "
+                                 "run `tracker contacts load`"},
+    "outbox.resolved": {"kk": "хат кезегіндегі № {id} жол шешілді: {outcome}",
+                        "ru": "строка {id} очереди писем закрыта: {outcome}",
+                        "en": "outbox row {id} resolved as {outcome}"},
+    "outbox.either": {"kk": "{a} немесе {b}", "ru": "{a} или {b}", "en": "{a} or {b}"},
+    "outbox.more": {"kk": "{ids} және тағы {n}", "ru": "{ids} и ещё {n}",
+                    "en": "{ids} and {n} more"},
+    "outbox.unchanged": {"kk": "; ештеңе өзгертілген жоқ", "ru": "; ничего не изменено",
+                         "en": "; nothing was changed"},
+    "outbox.no_row": {"kk": "хат кезегінде № {id} жол жоқ{unchanged}",
+                      "ru": "в очереди писем нет строки {id}{unchanged}",
+                      "en": "no outbox row {id}{unchanged}"},
+    "outbox.no_rows": {"kk": "хат кезегінде мына жолдар жоқ: {ids}{unchanged}",
+                       "ru": "в очереди писем нет строк {ids}{unchanged}",
+                       "en": "no outbox rows {ids}{unchanged}"},
+    "outbox.row_not_retried": {"kk": "хат кезегіндегі № {id} жолдың күйі: {state}; тек "
+                                     "{allowed} күйіндегі жолдарды қайталауға болады{unchanged}",
+                               "ru": "строка {id} очереди писем в состоянии «{state}»: "
+                                     "повторить можно только строки в состоянии {allowed}"
+                                     "{unchanged}",
+                               "en": "outbox row {id} is {state}: only {allowed} rows can be "
+                                     "retried{unchanged}"},
+    "outbox.rows_not_retried": {"kk": "хат кезегіндегі {ids} жолдарының күйі: {state}; тек "
+                                      "{allowed} күйіндегі жолдарды қайталауға болады"
+                                      "{unchanged}",
+                                "ru": "строки {ids} очереди писем в состоянии «{state}»: "
+                                      "повторить можно только строки в состоянии {allowed}"
+                                      "{unchanged}",
+                                "en": "outbox rows {ids} are {state}: only {allowed} rows can "
+                                      "be retried{unchanged}"},
+    "outbox.row_not_resolved": {"kk": "хат кезегіндегі № {id} жолдың күйі: {state}; тек "
+                                      "{allowed} күйіндегі жолдардың нәтижесін белгілеуге "
+                                      "болады",
+                                "ru": "строка {id} очереди писем в состоянии «{state}»: "
+                                      "закрыть можно только строки в состоянии {allowed}",
+                                "en": "outbox row {id} is {state}: only {allowed} rows can be "
+                                      "resolved"},
+    "outbox.not_composed": {"kk": "хат кезегіндегі № {id} жолдың хаты құрастырылмады "
+                                  "({error}): жіберетін хат жоқ; байланысты түзетіңіз, сонда "
+                                  "оған келесі ескерту жаңадан құрастырылады{unchanged}",
+                            "ru": "письмо строки {id} очереди писем не удалось составить "
+                                  "({error}): отправлять нечего; исправьте контакт, и следующее "
+                                  "напоминание ему будет составлено заново{unchanged}",
+                            "en": "outbox row {id} could not be composed ({error}): there is no "
+                                  "message to send; correct the contact, and the next reminder "
+                                  "to it is composed anew{unchanged}"},
+    "outbox.raced": {"kk": "қайталау кезінде хат кезегіндегі жолдар өзгерді ({n}); ештеңе "
+                           "өзгертілген жоқ, қайталап көріңіз",
+                     "ru": "во время повтора изменились строки очереди писем ({n}); ничего не "
+                           "изменено, попробуйте ещё раз",
+                     "en": "{n} of the outbox rows changed while being retried; nothing was "
+                           "changed, try again"},
+    "retry.both": {"kk": "outbox retry: жолдардың нөмірлерін (IDS) немесе --state беріңіз, "
+                         "екеуін бірге емес",
+                   "ru": "outbox retry: укажите номера строк (IDS) или --state, но не то и "
+                         "другое вместе",
+                   "en": "outbox retry: give the rows' IDS or --state, not both"},
+    "retry.neither": {"kk": "outbox retry: жолдардың нөмірлерін (IDS) немесе --state беріңіз",
+                      "ru": "outbox retry: укажите номера строк (IDS) или --state",
+                      "en": "outbox retry: give the rows' IDS or --state"},
+    "retry.closed": {"kk": "outbox retry ({now}): кампания аяқталған ({closes}), сондықтан "
+                           "келесі жіберу қайталанған хатты өткізіп жібереді; жаттығуда --now "
+                           "беріңіз",
+                     "ru": "outbox retry ({now}): кампания завершилась ({closes}), поэтому "
+                           "следующий запуск пропустит повторное письмо; на учениях укажите "
+                           "--now",
+                     "en": "outbox retry at {now}: the campaign closed at {closes}, so the next "
+                           "run would skip a retried mail; in a drill give --now"},
+    "retry.confirm": {"kk": "outbox retry: қайта кезекке қойылатын жолдар: {n}; оларды "
+                            "қайталау үшін --yes қосыңыз (ештеңе өзгертілген жоқ)",
+                      "ru": "outbox retry: строк будет снова поставлено в очередь: {n}; чтобы "
+                            "повторить их, добавьте --yes (ничего не изменено)",
+                      "en": "outbox retry: {n} rows would be queued again; add --yes to retry "
+                            "them (nothing was changed)"},
+    "retry.left_out": {"kk": "; құрастырылмағандықтан қалдырылған жолдар: {n}",
+                       "ru": "; пропущено строк, которые не удалось составить: {n}",
+                       "en": "; {n} failed row(s) left out: they could not be composed"},
+    "retry.one": {"kk": "хат кезегіндегі № {id} жол қайта кезекке қойылды{left_out}",
+                  "ru": "строка {id} очереди писем снова поставлена в очередь{left_out}",
+                  "en": "outbox row {id} queued again{left_out}"},
+    "retry.many": {"kk": "хат кезегіндегі {n} жол қайта кезекке қойылды: {ids}{left_out}",
+                   "ru": "снова поставлено в очередь строк: {n} ({ids}){left_out}",
+                   "en": "{n} outbox row(s) queued again: {ids}{left_out}"},
+    "retry.none": {"kk": "ешбір жол қайта кезекке қойылған жоқ{left_out}",
+                   "ru": "ни одна строка не поставлена снова в очередь{left_out}",
+                   "en": "0 outbox row(s) queued again{left_out}"},
+    "mail.config": {"kk": "пошта баптауы: {detail}", "ru": "настройка почты: {detail}",
+                    "en": "mail configuration: {detail}"},
+    "mail.required": {"kk": "пошта баптауы: {variable} көрсетілуі керек ({what})",
+                      "ru": "настройка почты: нужно задать {variable} ({what})",
+                      "en": "mail configuration: {variable} is required ({what})"},
+    "mail.whole": {"kk": "пошта баптауы: {variable} — 1 мен {most} аралығындағы бүтін сан "
+                         "болуы керек, берілгені: {value}",
+                   "ru": "настройка почты: {variable} должно быть целым числом от 1 до {most}, "
+                         "а не {value}",
+                   "en": "mail configuration: {variable} must be a whole number from 1 to "
+                         "{most}, not {value}"},
+    "mail.one_of": {"kk": "пошта баптауы: {variable} мыналардың бірі болуы керек: {choices}; "
+                          "берілгені: {value}",
+                    "ru": "настройка почты: {variable} должно быть одним из: {choices}, а не "
+                          "{value}",
+                    "en": "mail configuration: {variable} must be one of {choices}, not "
+                          "{value}"},
+    "mail.seconds": {"kk": "пошта баптауы: {variable} — оң сан (секунд) болуы керек, "
+                           "берілгені: {value}",
+                     "ru": "настройка почты: {variable} должно быть положительным числом "
+                           "секунд, а не {value}",
+                     "en": "mail configuration: {variable} must be a positive number of "
+                           "seconds, not {value}"},
+    "mail.what.TRACKER_SMTP_HOST": {"kk": "SMTP серверінің атауы", "ru": "имя SMTP-сервера",
+                                    "en": "the SMTP server host name"},
+    "mail.what.TRACKER_MAIL_FROM": {"kk": "жіберушінің мекенжайы", "ru": "адрес отправителя",
+                                    "en": "the sender address"},
+    "mail.not_number": {"kk": "{variable}: '{value}' — сан емес",
+                        "ru": "{variable}: '{value}' — не число",
+                        "en": "{variable}: '{value}' is not a number"},
+    "mail.not_positive": {"kk": "{variable}: оң сан болуы керек, берілгені: {value}",
+                          "ru": "{variable}: должно быть положительным числом, а не {value}",
+                          "en": "{variable}: must be positive, got {value}"},
+    "compose.stopped": {"kk": "хаттарды құрастыратын процесс күтпеген жерден тоқтады: "
+                              "құрастырылғандары жазылды, қалғандарын келесі жіберу жазады",
+                        "ru": "процесс, составлявший письма, неожиданно остановился: "
+                              "составленное записано, остальное запишет следующий запуск",
+                        "en": "the process composing the mails stopped unexpectedly; what it "
+                              "composed is recorded, the next run records the rest"},
+    "compose.failed": {"kk": "хаттарды құрастыру сәтсіз аяқталды: {detail}",
+                       "ru": "не удалось составить письма: {detail}",
+                       "en": "composing the mails failed: {detail}"},
+    "db.created": {"kk": "{name} PostgreSQL дерекқоры құрылды",
+                   "ru": "создана база данных PostgreSQL {name}",
+                   "en": "created the PostgreSQL database {name}"},
+    "db.missing": {"kk": "{server} серверінде {name} PostgreSQL дерекқоры жоқ: оны құру үшін "
+                         "`tracker init` іске қосыңыз",
+                   "ru": "базы данных PostgreSQL {name} нет на {server}: создайте её командой "
+                         "`tracker init`",
+                   "en": "the PostgreSQL database {name} does not exist on {server}: run "
+                         "`tracker init` to create it"},
+    "db.cannot_create": {"kk": "{server} серверінде {name} PostgreSQL дерекқоры жоқ, оны осы "
+                               "жерден құру мүмкін емес ({detail}): құқығы бар пайдаланушы "
+                               "ретінде `{command}` командасымен құрыңыз немесе дерекқор "
+                               "әкімшісіне жүгініңіз, содан кейін `tracker init` қайта іске "
+                               "қосыңыз",
+                         "ru": "базы данных PostgreSQL {name} нет на {server}, и создать её "
+                               "отсюда нельзя ({detail}): создайте её командой `{command}` от "
+                               "имени пользователя, которому это разрешено, или обратитесь к "
+                               "администратору баз данных, затем снова выполните `tracker init`",
+                         "en": "the PostgreSQL database {name} does not exist on {server} and "
+                               "cannot be created from here ({detail}): create it with "
+                               "`{command}` as a user who may, or ask the database "
+                               "administrator, then run `tracker init` again"},
+    "db.not_database": {"kk": "{path} — tracker дерекқоры емес (SQLite): {why}",
+                        "ru": "{path} — не база данных tracker (SQLite): {why}",
+                        "en": "{path} is not a tracker database (SQLite): {why}"},
+    "db.not_sqlite": {"kk": "алғашқы байттары SQLite файлынікіндей емес",
+                      "ru": "первые байты не такие, как у файла SQLite",
+                      "en": "its first bytes are not SQLite's"},
+    "db.no_file": {"kk": "{path} жолында дерекқор жоқ: алдымен `tracker init` іске қосыңыз",
+                   "ru": "базы данных {path} нет: сначала выполните `tracker init`",
+                   "en": "no database at {path}: run `tracker init` first"},
+    "db.cannot_create_file": {"kk": "{path} дерекқор файлын құру мүмкін болмады: {reason}",
+                              "ru": "не удалось создать файл базы данных {path}: {reason}",
+                              "en": "cannot create database file {path}: {reason}"},
+    "db.folder": {"kk": "--db: {path} — қалта, tracker дерекқоры емес",
+                  "ru": "--db: {path} — папка, а не база данных tracker",
+                  "en": "--db: {path} is a folder, not a tracker database"},
+    "db.name_too_long": {"kk": "--db: файл атауы бұл жүйе үшін тым ұзын (таңбалар: {n})",
+                         "ru": "--db: имя файла слишком длинное для этой системы (символов: "
+                               "{n})",
+                         "en": "--db: the file name is too long for this system ({n} "
+                               "characters)"},
+    "db.bad_url": {"kk": "--db: '{url}' дерекқор мекенжайын оқу мүмкін емес",
+                   "ru": "--db: не удаётся прочитать адрес базы данных '{url}'",
+                   "en": "--db: cannot read database URL '{url}'"},
+    "db.unsupported": {"kk": "--db: '{backend}' дерекқорына қолдау жоқ (SQLite файлын немесе "
+                             "postgresql:// беріңіз)",
+                       "ru": "--db: база данных '{backend}' не поддерживается (укажите файл "
+                             "SQLite или postgresql://)",
+                       "en": "--db: unsupported database '{backend}' (use a SQLite file or "
+                             "postgresql://)"},
+    "db.no_driver": {"kk": "PostgreSQL қолдауы орнатылмаған: pip install 'tracker[postgres]'",
+                     "ru": "поддержка PostgreSQL не установлена: pip install 'tracker[postgres]'",
+                     "en": "PostgreSQL support is not installed: pip install 'tracker[postgres]'"},
+    "db.no_plan": {"kk": "жоспар жүктелмеген: `tracker init` іске қосыңыз",
+                   "ru": "план не загружен: выполните `tracker init`",
+                   "en": "no plan is loaded: run `tracker init`"},
+    "db.cannot_open": {"kk": "{where} дерекқорын ашу мүмкін болмады: {detail}",
+                       "ru": "не удалось открыть базу данных {where}: {detail}",
+                       "en": "cannot open the database {where}: {detail}"},
+    "db.other_tables": {"kk": "онда басқа кестелер бар ({tables}), tracker сұлбасы жоқ",
+                        "ru": "в ней другие таблицы ({tables}) и нет схемы tracker",
+                        "en": "it holds other tables ({tables}) and no tracker schema"},
+    "db.foreign": {"kk": "{where} PostgreSQL дерекқоры — tracker дерекқоры емес: {why}",
+                   "ru": "база данных PostgreSQL {where} — не база данных tracker: {why}",
+                   "en": "the PostgreSQL database {where} is not a tracker database: {why}"},
+    "db.not_set_up": {"kk": "{where} дерекқоры дайындалмаған: `tracker init` іске қосыңыз",
+                      "ru": "база данных {where} не подготовлена: выполните `tracker init`",
+                      "en": "the database {where} is not set up: run `tracker init`"},
+    "db.old_schema": {"kk": "дерекқор сұлбасының нұсқасы: {revision}, бұл tracker-ге {head} "
+                            "нұсқасы керек: жаңарту үшін `tracker init` іске қосыңыз",
+                      "ru": "версия схемы базы данных — {revision}, этому tracker нужна {head}: "
+                            "обновите её командой `tracker init`",
+                      "en": "the database schema is at revision {revision}, this tracker needs "
+                            "{head}: run `tracker init` to upgrade it"},
+    "database.error": {"kk": "дерекқор қатесі: {detail}", "ru": "ошибка базы данных: {detail}",
+                       "en": "database error: {detail}"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from tracker.mail.sender import DeliverySummary
 
 
-def finish_delivery(summary: DeliverySummary, not_composed: int = 0) -> None:
-    """Raise the run's failure (exit 1), if it had one (see `DeliverySummary.trouble`)."""
-    trouble = summary.trouble(not_composed)
+def finish_delivery(summary: DeliverySummary, lang: str, not_composed: int = 0) -> None:
+    """Raise the run's failure (exit 1) in the reader's language, if it had one (see
+    `DeliverySummary.trouble`)."""
+    trouble = summary.trouble(not_composed, lang)
     if trouble is not None:
         raise RuntimeFailure(trouble)

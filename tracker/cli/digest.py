@@ -89,6 +89,7 @@ def _send(inv: Invocation) -> None:
     from tracker.digest.mail import period_of, record_digest
     from tracker.mail.sender import deliver, smtp_settings
     from tracker.mail.senders import RetryPolicy
+    from tracker.wording import say
 
     settings = smtp_settings()
     period = period_of(inv.plan(), inv.now)
@@ -96,20 +97,26 @@ def _send(inv: Invocation) -> None:
     if not managers:
         from tracker.errors import RuntimeFailure
 
-        raise RuntimeFailure("no managers in the contacts: add them under `managers:` and run "
-                             "`tracker contacts load`")
+        raise RuntimeFailure(say(inv.lang, "digest.no_managers"))
     summary = asyncio.run(deliver(inv.database(), settings, RetryPolicy.from_env(),
                                   lambda: inv.now))
     if not recorded:
-        click.echo(f"the digest for {period} was already recorded for all {managers} "
-                   "manager(s); nothing new")
+        click.echo(say(inv.lang, "digest.already", period=period, managers=managers))
     else:
-        click.echo(f"digest for {period}: recorded {recorded} mail(s)")
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.counts.items()))
-    click.echo(f"delivery: {counts or 'nothing to deliver'}")
+        click.echo(say(inv.lang, "digest.recorded", period=period, n=recorded))
+    counts = ", ".join(say(inv.lang, "outbox.count", n=n, state=say(inv.lang, _COUNTED[what])
+                           if what in _COUNTED else what)
+                       for what, n in sorted(summary.counts.items()))
+    click.echo(say(inv.lang, "delivery.line", counts=counts or say(inv.lang, "delivery.nothing")))
     from tracker.cli.delivery import finish_delivery
 
-    finish_delivery(summary)
+    finish_delivery(summary, inv.lang)
+
+
+_COUNTED = {"sent": "outbox.sent", "failed": "outbox.failed", "uncertain": "outbox.uncertain",
+            "deferred": "delivery.deferred", "waiting": "delivery.waiting",
+            "paused": "delivery.paused", "lost_claim": "delivery.lost_claim"}
+"""The words for what became of a digest's mails, by the delivery's count keys."""
 
 
 COMMANDS = [digest]

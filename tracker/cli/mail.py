@@ -200,17 +200,19 @@ def remind_send(inv: Invocation, as_json: bool, workers: int) -> None:
                    "waiting": summary.counts.get("waiting", 0),
                    "paused": summary.counts.get("paused", 0),
                    "requeued": summary.requeued})
-        finish_delivery(summary, tick.not_composed)
+        finish_delivery(summary, inv.lang, tick.not_composed)
         return
+    from tracker.wording import say
+
     if tick.closed:
-        click.echo("the campaign has closed: nothing sent"
-                   + (f"; {tick.closed_rows} unsent row(s) marked skipped"
+        click.echo(say(inv.lang, "send.closed")
+                   + (say(inv.lang, "send.closed_rows", n=tick.closed_rows)
                       if tick.closed_rows else ""))
         return
-    click.echo(f"recorded {tick.recorded}; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    click.echo(say(inv.lang, "send.summary", recorded=tick.recorded, **counts))
     if summary.paused:
-        click.echo(summary.paused)
-    finish_delivery(summary, tick.not_composed)
+        click.echo(summary.paused.in_language(inv.lang))
+    finish_delivery(summary, inv.lang, tick.not_composed)
 
 
 def _day_bound(value: str, end: bool, timezone: str, option: str, lang: str) -> datetime:
@@ -325,10 +327,12 @@ def outbox(ctx: click.Context, as_json: bool, state: str | None) -> None:
 def outbox_resolve(inv: Invocation, row_id: int, outcome: str, note: str) -> None:
     """Settle an uncertain or failed row after checking with the recipient."""
     from tracker.mail.outbox import resolve
+    from tracker.wording import say
 
     with inv.database().writing() as conn:
         resolve(conn, row_id, outcome, note, inv.now)
-    click.echo(f"outbox row {row_id} resolved as {outcome}")
+    click.echo(say(inv.lang, "outbox.resolved", id=row_id,
+                   outcome=say(inv.lang, f"outbox.{outcome}")))
 
 
 CONFIRM_ABOVE = 10
@@ -360,15 +364,14 @@ def outbox_retry(inv: Invocation, ids: tuple[tuple[int, ...], ...], state: str |
     from tracker.errors import UserError
     from tracker.mail.outbox import OutboxState, check_retry, retry, retry_candidates
     from tracker.mail.schedule import campaign_closes
+    from tracker.wording import say
 
     if bool(ids) == bool(state):
-        raise UserError("outbox retry: give the rows' IDS or --state, not both"
-                        if ids else "outbox retry: give the rows' IDS or --state")
+        raise UserError(say(inv.lang, "retry.both" if ids else "retry.neither"))
     closes = campaign_closes(inv.plan())
     if inv.now >= closes:
-        raise UserError(f"outbox retry at {inv.now.isoformat(timespec='minutes')}: the "
-                        f"campaign closed at {closes.isoformat(timespec='minutes')}, so the next "
-                        "run would skip a retried mail; in a drill give --now")
+        raise UserError(say(inv.lang, "retry.closed", now=inv.now.isoformat(timespec="minutes"),
+                            closes=closes.isoformat(timespec="minutes")))
     left_out = 0
     with inv.database().writing() as conn:
         if state:
@@ -377,19 +380,20 @@ def outbox_retry(inv: Invocation, ids: tuple[tuple[int, ...], ...], state: str |
             chosen = sorted({row_id for group in ids for row_id in group})
             check_retry(conn, chosen)
         if len(chosen) > CONFIRM_ABOVE and not yes:
-            raise UserError(f"outbox retry: {len(chosen)} rows would be queued again; add "
-                            "--yes to retry them (nothing was changed)")
+            raise UserError(say(inv.lang, "retry.confirm", n=len(chosen)))
         count = retry(conn, chosen, inv.now)
-    skipped = (f"; {left_out} failed row(s) left out: they could not be composed"
-               if left_out else "")
+    skipped = say(inv.lang, "retry.left_out", n=left_out) if left_out else ""
     if count == 1 and not state:
-        click.echo(f"outbox row {chosen[0]} queued again{skipped}")
+        click.echo(say(inv.lang, "retry.one", id=chosen[0], left_out=skipped))
+    elif count:
+        click.echo(say(inv.lang, "retry.many", n=count, ids=_id_ranges(chosen),
+                       left_out=skipped))
     else:
-        click.echo(f"{count} outbox row(s) queued again{_id_ranges(chosen)}{skipped}")
+        click.echo(say(inv.lang, "retry.none", left_out=skipped))
 
 
 def _id_ranges(ids: Sequence[int]) -> str:
-    """`: 5, 7, 10-20` for the ids, runs written as ranges (the first few runs only)."""
+    """`5, 7, 10-20` for the ids, runs written as ranges (the first few runs only)."""
     runs: list[list[int]] = []
     for row_id in ids:
         if runs and row_id == runs[-1][1] + 1:
@@ -397,7 +401,7 @@ def _id_ranges(ids: Sequence[int]) -> str:
         else:
             runs.append([row_id, row_id])
     shown = [f"{a}-{b}" if b > a else str(a) for a, b in runs[:10]]
-    return (": " + ", ".join(shown) + (", ..." if len(runs) > 10 else "")) if ids else ""
+    return ", ".join(shown) + (", ..." if len(runs) > 10 else "")
 
 
 @click.command()

@@ -15,12 +15,26 @@ from tracker.errors import RuntimeFailure, UserError
 class ReportedError(click.ClickException):
     """A UserError or RuntimeFailure shown as one line, with its exit status."""
 
-    def __init__(self, message: str, exit_code: int) -> None:
+    def __init__(self, message: str, exit_code: int, lang: str) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]
+        self.lang = lang
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"error: {one_line(self.format_message())}", err=True)
+        from tracker.wording import say
+
+        click.echo(f"{say(self.lang, 'error.prefix')}: {one_line(self.format_message())}",
+                   err=True)
+
+
+def reader_language(ctx: click.Context | None) -> str:
+    """The language the person chose: the Invocation's, or (when the failure came before it
+    was built: a --db that cannot be read) --lang as parsed or TRACKER_LANG, else Kazakh, the
+    default of `--lang`."""
+    root = ctx.find_root() if ctx is not None else None
+    lang = (getattr(root.obj, "lang", None) or root.params.get("lang") if root is not None
+            else None) or os.environ.get("TRACKER_LANG", "")
+    return lang if lang in ("kk", "ru", "en") else "kk"
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -33,7 +47,7 @@ def one_line(message: str) -> str:
     return _CONTROL.sub(lambda found: repr(found.group())[1:-1], message)
 
 
-def _database_failure(exc: Exception, url: str | None) -> ReportedError | None:
+def _database_failure(exc: Exception, url: str | None, lang: str) -> ReportedError | None:
     """SQLAlchemy's errors from the database, met by any command at any statement, as one
     readable line (sqlalchemy is imported only when it raised): a file that is not an SQLite
     database, a PostgreSQL database that does not exist, a server that cannot be reached."""
@@ -44,11 +58,13 @@ def _database_failure(exc: Exception, url: str | None) -> ReportedError | None:
 
         known = known_failure(exc, url)
         if known is not None:
-            return ReportedError(str(known), known.exit_code)
+            return ReportedError(known.in_language(lang), known.exit_code, lang)
     if type(exc).__name__ in ("OperationalError", "InterfaceError", "DatabaseError"):
         orig = getattr(exc, "orig", None) or exc
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
-        return ReportedError(f"database error: {first}", 1)
+        from tracker.wording import say
+
+        return ReportedError(say(lang, "database.error", detail=first), 1, lang)
     return None
 
 
@@ -66,7 +82,8 @@ class TrackerGroup(click.Group):
                 exc.show()
                 sys.exit(exc.exit_code)
             where = f"{exc.ctx.command_path}: " if exc.ctx else ""
-            click.echo(f"error: {one_line(where + exc.format_message())}", err=True)
+            ReportedError(where + exc.format_message(), exc.exit_code,
+                          reader_language(exc.ctx)).show()
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.show()
@@ -91,9 +108,11 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (UserError, RuntimeFailure) as exc:
-            raise ReportedError(str(exc), exc.exit_code) from None
+            lang = reader_language(ctx)
+            raise ReportedError(exc.in_language(lang), exc.exit_code, lang) from None
         except Exception as exc:
-            reported = _database_failure(exc, getattr(ctx.obj, "db_url", None))
+            reported = _database_failure(exc, getattr(ctx.obj, "db_url", None),
+                                         reader_language(ctx))
             if reported is None:
                 raise
             raise reported from None

@@ -46,7 +46,7 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
             current_revision(db)  # refuses a file or database of something else
         except MissingDatabase as missing:
             create_postgres_database(missing)
-            click.echo(f"created the PostgreSQL database {missing.name}")
+            click.echo(say(lang, "db.created", name=missing.name))
         upgrade(db)
     else:
         from tracker.store.schema import ensure_current

@@ -80,9 +80,7 @@ class ForkedChunks(Generic[In, Out]):
                 try:
                     kind, value = await asyncio.to_thread(reader.recv)
                 except (EOFError, OSError):
-                    raise RuntimeFailure("the process composing the mails stopped unexpectedly; "
-                                         "what it composed is recorded, the next run "
-                                         "records the rest") from None
+                    raise RuntimeFailure.said("compose.stopped") from None
                 if kind == "error":
                     raise value
                 self._left -= 1
@@ -115,6 +113,6 @@ def _compute(work: Callable[[In], Out], chunks: Sequence[In], writer: Connection
             writer.send(("error", exc))
         except Exception:  # e.g. an exception that does not pickle
             with contextlib.suppress(Exception):  # else the parent sees the pipe close
-                writer.send(("error", RuntimeFailure(f"composing the mails failed: {exc}")))
+                writer.send(("error", RuntimeFailure.said("compose.failed", detail=str(exc))))
     finally:
         os._exit(status)

@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, literal, select, update
 
-from tracker.errors import UserError
+from tracker.errors import Phrase, UserError
 from tracker.mail.senders import RetryPolicy, claim_is_dead
 from tracker.store.database import Database, UTCDateTime, upsert_insert
 from tracker.store.statements import DriverStatement
@@ -454,7 +454,7 @@ def resolve(conn: Connection, row_id: int, outcome: str, note: str, now: datetim
                 last_error=f"resolved as {outcome} by staff" + (f": {note}" if note else ""))
         .returning(OUTBOX.c.id)).first()
     if changed is None:
-        raise _refused(conn, row_id, TRANSITIONS[event], "resolved")
+        raise _refused(conn, row_id, TRANSITIONS[event])
 
 
 _CHUNK = 500
@@ -465,9 +465,15 @@ def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
     return [ids[start:start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
 
 
-def _listed(ids: Sequence[int], most: int = 5) -> str:
-    return ", ".join(map(str, ids[:most])) + (f" and {len(ids) - most} more"
-                                               if len(ids) > most else "")
+def _listed(ids: Sequence[int], most: int = 5) -> str | Phrase:
+    shown = ", ".join(map(str, ids[:most]))
+    return Phrase("outbox.more", ids=shown, n=len(ids) - most) if len(ids) > most else shown
+
+
+def _allowed(states: Sequence[OutboxState]) -> str | Phrase:
+    """The states a transition starts from, as the reader names them («failed or uncertain»)."""
+    words = [Phrase(f"outbox.{state.value}") for state in states]
+    return words[0] if len(words) == 1 else Phrase("outbox.either", a=words[0], b=words[1])
 
 
 def check_retry(conn: Connection, row_ids: Sequence[int]) -> None:
@@ -479,24 +485,26 @@ def check_retry(conn: Connection, row_ids: Sequence[int]) -> None:
                 OUTBOX.c.id, OUTBOX.c.state, func.length(OUTBOX.c.message) == 0,
                 OUTBOX.c.last_error).where(OUTBOX.c.id.in_(list(chunk)))):
             found[row_id] = (state, bool(empty), last_error)
-    unchanged = "; nothing was changed" if len(row_ids) > 1 else ""
+    unchanged = Phrase("outbox.unchanged") if len(row_ids) > 1 else ""
     missing = [row_id for row_id in row_ids if row_id not in found]
+    if len(missing) == 1:
+        raise UserError.said("outbox.no_row", id=missing[0], unchanged=unchanged)
     if missing:
-        rows = "row" if len(missing) == 1 else "rows"
-        raise UserError(f"no outbox {rows} {_listed(missing)}{unchanged}")
-    allowed = TRANSITIONS[Event.RETRY].sources
+        raise UserError.said("outbox.no_rows", ids=_listed(missing), unchanged=unchanged)
+    sources = TRANSITIONS[Event.RETRY].sources
     for row_id in row_ids:
         state, empty, last_error = found[row_id]
-        if state not in allowed:
+        if state not in sources:
             stuck = [i for i in row_ids if found[i][0] == state]
-            rows = f"row {stuck[0]} is" if len(stuck) == 1 else f"rows {_listed(stuck)} are"
-            raise UserError(f"outbox {rows} {state}: only "
-                            f"{' or '.join(s.value for s in allowed)} rows can be retried"
-                            f"{unchanged}")
+            said = Phrase(f"outbox.{state}")
+            if len(stuck) == 1:
+                raise UserError.said("outbox.row_not_retried", id=stuck[0], state=said,
+                                     allowed=_allowed(sources), unchanged=unchanged)
+            raise UserError.said("outbox.rows_not_retried", ids=_listed(stuck), state=said,
+                                 allowed=_allowed(sources), unchanged=unchanged)
         if state == OutboxState.FAILED and empty:
-            raise UserError(f"outbox row {row_id} could not be composed ({last_error[:200]}): "
-                            "there is no message to send; correct the contact, and the next "
-                            f"reminder to it is composed anew{unchanged}")
+            raise UserError.said("outbox.not_composed", id=row_id, error=last_error[:200],
+                                 unchanged=unchanged)
 
 
 def retry_candidates(conn: Connection, state: OutboxState) -> tuple[list[int], int]:
@@ -522,16 +530,15 @@ def retry(conn: Connection, row_ids: Sequence[int], now: datetime) -> int:
     check_retry(conn, row_ids)
     changed = _RETRY.executemany(conn, [{"row_id": row_id, "due": now} for row_id in row_ids])
     if changed != len(row_ids):  # another process moved one meanwhile: undo all
-        raise UserError(f"{len(row_ids) - changed} of the outbox rows changed while being "
-                        "retried; nothing was changed, try again")
+        raise UserError.said("outbox.raced", n=len(row_ids) - changed)
     return changed
 
 
-def _refused(conn: Connection, row_id: int, transition: Transition, done: str) -> UserError:
-    """Why a person's transition matched no row: there is none, or it is in another state."""
+def _refused(conn: Connection, row_id: int, transition: Transition) -> UserError:
+    """Why a person's resolution matched no row: there is none, or it is in another state."""
     state = conn.execute(select(OUTBOX.c.state).where(OUTBOX.c.id == row_id)).scalar()
     if state is None:
-        return UserError(f"no outbox row {row_id}")
-    allowed = " or ".join(s.value for s in transition.sources)
-    return UserError(f"outbox row {row_id} is {state}: only {allowed} rows can be {done}")
+        return UserError.said("outbox.no_row", id=row_id, unchanged="")
+    return UserError.said("outbox.row_not_resolved", id=row_id, state=Phrase(f"outbox.{state}"),
+                          allowed=_allowed(transition.sources))
 

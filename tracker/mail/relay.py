@@ -42,7 +42,8 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from notifications.errors import SmtpConfigError
 from notifications.settings import RelayPace, SmtpSettings
-from tracker.errors import UserError
+from tracker.errors import Phrase, UserError
+from tracker.mail.configuration import configuration_error
 from tracker.mail.senders import RetryPolicy, claim_is_dead
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import UTCDateTime, upsert_insert
@@ -69,7 +70,7 @@ def relay_pace(environ: Mapping[str, str] = os.environ) -> RelayPace:
     try:
         return RelayPace.from_env(environ)
     except SmtpConfigError as exc:
-        raise UserError(f"mail configuration: {exc}") from None
+        raise configuration_error(exc, UserError) from None
 
 
 def relay_key(settings: SmtpSettings) -> str:
@@ -232,7 +233,7 @@ class Pacer:
     policy: RetryPolicy
     wallclock: Wallclock = real_now
     """The real clock: the rate's and the slots'."""
-    paused: str | None = None
+    paused: Phrase | None = None
     """Why this run stopped sending: the relay asked every sender to slow down."""
     _pauses: int = 0
     _held: set[int] = field(default_factory=set)
@@ -325,6 +326,5 @@ class Pacer:
     def _note(self, until: datetime, refusal: str) -> None:
         until = until.astimezone(self.clock().tzinfo)  # as the clock speaks (`--now`'s offset)
         if self.paused is None:
-            self.paused = (f"mail server {self.key} asked to slow down ({refusal}): "
-                           f"sending paused until {until.isoformat(timespec='seconds')}, the "
-                           "rest waits for it")
+            self.paused = Phrase("relay.paused", server=self.key, refusal=refusal,
+                                 until=until.isoformat(timespec="seconds"))

@@ -38,13 +38,15 @@ from notifications.outcome import Outcome, SendResult, relay_throttled
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
 from notifications.smtp import SmtpConnection
-from tracker.errors import RuntimeFailure
+from tracker.errors import Phrase, RuntimeFailure
 from tracker.mail import outbox
 from tracker.mail.backlog import count_due
+from tracker.mail.configuration import configuration_error
 from tracker.mail.relay import Pacer, Pause, pause_of, relay_key, relay_pace, renew_slots
 from tracker.mail.senders import RetryPolicy, worker_identity
 from tracker.mail.writer import OutboxWriter
 from tracker.store.database import Database
+from tracker.wording import say
 
 log = logging.getLogger(__name__)
 
@@ -61,31 +63,32 @@ class DeliverySummary:
     requeued: int = 0
     """Rows of dead processes put back to pending before delivery."""
     recovered_uncertain: int = 0
-    broken: str | None = None
+    broken: Phrase | None = None
     """Why the run stopped early because the server took bodies and never answered."""
     unreachable: str | None = None
     """Why the server could not be reached (the first such reply), if it could not."""
-    paused: str | None = None
+    paused: Phrase | None = None
     """Why the run stopped early because the relay asked every sender to slow down (the rows
     handed back for it are counted as `paused`)."""
 
-    def trouble(self, not_composed: int = 0) -> str | None:
-        """Why this run did not deliver what it had to, as one line; None when every mail
-        went, or only waits for a retry the server asked for (4xx).  A command exits 1 on
-        trouble (tracker.cli.delivery); the daemon logs it (tracker.daemon.tick_log_level)."""
+    def trouble(self, not_composed: int = 0, lang: str = "en") -> str | None:
+        """Why this run did not deliver what it had to, as one line in `lang`; None when every
+        mail went, or only waits for a retry the server asked for (4xx).  A command exits 1 on
+        trouble, said in the reader's language (tracker.cli.delivery); the daemon logs it in
+        English (tracker.daemon.tick_log_level)."""
         if self.broken is not None:
-            return self.broken
+            return self.broken.in_language(lang)
         lost = {"failed": self.counts["failed"], "uncertain": self.counts["uncertain"],
-                "could not be composed": not_composed}
-        counted = ", ".join(f"{count} {what}" for what, count in lost.items() if count)
+                "not_composed": not_composed}
+        counted = ", ".join(say(lang, f"trouble.{what}", n=count)
+                            for what, count in lost.items() if count)
         parts = [counted] if counted else []
         if self.unreachable is not None:
-            parts.append(f"mail server unreachable ({self.unreachable}): the mail waits for "
-                         "the next run")
+            parts.append(say(lang, "trouble.unreachable", detail=self.unreachable))
         if not parts:
             return None
-        seen = "; see `tracker outbox`" if any(lost.values()) else ""
-        return "not delivered: " + "; ".join(parts) + seen
+        seen = say(lang, "trouble.see") if any(lost.values()) else ""
+        return say(lang, "trouble.lines", parts="; ".join(parts)) + seen
 
 
 UNCERTAIN_LIMIT = 2
@@ -98,8 +101,8 @@ def uncertain_limit(environ: Mapping[str, str] = os.environ) -> int:
     if not raw:
         return UNCERTAIN_LIMIT
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        raise RuntimeFailure(f"mail configuration: TRACKER_SMTP_UNCERTAIN_LIMIT must be a "
-                             f"whole number from 1 to 1000, not {raw[:40]!r}")
+        raise RuntimeFailure.said("mail.whole", variable="TRACKER_SMTP_UNCERTAIN_LIMIT",
+                                  most="1,000", value=repr(raw[:40]))
     return int(raw)
 
 
@@ -123,7 +126,7 @@ class UncertainBreaker:
         self.limit = limit
         self.streak = 0
         self.in_flight = 0
-        self.reason: str | None = None
+        self.reason: Phrase | None = None
         self._changed = asyncio.Condition()
 
     async def admit(self) -> None:
@@ -146,9 +149,7 @@ class UncertainBreaker:
                   and result.code is None):
                 self.streak += 1
                 if self.streak >= self.limit and self.reason is None:
-                    self.reason = (f"mail server {host} took {self.streak} message(s) in a row "
-                                   "and never answered: the run stopped, the rest wait for "
-                                   "the next run")
+                    self.reason = Phrase("relay.broken", host=host, n=self.streak)
             self._changed.notify_all()
 
 
@@ -237,7 +238,7 @@ class Sender:
             if isinstance(problem, BaseException):
                 raise problem
         if self.fatal:
-            raise RuntimeFailure(f"mail server refused the configuration: {self.fatal[0]}")
+            raise RuntimeFailure.said("relay.refused", detail=self.fatal[0])
         self.summary.broken = self.breaker.reason
         self.summary.paused = self.pacer.paused
         return self.summary
@@ -424,4 +425,4 @@ def smtp_settings(environ: Mapping[str, str] = os.environ) -> SmtpSettings:
     try:
         return SmtpSettings.from_env(environ)
     except SmtpConfigError as exc:
-        raise RuntimeFailure(f"mail configuration: {exc}") from None
+        raise configuration_error(exc, RuntimeFailure) from None

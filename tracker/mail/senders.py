@@ -38,9 +38,9 @@ class RetryPolicy:
             try:
                 value = float(raw)
             except ValueError:
-                raise UserError(f"{name}: '{raw}' is not a number") from None
+                raise UserError.said("mail.not_number", variable=name, value=raw) from None
             if value <= 0:
-                raise UserError(f"{name}: must be positive, got {raw}")
+                raise UserError.said("mail.not_positive", variable=name, value=raw)
             return value
 
         return cls(number("TRACKER_RETRY_BASE", cls.base), number("TRACKER_RETRY_CAP", cls.cap),

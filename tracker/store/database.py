@@ -23,7 +23,7 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.types import TypeDecorator
 
-from tracker.errors import RuntimeFailure, UserError
+from tracker.errors import Phrase, RuntimeFailure, UserError
 
 if TYPE_CHECKING:
     from tracker.plan.model import Plan
@@ -83,10 +83,9 @@ def resolve_url(option: str | None, environ: Mapping[str, str] = os.environ) -> 
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise UserError(f"--db: cannot read database URL '{_redact(raw)}'") from None
+        raise UserError.said("db.bad_url", url=_redact(raw)) from None
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise UserError(f"--db: unsupported database '{url.get_backend_name()}' "
-                        "(use a SQLite file or postgresql://)")
+        raise UserError.said("db.unsupported", backend=url.get_backend_name())
     return raw
 
 
@@ -113,8 +112,7 @@ def make_engine(url: str, create: bool = True) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     except ModuleNotFoundError:
-        raise RuntimeFailure("PostgreSQL support is not installed: "
-                             "pip install 'tracker[postgres]'") from None
+        raise RuntimeFailure.said("db.no_driver") from None
 
 
 def _private_folders(folder: Path) -> None:
@@ -135,14 +133,15 @@ def _sqlite_engine(url: str, create: bool) -> Engine:
         path = Path(database)
         _check_sqlite_file(path)
         if not create and not path.exists():
-            raise RuntimeFailure(f"no database at {path}: run `tracker init` first")
+            raise RuntimeFailure.said("db.no_file", path=path)
         try:
             _private_folders(path.parent)
             if not path.exists():
                 # Owner-only from the first byte: the file holds names and addresses.
                 os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         except OSError as exc:
-            raise RuntimeFailure(f"cannot create database file {path}: {exc.strerror}") from None
+            raise RuntimeFailure.said("db.cannot_create_file", path=path,
+                                      reason=exc.strerror) from None
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -179,22 +178,22 @@ def _check_sqlite_file(path: Path) -> None:
         if not path.exists():
             return
         if path.is_dir():
-            raise UserError(f"--db: {path} is a folder, not a tracker database")
+            raise UserError.said("db.folder", path=path)
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise UserError(f"--db: the file name is too long for this system "
-                            f"({len(str(path)):,} characters)") from None
+            raise UserError.said("db.name_too_long", n=f"{len(str(path)):,}") from None
         return  # unreadable: SQLite says why, as for any other file it cannot open
     if header and header != SQLITE_HEADER:
-        raise RuntimeFailure(not_a_database(path, "its first bytes are not SQLite's"))
+        raise not_a_database(path, Phrase("db.not_sqlite"))
 
 
-def not_a_database(path: Path | str, why: str) -> str:
-    """The one line for a file that is something else (a YAML file, a picture, a damaged
-    database): checked before any statement, or found by the driver later."""
-    return f"{path} is not a tracker database (SQLite): {why}"
+def not_a_database(path: Path | str, why: str | Phrase) -> RuntimeFailure:
+    """The failure for a file that is something else (a YAML file, a picture, a damaged
+    database): checked before any statement, or found by the driver later (whose words, in
+    `why`, are the driver's)."""
+    return RuntimeFailure.said("db.not_database", path=path, why=why)
 
 
 _SQLITE_NOT_A_DATABASE = {11, 26}
@@ -215,7 +214,7 @@ def known_failure(exc: Exception, url: str) -> RuntimeFailure | None:
     first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int) and code & 0xFF in _SQLITE_NOT_A_DATABASE:
-        return RuntimeFailure(not_a_database(make_url(url).database or url, first))
+        return not_a_database(make_url(url).database or url, first)
     missing = _MISSING_DATABASE.search(str(orig))
     if missing and not url.startswith("sqlite"):
         return MissingDatabase(missing["name"], url)
@@ -228,8 +227,8 @@ class MissingDatabase(RuntimeFailure):
     def __init__(self, name: str, url: str) -> None:
         self.name = name
         self.url = url
-        super().__init__(f"the PostgreSQL database {name} does not exist on {_server(url)}: "
-                         "run `tracker init` to create it")
+        self.phrase = Phrase("db.missing", name=name, server=_server(url))
+        super().__init__(str(self.phrase))
 
 
 def _server(url: str) -> str:
@@ -256,12 +255,10 @@ def create_postgres_database(missing: MissingDatabase) -> None:
             return  # another `tracker init` was quicker: it is there now
         first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
         owner = f" -O {parsed.username}" if parsed.username else ""
-        raise RuntimeFailure(
-            f"the PostgreSQL database {missing.name} does not exist on {_server(missing.url)} "
-            f"and cannot be created from here ({first}): create it with `createdb -h "
-            f"{parsed.host or 'localhost'} -p {parsed.port or 5432}{owner} {missing.name}` as a "
-            "user who may, or ask the database administrator, then run `tracker init` "
-            "again") from None
+        raise RuntimeFailure.said(
+            "db.cannot_create", name=missing.name, server=_server(missing.url), detail=first,
+            command=f"createdb -h {parsed.host or 'localhost'} -p {parsed.port or 5432}{owner} "
+                    f"{missing.name}") from None
     finally:
         engine.dispose()
 
@@ -301,7 +298,7 @@ class Database:
             with self.reading() as conn:
                 stored = conn.execute(text("SELECT plan_json FROM campaign")).scalar()
             if stored is None:
-                raise RuntimeFailure("no plan is loaded: run `tracker init`")
+                raise RuntimeFailure.said("db.no_plan")
             self._plan = plan_from_dict(json.loads(stored))
         return self._plan
 

@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from tracker.errors import RuntimeFailure
+from tracker.errors import Phrase, RuntimeFailure
 from tracker.resources import migrations_dir
 from tracker.store.database import Database, describe, known_failure, not_a_database
 
@@ -54,8 +54,8 @@ def current_revision(db: Database) -> str | None:
             raise known from None
         if not isinstance(exc, (OperationalError, ProgrammingError)):
             raise
-        raise RuntimeFailure(f"cannot open the database {describe(db.url)}: "
-                             f"{str(exc.orig).strip().splitlines()[0]}") from None
+        raise RuntimeFailure.said("db.cannot_open", where=describe(db.url),
+                                  detail=str(exc.orig).strip().splitlines()[0]) from None
 
 
 def _refuse_foreign(db: Database, tables: list[str]) -> None:
@@ -64,18 +64,16 @@ def _refuse_foreign(db: Database, tables: list[str]) -> None:
     if not tables:
         return
     shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
-    why = f"it holds other tables ({shown}) and no tracker schema"
+    why = Phrase("db.other_tables", tables=shown)
     if db.is_sqlite:
-        raise RuntimeFailure(not_a_database(make_url(db.url).database or db.url, why))
-    raise RuntimeFailure(f"the PostgreSQL database {describe(db.url)} is not a tracker "
-                         f"database: {why}")
+        raise not_a_database(make_url(db.url).database or db.url, why)
+    raise RuntimeFailure.said("db.foreign", where=describe(db.url), why=why)
 
 
 def ensure_current(db: Database) -> None:
     """Refuse to work on a database that `tracker init` has not set up or upgraded."""
     revision = current_revision(db)
     if revision is None:
-        raise RuntimeFailure(f"the database {describe(db.url)} is not set up: run `tracker init`")
+        raise RuntimeFailure.said("db.not_set_up", where=describe(db.url))
     if revision != HEAD_REVISION:
-        raise RuntimeFailure(f"the database schema is at revision {revision}, this tracker needs "
-                             f"{HEAD_REVISION}: run `tracker init` to upgrade it")
+        raise RuntimeFailure.said("db.old_schema", revision=revision, head=HEAD_REVISION)
