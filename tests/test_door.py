@@ -76,7 +76,7 @@ def test_a_file_that_is_not_sqlite_is_refused_by_name(target: str, command: list
 
 def test_doctor_names_a_file_that_is_not_sqlite() -> None:
     """doctor lists it among its problems (exit 1, as for every problem it finds)."""
-    result = Tracker("/etc/passwd")("doctor", "--no-smtp")
+    result = Tracker("/etc/passwd")("doctor", "--no-smtp", lang="en")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "database: /etc/passwd is not a tracker database (SQLite)" in result.output
 

@@ -306,7 +306,7 @@ def test_server_without_starttls_is_refused_unless_security_none(campaign: Track
         assert plain.messages == [] and plain.auth_attempts == [], "no login in clear text"
         pending = campaign.json("outbox", "--state", "pending")
         assert pending and all(r["attempts"] == 0 for r in pending), "no attempt was spent"
-        doctor = campaign("doctor", now=MORNING, env=env)
+        doctor = campaign("doctor", lang="en", now=MORNING, env=env)
         assert doctor.exit_code == 1
         assert any(line.startswith("problem") and "STARTTLS" in line
                    for line in doctor.output.splitlines())

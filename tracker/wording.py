@@ -23,6 +23,183 @@ WORDS: dict[str, dict[str, str]] = {
     "state.overdue": {"kk": "мерзімі өтті", "ru": "просрочено", "en": "overdue"},
     "state.partial_overdue": {"kk": "ішінара, мерзімі өтті", "ru": "частично, просрочено",
                               "en": "partial, overdue"},
+    # doctor and file errors
+    "doctor.ok": {"kk": "дұрыс", "ru": "норма", "en": "ok"},
+    "doctor.problem": {"kk": "ақау", "ru": "проблема", "en": "problem"},
+    "doctor.skipped": {"kk": "тексерілмеді", "ru": "пропущено", "en": "skipped"},
+    "doctor.configuration": {"kk": "баптаулар", "ru": "настройки", "en": "configuration"},
+    "doctor.retries": {"kk": "қайталау", "ru": "повторы", "en": "retries"},
+    "doctor.database": {"kk": "дерекқор", "ru": "база данных", "en": "database"},
+    "doctor.pace": {"kk": "жіберу қарқыны", "ru": "темп отправки", "en": "pace"},
+    "doctor.contacts": {"kk": "байланыстар", "ru": "контакты", "en": "contacts"},
+    "doctor.managers": {"kk": "басшылар", "ru": "руководители", "en": "managers"},
+    "doctor.outbox": {"kk": "хат кезегі", "ru": "очередь писем", "en": "outbox"},
+    "doctor.mail server": {"kk": "пошта сервері", "ru": "почтовый сервер", "en": "mail server"},
+    "doctor.reason": {"kk": "{reason}", "ru": "{reason}", "en": "{reason}"},
+    "doctor.at": {"kk": "{where}: {reason}", "ru": "{where}: {reason}", "en": "{where}: {reason}"},
+    "doctor.smtp": {"kk": "SMTP {host}:{port} ({security}), {login}, жіберуші: {sender}{tls}",
+                    "ru": "SMTP {host}:{port} ({security}), {login}, отправитель: {sender}{tls}",
+                    "en": "SMTP {host}:{port} ({security}), {login}, from {sender}{tls}"},
+    "doctor.user": {"kk": "пайдаланушы {user}", "ru": "пользователь {user}", "en": "user {user}"},
+    "doctor.no_login": {"kk": "логинсіз", "ru": "без входа", "en": "no login"},
+    "doctor.tls_off": {"kk": "; TLS өшірулі (TRACKER_SMTP_SECURITY=none): тек сенімді желідегі "
+                             "релей үшін",
+                       "ru": "; TLS выключен (TRACKER_SMTP_SECURITY=none): только для "
+                             "ретранслятора в доверенной сети",
+                       "en": "; TLS is off (TRACKER_SMTP_SECURITY=none): only for a relay on a "
+                             "trusted network"},
+    "doctor.policy": {"kk": "әрекеттер саны: ең көбі {n}, қайталау аралығы: ең азы {base} с, "
+                            "ең көбі {cap} с",
+                      "ru": "попыток: не более {n}, интервал повтора: от {base} до {cap} с",
+                      "en": "up to {n} attempts, backoff from {base} s to {cap} s"},
+    "doctor.pace_rate": {"kk": "ең көбі {rate} (әр {interval} с сайын бір хат)",
+                         "ru": "не более {rate} (одно письмо каждые {interval} с)",
+                         "en": "at most {rate} (a message every {interval} s)"},
+    "doctor.pace_connections": {"kk": "бір мезгілдегі қосылымдар: {n}",
+                                "ru": "одновременных соединений: {n}",
+                                "en": "{n} connection(s) at once"},
+    "doctor.pace_messages": {"kk": "бір қосылымдағы хаттар: {n}", "ru": "писем на соединение: {n}",
+                             "en": "{n} message(s) per connection"},
+    "doctor.pace_limited": {"kk": "{limits}; дерекқордағы барлық жіберушілерге ортақ{paused}",
+                            "ru": "{limits}; общий для всех отправителей этой базы{paused}",
+                            "en": "{limits}, shared by every sender on the database{paused}"},
+    "doctor.pace_none": {"kk": "шектеу қойылмаған (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
+                               "TRACKER_SMTP_MESSAGES_PER_CONNECTION){paused}",
+                         "ru": "ограничение не задано (TRACKER_SMTP_RATE, "
+                               "TRACKER_SMTP_CONNECTIONS, TRACKER_SMTP_MESSAGES_PER_CONNECTION)"
+                               "{paused}",
+                         "en": "no limit set (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
+                               "TRACKER_SMTP_MESSAGES_PER_CONNECTION){paused}"},
+    "doctor.paused": {"kk": "; сервер жіберуді баяулатуды сұрады ({refusal}): жіберу тоқтатылды, "
+                            "қайта басталуы: {until}",
+                      "ru": "; сервер просил снизить темп ({refusal}): отправка приостановлена "
+                            "до {until}",
+                      "en": "; the server asked to slow down ({refusal}): sending paused until "
+                            "{until}"},
+    "doctor.db_ok": {"kk": "{where}: қолжетімді, схема өзекті (ревизия {revision}), {engine} "
+                           "{version}",
+                     "ru": "{where}: доступна, схема актуальна (ревизия {revision}), {engine} "
+                           "{version}",
+                     "en": "{where} reachable, schema current (revision {revision}), {engine} "
+                           "{version}"},
+    "doctor.db_blank": {"kk": "{where}: дерекқор дайындалмаған: `tracker init` іске қосыңыз",
+                        "ru": "{where}: база не подготовлена: выполните `tracker init`",
+                        "en": "{where} is not set up: run `tracker init`"},
+    "doctor.db_revision": {"kk": "{where}: схема ревизиясы {revision}, tracker-дің бұл нұсқасына "
+                                 "{head} керек: {advice}",
+                           "ru": "{where}: ревизия схемы {revision}, этой версии tracker нужна "
+                                 "{head}: {advice}",
+                           "en": "{where}: schema at revision {revision}, this tracker needs "
+                                 "{head}: {advice}"},
+    "doctor.db_newer": {"kk": "оны tracker-дің жаңа нұсқасы жаңартқан: tracker-ді жаңартыңыз",
+                        "ru": "её обновила более новая версия tracker: обновите tracker",
+                        "en": "a newer tracker has upgraded it: upgrade tracker"},
+    "doctor.db_upgrade": {"kk": "жаңарту үшін `tracker init` іске қосыңыз",
+                          "ru": "для обновления выполните `tracker init`",
+                          "en": "run `tracker init` to upgrade it"},
+    "doctor.too_old": {"kk": "{engine} {version} тым ескі: tracker-ге {oldest} немесе одан жаңа "
+                             "нұсқа керек",
+                       "ru": "версия {engine} {version} слишком старая: tracker нужна {oldest} "
+                             "или новее",
+                       "en": "{engine} {version} is too old: tracker needs {oldest} or newer"},
+    "doctor.unusable": {"kk": "дерекқорды пайдалану мүмкін емес (жоғарыны қараңыз)",
+                        "ru": "базу данных нельзя использовать (см. выше)",
+                        "en": "the database cannot be used (see above)"},
+    "doctor.no_contacts": {"kk": "байланыстар жүктелмеген, ешкімге ескерту жіберілмейді: "
+                                 "`tracker contacts load contacts.yaml` іске қосыңыз",
+                           "ru": "контакты не загружены, напоминать некому: выполните "
+                                 "`tracker contacts load contacts.yaml`",
+                           "en": "no contacts are loaded, so nobody is reminded: run "
+                                 "`tracker contacts load contacts.yaml`"},
+    "doctor.gaps": {"kk": "хабарланатын адамы жоқ (өңір, орындаушы) жұптары: {n} ({sample}"
+                          "{more}), қараңыз: `tracker contacts gaps`",
+                    "ru": "пар (регион, исполнитель) без получателя: {n} ({sample}{more}), см. "
+                          "`tracker contacts gaps`",
+                    "en": "{n} (region, body) pair(s) have nobody to remind ({sample}{more}): "
+                          "see `tracker contacts gaps`"},
+    "doctor.more": {"kk": " және тағы {n}", "ru": " и ещё {n}", "en": " and {n} more"},
+    "doctor.contacts_ok": {"kk": "мекемелер байланыстары: {n}, әр міндетті тапсырманың "
+                                 "хабарланатын адамы бар",
+                           "ru": "контактов ведомств: {n}, у каждого обязательного поручения "
+                                 "есть получатель",
+                           "en": "{n} agency contact(s) cover every required assignment"},
+    "doctor.no_managers": {"kk": "байланыстарда басшылар жоқ: күнделікті жиынтық ешкімге "
+                                 "жіберілмейді",
+                           "ru": "в контактах нет руководителей: ежедневная сводка никому не "
+                                 "уходит",
+                           "en": "no managers in the contacts: the daily digest goes to nobody"},
+    "doctor.managers_ok": {"kk": "жиынтықты алатын басшылар: {n}",
+                           "ru": "руководителей, получающих сводку: {n}",
+                           "en": "{n} manager(s) receive the digest"},
+    "doctor.failed": {"kk": "жіберілмеген хаттар: {n}: сервер оларды қабылдамады немесе "
+                            "әрекеттер таусылды; `tracker outbox --state failed` қараңыз, "
+                            "мекенжайды түзетіп, `tracker outbox retry ID` іске қосыңыз",
+                      "ru": "недоставленных писем: {n}: сервер их отклонил или попытки "
+                            "исчерпаны; см. `tracker outbox --state failed`, исправьте адрес и "
+                            "выполните `tracker outbox retry ID`",
+                      "en": "{n} failed mail(s): the server refused them or retries ran out; "
+                            "see `tracker outbox --state failed`, then fix the address and "
+                            "`tracker outbox retry ID`"},
+    "doctor.uncertain": {"kk": "жеткені белгісіз хаттар: {n}: алушылардан сұрап біліңіз, содан "
+                               "кейін `tracker outbox resolve ID --as sent|failed` (қараңыз: "
+                               "`tracker outbox --state uncertain`)",
+                         "ru": "писем с неизвестной судьбой: {n}: уточните у получателей, затем "
+                               "`tracker outbox resolve ID --as sent|failed` (см. `tracker "
+                               "outbox --state uncertain`)",
+                         "en": "{n} uncertain mail(s) may or may not have arrived: check with "
+                               "the recipients, then `tracker outbox resolve ID --as "
+                               "sent|failed` (see `tracker outbox --state uncertain`)"},
+    "doctor.stuck": {"kk": "тоқтап қалған жіберушінің жолдары: алынғаны: {claimed}, жіберілуде: "
+                           "{transmitting}; келесі `tracker run` қадамы немесе `tracker remind "
+                           "send` алынғандарын кезекке қайтарады, қалғандарын белгісіз деп "
+                           "белгілейді",
+                     "ru": "строки остановившегося отправителя: взято в работу: {claimed}, "
+                           "передаётся: {transmitting}; следующий шаг `tracker run` или "
+                           "`tracker remind send` вернёт взятые в очередь, а остальные отметит "
+                           "как неизвестные",
+                     "en": "{claimed} claimed and {transmitting} transmitting row(s) belong to "
+                           "a sender that stopped; the next `tracker run` tick or `tracker "
+                           "remind send` requeues the claimed ones and marks the others "
+                           "uncertain"},
+    "doctor.held": {"kk": "тым ұзақ алынып тұрған (шегі {lease} с), процесі әлі бар жолдар: {n}: "
+                          "жіберуші қатып қалған немесе сол хост атауымен және процесс "
+                          "нөмірімен қайта іске қосылған демон; оны тоқтатып, `tracker remind "
+                          "send` іске қосыңыз",
+                    "ru": "строк, взятых в работу более {lease} с назад процессом, который ещё "
+                          "существует: {n}: зависший отправитель или перезапущенный демон с тем "
+                          "же именем хоста и номером процесса; остановите его и выполните "
+                          "`tracker remind send`",
+                    "en": "{n} row(s) claimed more than {lease} s ago by a process id that "
+                          "still exists: a hung sender, or a restarted daemon with the same host "
+                          "name and process id; stop it and run `tracker remind send`"},
+    "doctor.overdue": {"kk": "жіберу мерзімі өткеніне {hours} сағаттан асқан кезектегі хаттар: "
+                             "{n}: `tracker run` жұмыс істеп тұр ма?",
+                       "ru": "ожидающих писем, срок отправки которых прошёл более {hours} ч "
+                             "назад: {n}: запущен ли `tracker run`?",
+                       "en": "{n} pending mail(s) were due more than {hours} hour(s) ago: is "
+                             "`tracker run` running?"},
+    "doctor.outbox_ok": {"kk": "жолдар: {total}, жіберілмеген, белгісіз немесе тұрып қалған хат "
+                               "жоқ{sending}",
+                         "ru": "строк: {total}, недоставленных, неизвестных и зависших нет"
+                               "{sending}",
+                         "en": "{total} row(s), none failed, uncertain or stuck{sending}"},
+    "doctor.sending": {"kk": "; қазір жіберілуде: {n}", "ru": "; отправляется сейчас: {n}",
+                       "en": "; {n} being sent now"},
+    "doctor.no_smtp": {"kk": "байланысқа шықпады (--no-smtp)", "ru": "не проверялся (--no-smtp)",
+                       "en": "not contacted (--no-smtp)"},
+    "doctor.no_settings": {"kk": "пошта баптаулары толық емес (жоғарыны қараңыз)",
+                           "ru": "настройки почты неполные (см. выше)",
+                           "en": "the mail configuration is incomplete (see above)"},
+    "doctor.unreachable": {"kk": "{where}: қолжетімсіз немесе байланыстан бас тартады: {reason}",
+                           "ru": "{where}: недоступен или отказывает: {reason}",
+                           "en": "{where} unreachable or refusing: {reason}"},
+    "doctor.server_ok": {"kk": "{where} жауап берді, {steps}, {login} (ештеңе жіберілмеді)",
+                         "ru": "{where} ответил, {steps}, {login} (ничего не отправлено)",
+                         "en": "{where} answered, {steps}, {login} (nothing sent)"},
+    "doctor.no_tls": {"kk": "TLS жоқ", "ru": "без TLS", "en": "no TLS"},
+    "doctor.login_ok": {"kk": "логин қабылданды", "ru": "вход выполнен", "en": "login accepted"},
+    "doctor.login_none": {"kk": "логин бапталмаған", "ru": "вход не настроен",
+                          "en": "no login configured"},
     # The status grid and one unit's view.
     "grid.item": {"kk": "№", "ru": "№", "en": "item"},
     "grid.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},
@@ -403,9 +580,16 @@ many: 1 поручение, 2 поручения, 5 поручений)."""
 
 
 def say(lang: str, key: str, /, **values: object) -> str:
-    """The phrase `key` in `lang` (Kazakh when the language is not one of the table's)."""
+    """The phrase `key` in `lang` (Kazakh when the language is not one of the table's); a value
+    that can be said (a `Phrase`, a `WordedError`) is said in `lang` too."""
     phrase = WORDS[key]
-    return (phrase.get(lang) or phrase["kk"]).format(**values)
+    return (phrase.get(lang) or phrase["kk"]).format(
+        **{name: _said(lang, value) for name, value in values.items()})
+
+
+def _said(lang: str, value: object) -> object:
+    said = getattr(value, "said", None)
+    return said(lang) if callable(said) else value
 
 
 def count(lang: str, n: int, noun: str) -> str:
@@ -435,3 +619,28 @@ class WordedError(ValueError):
 
     def said(self, lang: str) -> str:
         return say(lang, self.key, **self.values)
+
+
+class Phrase:
+    """A phrase not yet said: its key and values, said when the reader's language is known.
+
+    A check or a file reader finds a problem long before anyone knows who reads it; it keeps
+    the phrase, and the command says it once, in the reader's language.  Its `str` is English,
+    for logs and JSON consumers that read no language."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def said(self, lang: str) -> str:
+        return say(lang, self.key, **self.values)
+
+    def __str__(self) -> str:
+        return self.said("en")
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Phrase) and (self.key, self.values) == (other.key,
+                                                                            other.values))
+
+    def __hash__(self) -> int:
+        return hash(self.key)
