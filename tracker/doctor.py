@@ -54,7 +54,7 @@ class Finding:
         width = 1 + max(len(say(lang, f"doctor.{status}")) for status in ("ok", "problem",
                                                                           "skipped"))
         return (f"{say(lang, f'doctor.{self.status}'):<{width}} "
-                f"{say(lang, f'doctor.{self.area}')}: {self.phrase.said(lang)}")
+                f"{say(lang, f'doctor.{self.area}')}: {self.phrase.in_language(lang)}")
 
 
 @dataclass
@@ -171,8 +171,8 @@ class _Listed:
     def __init__(self, phrases: list[Phrase]) -> None:
         self.phrases = phrases
 
-    def said(self, lang: str) -> str:
-        return ", ".join(phrase.said(lang) for phrase in self.phrases)
+    def in_language(self, lang: str) -> str:
+        return ", ".join(phrase.in_language(lang) for phrase in self.phrases)
 
 
 def _check_database(report: Report, db_url: str) -> Database | None:

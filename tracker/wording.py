@@ -200,6 +200,174 @@ WORDS: dict[str, dict[str, str]] = {
     "doctor.login_ok": {"kk": "логин қабылданды", "ru": "вход выполнен", "en": "login accepted"},
     "doctor.login_none": {"kk": "логин бапталмаған", "ru": "вход не настроен",
                           "en": "no login configured"},
+    "file.where": {"kk": "{where}: {problem}", "ru": "{where}: {problem}",
+                   "en": "{where}: {problem}"},
+    "where.region": {"kk": "өңір {key}", "ru": "регион {key}", "en": "region {key}"},
+    "where.body": {"kk": "орындаушы {key}", "ru": "исполнитель {key}", "en": "body {key}"},
+    "where.section": {"kk": "бөлім {key}", "ru": "раздел {key}", "en": "section {key}"},
+    "where.item": {"kk": "№ {key} іс-шара", "ru": "мероприятие {key}", "en": "item {key}"},
+    "where.item_at": {"kk": "тізімдегі іс-шара (реті: {key})", "ru": "мероприятие в списке "
+                      "(позиция {key})", "en": "item at position {key}"},
+    "where.milestone": {"kk": "бақылау мерзімі {key}", "ru": "контрольный срок {key}",
+                        "en": "milestone {key}"},
+    "where.holiday": {"kk": "мереке күні (реті: {key})", "ru": "праздничный день (позиция {key})",
+                      "en": "calendar holiday {key}"},
+    "where.form": {"kk": "орындау нысаны {key}", "ru": "форма исполнения {key}",
+                   "en": "completion form {key}"},
+    "where.results_form column": {"kk": "results_form бағаны {key}",
+                                  "ru": "столбец results_form {key}",
+                                  "en": "results_form column {key}"},
+    "where.contacts": {"kk": "contacts жазбасы (реті: {key})",
+                       "ru": "запись contacts (позиция {key})", "en": "contacts entry {key}"},
+    "where.managers": {"kk": "managers жазбасы (реті: {key})",
+                       "ru": "запись managers (позиция {key})", "en": "managers entry {key}"},
+    "kind.mapping": {"kk": "өрістер жиыны", "ru": "набор полей", "en": "a mapping"},
+    "kind.list": {"kk": "тізім", "ru": "список", "en": "a list"},
+    "kind.nothing": {"kk": "бос мән", "ru": "пустое значение", "en": "nothing"},
+    "file.not_found": {"kk": "файл табылмады", "ru": "файл не найден", "en": "file not found"},
+    "file.unreadable": {"kk": "файлды оқу мүмкін емес: {reason}",
+                        "ru": "не удаётся прочитать файл: {reason}", "en": "cannot read: {reason}"},
+    "file.too_big": {"kk": "YAML файлы тым үлкен: шегі — {limit} байт",
+                     "ru": "файл YAML слишком большой: предел — {limit} байт",
+                     "en": "larger than the limit of {limit} bytes for a YAML file"},
+    "file.not_utf8": {"kk": "файл UTF-8 мәтіні емес", "ru": "файл — не текст в UTF-8",
+                      "en": "not UTF-8 text"},
+    "file.character": {"kk": "YAML-да {char} таңбасына рұқсат жоқ",
+                       "ru": "символ {char} в YAML недопустим",
+                       "en": "character {char} is not allowed in YAML"},
+    "file.empty": {"kk": "файл бос", "ru": "файл пуст", "en": "the file is empty"},
+    "file.yaml_syntax": {"kk": "YAML синтаксисінің қатесі: {problem}",
+                         "ru": "синтаксическая ошибка YAML: {problem}",
+                         "en": "YAML syntax error: {problem}"},
+    "file.yaml": {"kk": "YAML қатесі: {problem}", "ru": "ошибка YAML: {problem}",
+                  "en": "YAML error: {problem}"},
+    "file.too_deep": {"kk": "ендірілу деңгейі шектен асады: шегі — {limit} деңгей (alias-тарды "
+                            "қоса)",
+                      "ru": "вложенность глубже предела в {limit} уровней (с учётом alias)",
+                      "en": "nested deeper than the limit of {limit} levels (aliases included)"},
+    "file.too_many": {"kk": "бір файлдағы мәндер саны шектен асады: шегі — {limit}",
+                      "ru": "значений в одном файле больше предела: {limit}",
+                      "en": "more than the limit of {limit} values in one file"},
+    "file.key_twice": {"kk": "'{key}' кілті екі рет жазылған", "ru": "ключ '{key}' записан дважды",
+                       "en": "key '{key}' written twice"},
+    "file.mapping": {"kk": "мұнда өрістер жиыны болуы керек, берілгені: {kind}",
+                     "ru": "здесь ожидался набор полей, получено: {kind}",
+                     "en": "expected a mapping, got {kind}"},
+    "file.missing_field": {"kk": "'{field}' өрісі жоқ", "ru": "нет поля '{field}'",
+                           "en": "missing field '{field}'"},
+    "file.unknown_field": {"kk": "белгісіз өріс '{field}'", "ru": "неизвестное поле '{field}'",
+                           "en": "unknown field '{field}'"},
+    "file.not_text": {"kk": "'{field}' мәтін болуы керек, берілгені: {kind}",
+                      "ru": "'{field}' должно быть текстом, получено: {kind}",
+                      "en": "'{field}' must be text, got {kind}"},
+    "file.blank": {"kk": "'{field}' бос", "ru": "поле '{field}' пустое",
+                   "en": "'{field}' is empty"},
+    "file.line": {"kk": "'{field}': {problem}", "ru": "'{field}': {problem}",
+                  "en": "'{field}' {problem}"},
+    "file.bad_key": {"kk": "'{field}' мәні '{value}' кілт бола алмайды (a-z, 0-9, _ "
+                           "таңбаларын пайдаланыңыз)",
+                     "ru": "значение '{value}' поля '{field}' — недопустимый ключ (используйте "
+                           "a-z, 0-9, _)",
+                     "en": "'{field}' value '{value}' is not a valid key (use a-z, 0-9, _)"},
+    "file.not_whole": {"kk": "'{field}' бүтін сан болуы керек, берілгені: {value}",
+                       "ru": "'{field}' должно быть целым числом, получено: {value}",
+                       "en": "'{field}' must be a whole number, got {value}"},
+    "file.below": {"kk": "'{field}' кемінде {limit} болуы керек, берілгені: {value}",
+                   "ru": "'{field}' должно быть не меньше {limit}, получено: {value}",
+                   "en": "'{field}' must be at least {limit}, got {value}"},
+    "file.above": {"kk": "'{field}' ең көбі {limit} болуы керек, берілгені: {value}",
+                   "ru": "'{field}' должно быть не больше {limit}, получено: {value}",
+                   "en": "'{field}' must be at most {limit}, got {value}"},
+    "file.not_boolean": {"kk": "'{field}' мәні true немесе false болуы керек, берілгені: {value}",
+                         "ru": "'{field}' должно быть true или false, получено: {value}",
+                         "en": "'{field}' must be true or false, got {value}"},
+    "file.field": {"kk": "'{field}': {problem}", "ru": "'{field}': {problem}",
+                   "en": "'{field}': {problem}"},
+    "file.not_date": {"kk": "'{value}' — күн емес (ЖЖЖЖ-АА-КК түрінде жазыңыз)",
+                      "ru": "'{value}' — не дата (пишите ГГГГ-ММ-ДД)",
+                      "en": "'{value}' is not a date (use YYYY-MM-DD)"},
+    "file.no_such_date": {"kk": "'{value}' — мұндай күн жоқ", "ru": "'{value}' — такой даты нет",
+                          "en": "'{value}' is not a real date"},
+    "file.date_range": {"kk": "{value} {first}-{last} жылдар аралығынан тыс",
+                        "ru": "{value} вне {first}-{last} годов",
+                        "en": "{value} is outside {first}-{last}"},
+    "file.not_time": {"kk": "'{field}' 09:00 сияқты уақыт болуы керек, берілгені: {value}",
+                      "ru": "'{field}' должно быть временем вида 09:00, получено: {value}",
+                      "en": "'{field}' must be a time like 09:00, got {value}"},
+    "file.zone": {"kk": "белгісіз уақыт белдеуі '{value}' (IANA атауын жазыңыз, мысалы, "
+                        "Asia/Almaty)",
+                  "ru": "неизвестный часовой пояс '{value}' (укажите имя IANA, например "
+                        "Asia/Almaty)",
+                  "en": "unknown time zone '{value}' (use an IANA name such as Asia/Almaty)"},
+    "file.missing_text": {"kk": "{path} жоқ: {language} мәтін керек",
+                          "ru": "нет {path}: нужен текст {language}",
+                          "en": "missing {language} {label} ({path})"},
+    "file.not_list": {"kk": "'{field}' тізім болуы керек, берілгені: {kind}",
+                      "ru": "'{field}' должно быть списком, получено: {kind}",
+                      "en": "'{field}' must be a list, got {kind}"},
+    "file.twice": {"kk": "'{key}' екі рет жазылған (алғашқысы — {line}-жолда)",
+                   "ru": "'{key}' указан дважды (впервые в строке {line})",
+                   "en": "{label} '{key}' listed twice (first at line {line})"},
+    "file.nothing_listed": {"kk": "'{field}' тізімі бос", "ru": "список '{field}' пуст",
+                            "en": "'{field}' lists nothing"},
+    "file.unknown_body": {"kk": "белгісіз орындаушы '{value}'",
+                          "ru": "неизвестный исполнитель '{value}'",
+                          "en": "unknown body '{value}'"},
+    "file.unknown_section": {"kk": "белгісіз бөлім '{value}'", "ru": "неизвестный раздел '{value}'",
+                             "en": "unknown section '{value}'"},
+    "file.unknown_form": {"kk": "белгісіз орындау нысаны '{value}'",
+                          "ru": "неизвестная форма исполнения '{value}'",
+                          "en": "unknown completion form '{value}'"},
+    "file.unknown_milestone": {"kk": "белгісіз бақылау мерзімі '{value}'",
+                               "ru": "неизвестный контрольный срок '{value}'",
+                               "en": "unknown milestone '{value}'"},
+    "file.unknown_deadline": {"kk": "белгісіз мерзім '{value}' (ongoing, window немесе бақылау "
+                                    "мерзімін жазыңыз: {keys})",
+                              "ru": "неизвестный срок '{value}' (укажите ongoing, window или "
+                                    "контрольный срок: {keys})",
+                              "en": "unknown deadline '{value}' (use ongoing, window or a "
+                                    "milestone: {keys})"},
+    "file.level": {"kk": "level мәні regional немесе national болуы керек, берілгені: '{value}'",
+                   "ru": "level должен быть regional или national, получено: '{value}'",
+                   "en": "level must be regional or national, got '{value}'"},
+    "file.duplicate_item": {"kk": "№ {n} іс-шара екі рет жазылған (алғашқысы — {line}-жолда)",
+                            "ru": "номер мероприятия {n} повторяется (впервые в строке {line})",
+                            "en": "duplicate item number {n} (first at line {line})"},
+    "file.body_twice": {"kk": "'{value}' орындаушысы екі рет жазылған",
+                        "ru": "исполнитель '{value}' указан дважды",
+                        "en": "body '{value}' listed twice"},
+    "file.no_body": {"kk": "жауапты орындаушы көрсетілмеген",
+                     "ru": "не указан ответственный исполнитель",
+                     "en": "no responsible body"},
+    "file.not_email": {"kk": "'{value}' — электрондық пошта мекенжайы емес",
+                       "ru": "'{value}' — не адрес электронной почты",
+                       "en": "'{value}' is not an email address"},
+    "file.email_twice": {"kk": "{email} бір өңір мен орындаушы үшін екі рет жазылған "
+                               "(алғашқысы — {line}-жолда)",
+                         "ru": "{email} указан дважды для одного региона и исполнителя "
+                               "(впервые в строке {line})",
+                         "en": "{email} is listed twice for the same unit and body (first at "
+                               "line {line})"},
+    "file.not_phone": {"kk": "'{value}' — телефон нөмірі емес (цифрлар, бос орын, '+', '-', "
+                             "жақшалар; мысалы, +7 7172 74-22-11)",
+                       "ru": "'{value}' — не номер телефона (цифры, пробелы, '+', '-', скобки; "
+                             "например, +7 7172 74-22-11)",
+                       "en": "'{value}' is not a phone number (digits, spaces, '+', '-', "
+                             "parentheses, e.g. +7 7172 74-22-11)"},
+    "file.contact_region": {"kk": "белгісіз өңір '{value}' (өңір кілтін немесе '{national}' "
+                                  "жазыңыз)",
+                            "ru": "неизвестный регион '{value}' (укажите ключ региона или "
+                                  "'{national}')",
+                            "en": "unknown region '{value}' (use a region key or '{national}')"},
+    "file.contact_body": {"kk": "белгісіз орындаушы '{value}' (мыналардың бірін жазыңыз: "
+                                "{keys})",
+                          "ru": "неизвестный исполнитель '{value}' (укажите один из: {keys})",
+                          "en": "unknown body '{value}' (use one of: {keys})"},
+    "file.contact_lang": {"kk": "lang мәні kk, ru немесе both болуы керек, берілгені: '{value}'",
+                          "ru": "lang должен быть kk, ru или both, получено: '{value}'",
+                          "en": "lang must be kk, ru or both, got '{value}'"},
+    "file.no_contacts": {"kk": "ешбір байланыс жазылмаған", "ru": "контакты не указаны",
+                         "en": "no contacts listed"},
     # The status grid and one unit's view.
     "grid.item": {"kk": "№", "ru": "№", "en": "item"},
     "grid.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},
@@ -581,14 +749,15 @@ many: 1 поручение, 2 поручения, 5 поручений)."""
 
 def say(lang: str, key: str, /, **values: object) -> str:
     """The phrase `key` in `lang` (Kazakh when the language is not one of the table's); a value
-    that can be said (a `Phrase`, a `WordedError`) is said in `lang` too."""
+    that can be said (a `Phrase`, a `WordedError`, an error with `in_language`) is said in `lang`
+    too."""
     phrase = WORDS[key]
     return (phrase.get(lang) or phrase["kk"]).format(
         **{name: _said(lang, value) for name, value in values.items()})
 
 
 def _said(lang: str, value: object) -> object:
-    said = getattr(value, "said", None)
+    said = getattr(value, "in_language", None) or getattr(value, "said", None)
     return said(lang) if callable(said) else value
 
 
@@ -622,7 +791,8 @@ class WordedError(ValueError):
 
 
 class Phrase:
-    """A phrase not yet said: its key and values, said when the reader's language is known.
+    """A phrase not yet said: its key and values, said (`in_language`) once the reader's
+    language is known.
 
     A check or a file reader finds a problem long before anyone knows who reads it; it keeps
     the phrase, and the command says it once, in the reader's language.  Its `str` is English,
@@ -632,11 +802,11 @@ class Phrase:
         self.key = key
         self.values = values
 
-    def said(self, lang: str) -> str:
+    def in_language(self, lang: str) -> str:
         return say(lang, self.key, **self.values)
 
     def __str__(self) -> str:
-        return self.said("en")
+        return self.in_language("en")
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Phrase) and (self.key, self.values) == (other.key,

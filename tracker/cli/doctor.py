@@ -34,7 +34,8 @@ def doctor(inv: object, as_json: bool, no_smtp: bool) -> None:
     if as_json:
         emit_json({"healthy": report.healthy,
                    "findings": [{"area": f.area, "status": f.status,
-                                 "detail": f.phrase.said(inv.lang)} for f in report.findings]})
+                                 "detail": f.phrase.in_language(inv.lang)}
+                                for f in report.findings]})
     else:
         for finding in report.findings:
             click.echo(finding.line(inv.lang))

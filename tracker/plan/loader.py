@@ -31,6 +31,7 @@ from tracker.plan.model import (
 )
 from tracker.plan.resultsform import read_results_form
 from tracker.plan.yamlsource import LineList, load_yaml
+from tracker.wording import Phrase
 
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
             "saturday": 6, "sunday": 7}
@@ -95,7 +96,7 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
     names: dict[str, Text] = {}
     for key in fields.mapping:
         fields.own_key(key, "milestone")
-        entry = fields.sub(key, f"milestone {key}")
+        entry = fields.sub(key, Phrase("where.milestone", key=key))
         entry.only("date", "same_as", "name")
         names[key] = entry.text("name")
         if entry.has("same_as"):
@@ -163,7 +164,8 @@ def _calendar(fields: Fields) -> Calendar:
     holidays: list[Holiday] = []
     listed = fields.sequence("holidays") if fields.has("holidays") else LineList()
     for index, raw in enumerate(listed):
-        entry = Fields(fields.source, raw, f"calendar holiday {index + 1}", listed.line_of(index))
+        entry = Fields(fields.source, raw, Phrase("where.holiday", key=index + 1),
+                       listed.line_of(index))
         entry.only("date", "name")
         holidays.append(Holiday(entry.date("date"), entry.text("name")))
     working: set[date] = set()
@@ -190,7 +192,7 @@ def _bodies(root: Fields) -> dict[str, Body]:
         entry.only("key", "name", "level", "by_agreement")
         level = entry.string("level")
         if level not in ("regional", "national"):
-            entry.fail(f"level must be regional or national, got '{level}'", entry.line("level"))
+            entry.fail(Phrase("file.level", value=level), entry.line("level"))
         bodies[key] = Body(key, entry.text("name"), cast(Literal["regional", "national"], level),
                            entry.boolean("by_agreement", False))
     return bodies
@@ -200,7 +202,7 @@ def _forms(fields: Fields) -> dict[str, Text]:
     forms = {}
     for key in fields.mapping:
         fields.own_key(key, "completion form")
-        holder = Fields(fields.source, fields.mapping, f"completion form {key}")
+        holder = Fields(fields.source, fields.mapping, Phrase("where.form", key=key))
         forms[key] = holder.text(key)
     return forms
 
@@ -222,25 +224,25 @@ def _items(root: Fields, bodies: dict[str, Body], forms: dict[str, Text], sectio
     items = []
     for index, raw in enumerate(entries):
         line = entries.line_of(index)
-        entry = Fields(root.source, raw, f"item at position {index + 1}", line)
+        entry = Fields(root.source, raw, Phrase("where.item_at", key=index + 1), line)
         number = entry.integer("number", 1, maximum=MAX_ITEM_NUMBER)
-        entry.where = f"item {number}"
+        entry.where = Phrase("where.item", key=number)
         if number in seen:
-            entry.fail(f"duplicate item number {number} (first at line {seen[number]})",
+            entry.fail(Phrase("file.duplicate_item", n=number, line=seen[number]),
                        entry.line("number"))
         seen[number] = entry.line("number")
         entry.only("number", "section", "title", "form", "due", "responsible")
         section = entry.string("section")
         if section not in sections:
-            entry.fail(f"unknown section '{section}'", entry.line("section"))
+            entry.fail(Phrase("file.unknown_section", value=section), entry.line("section"))
         title = entry.text("title")
         form = entry.string("form")
         if form not in forms:
-            entry.fail(f"unknown completion form '{form}'", entry.line("form"))
+            entry.fail(Phrase("file.unknown_form", value=form), entry.line("form"))
         items.append(Item(number, section, title, form, _due(entry, milestones),
                           _responsible(entry, bodies)))
     if not items:
-        root.fail("'items' lists nothing", root.line("items"))
+        root.fail(Phrase("file.nothing_listed", field="items"), root.line("items"))
     return tuple(sorted(items, key=lambda item: item.number))
 
 
@@ -249,8 +251,8 @@ def _due(entry: Fields, milestones: dict[str, Milestone]) -> Due:
     if due in ("ongoing", "window"):
         return Due(cast(Literal["ongoing", "window"], due))
     if due not in milestones:
-        entry.fail(f"unknown deadline '{due}' (use ongoing, window or a milestone: "
-                   f"{', '.join(milestones)})", entry.line("due"))
+        entry.fail(Phrase("file.unknown_deadline", value=due, keys=", ".join(milestones)),
+                   entry.line("due"))
     return Due("date", due)
 
 
@@ -260,12 +262,12 @@ def _responsible(entry: Fields, bodies: dict[str, Body]) -> tuple[str, ...]:
     for index, raw in enumerate(listed):
         body = str(raw)
         if body not in bodies:
-            entry.fail(f"unknown body '{body}'", listed.line_of(index))
+            entry.fail(Phrase("file.unknown_body", value=body), listed.line_of(index))
         if body in result:
-            entry.fail(f"body '{body}' listed twice", listed.line_of(index))
+            entry.fail(Phrase("file.body_twice", value=body), listed.line_of(index))
         result.append(body)
     if not result:
-        entry.fail("no responsible body", entry.line("responsible"))
+        entry.fail(Phrase("file.no_body"), entry.line("responsible"))
     return tuple(result)
 
 
