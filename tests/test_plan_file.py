@@ -126,7 +126,7 @@ def test_lang_changes_titles(tracker: Tracker) -> None:
 
 def test_plan_check_accepts_the_bundled_plan(tmp_path: Path) -> None:
     t = Tracker(f"sqlite:///{tmp_path / 'unused.db'}")
-    result = t.ok("plan", "check")
+    result = t.ok("plan", "check", lang="en")
     assert "26 items" in result.stdout
     assert not (tmp_path / "unused.db").exists()
 

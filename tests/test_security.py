@@ -274,13 +274,13 @@ def test_line_breaks_in_addresses_are_refused(tracker: Tracker, tmp_path: Path,
     path = tmp_path / "contacts.yaml"
     path.write_text(contacts, encoding="utf-8")
     before = dump_database(tracker.url)
-    result = tracker("contacts", "load", str(path))
+    result = tracker("contacts", "load", str(path), lang="en")
     assert result.exit_code == 2 and "is not an email address" in result.stderr
     assert dump_database(tracker.url) == before
     reply = contacts.replace(f'email: "{address}"', "email: edu@astana.example").replace(
         "reply_to: safe-internet@bkk.edu.example", f'reply_to: "{address}"')
     path.write_text(reply, encoding="utf-8")
-    result = tracker("contacts", "load", str(path))
+    result = tracker("contacts", "load", str(path), lang="en")
     assert result.exit_code == 2 and "is not an email address" in result.stderr
     assert dump_database(tracker.url) == before
 
