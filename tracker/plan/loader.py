@@ -105,7 +105,8 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
             dates[key] = entry.date("date")
     for key, (target, line) in aliases.items():
         if target not in dates:
-            fields.fail(f"milestone {key}: same_as names unknown milestone '{target}'", line)
+            fields.fail(Phrase("file.at_field", field=Phrase("where.milestone", key=key),
+                               problem=Phrase("file.same_as", value=target)), line)
         dates[key] = dates[target]
     return {key: Milestone(key, dates[key], names[key]) for key in fields.mapping}
 
@@ -117,7 +118,7 @@ def _deadlines(root: Fields, milestone_fields: Fields,
         roles = DEFAULT_DEADLINES
         for key in roles.named():
             if key not in milestones:
-                milestone_fields.fail(f"missing milestone '{key}' (or declare `deadlines`)",
+                milestone_fields.fail(Phrase("file.no_milestone", value=key),
                                       milestone_fields.mapping.line)
     else:
         fields = root.sub("deadlines", "deadlines")
@@ -126,8 +127,9 @@ def _deadlines(root: Fields, milestone_fields: Fields,
         def milestone(holder: Fields, field: str) -> str:
             key = holder.string(field)
             if key not in milestones:
-                holder.fail(f"'{field}': unknown milestone '{key}' (milestones: "
-                            f"{', '.join(milestones)})", holder.line(field))
+                holder.fail(Phrase("file.field", field=field, problem=Phrase(
+                    "file.milestone_of", value=key, keys=", ".join(milestones))),
+                    holder.line(field))
             return key
 
         window = fields.sub("window", "deadlines.window")
@@ -140,11 +142,11 @@ def _deadlines(root: Fields, milestone_fields: Fields,
             escalation=milestone(fields, "escalation"))
     start, end = (milestones[roles.window.start].date, milestones[roles.window.end].date)
     if end < start:
-        milestone_fields.fail(f"the window ends ({end}) before it starts ({start})",
+        milestone_fields.fail(Phrase("file.window", end=end, start=start),
                               milestone_fields.line(roles.window.end))
     national, regional = roles.national_work, roles.regional_work
     if milestones[national].date < milestones[regional].date:
-        milestone_fields.fail(f"{national} comes before {regional}",
+        milestone_fields.fail(Phrase("file.order", national=national, regional=regional),
                               milestone_fields.line(national))
     return roles
 
@@ -155,11 +157,11 @@ def _calendar(fields: Fields) -> Calendar:
     days = fields.sequence("weekend")
     for index, name in enumerate(days):
         if str(name).lower() not in WEEKDAYS:
-            fields.fail(f"unknown weekday '{name}'", days.line_of(index))
+            fields.fail(Phrase("file.weekday", value=name), days.line_of(index))
         weekend.add(WEEKDAYS[str(name).lower()])
     if len(weekend) == len(WEEKDAYS):
         # With no working day no deadline can be moved to one: the search never ends.
-        fields.fail("every day of the week is a weekend: leave at least one working day",
+        fields.fail(Phrase("file.no_workday"),
                     fields.line("weekend"))
     holidays: list[Holiday] = []
     listed = fields.sequence("holidays") if fields.has("holidays") else LineList()
@@ -181,7 +183,7 @@ def _regions(root: Fields) -> tuple[Region, ...]:
     for key, entry in root.keyed_list("regions", "region"):
         entry.only("key", "name", "timezone")
         if key == "national":
-            entry.fail("'national' is reserved for national bodies", entry.mapping.line)
+            entry.fail(Phrase("file.national_key"), entry.mapping.line)
         regions.append(Region(key, entry.text("name"), entry.timezone("timezone")))
     return tuple(regions)
 
@@ -290,14 +292,15 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
         stages = {}
         for key in listed.mapping:
             if key not in milestones:
-                listed.fail(f"unknown milestone '{key}'", listed.line(key))
+                listed.fail(Phrase("file.unknown_milestone", value=key), listed.line(key))
             days = listed.sequence(key)
             values: list[int] = []
             for index, raw in enumerate(days):
                 if (isinstance(raw, bool) or not isinstance(raw, int) or raw < 0
                         or raw > STAGE_DAYS_MAX):
-                    listed.fail(f"'{key}': days before must be whole numbers from 0 to "
-                                f"{STAGE_DAYS_MAX}, got {raw!r}", days.line_of(index))
+                    listed.fail(Phrase("file.field", field=key, problem=Phrase(
+                        "file.stage_days", max=STAGE_DAYS_MAX, value=repr(raw))),
+                        days.line_of(index))
                 values.append(raw)
             stages[key] = tuple(sorted(set(values), reverse=True))
     overdue = (fields.integer("overdue_days", 0, maximum=STAGE_DAYS_MAX)
@@ -307,7 +310,8 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
         listed_after = fields.sequence("overdue_after")
         for index, raw in enumerate(listed_after):
             if str(raw) not in milestones:
-                fields.fail(f"overdue_after: unknown milestone '{raw}'",
+                fields.fail(Phrase("file.at_field", field="overdue_after",
+                                   problem=Phrase("file.unknown_milestone", value=raw)),
                             listed_after.line_of(index))
         overdue_after = tuple(str(raw) for raw in listed_after)
     digest = default_digest
@@ -318,7 +322,9 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
     report_body = fields.string("report_body") if fields.has("report_body") else "education"
     known_bodies = {str(b.get("key")) for b in root.raw("bodies") if hasattr(b, "get")}
     if report_body not in known_bodies:
-        fields.fail(f"report_body: unknown body '{report_body}'", fields.line("report_body"))
+        fields.fail(Phrase("file.at_field", field="report_body",
+                           problem=Phrase("file.unknown_body", value=report_body)),
+                    fields.line("report_body"))
     escalation_body = _escalation_body(root, fields)
     return ReminderPolicy(send_time, stages, overdue, overdue_after, report_body,
                           escalation_body, digest)
@@ -331,9 +337,12 @@ def _escalation_body(root: Fields, fields: Fields) -> str:
     body = fields.string("escalation_body")
     levels = {str(b.get("key")): b.get("level") for b in root.raw("bodies") if hasattr(b, "get")}
     if body not in levels:
-        fields.fail(f"escalation_body: unknown body '{body}'", fields.line("escalation_body"))
+        fields.fail(Phrase("file.at_field", field="escalation_body",
+                           problem=Phrase("file.unknown_body", value=body)),
+                    fields.line("escalation_body"))
     if levels[body] != "national":
-        fields.fail(f"escalation_body: '{body}' is not a national body",
+        fields.fail(Phrase("file.at_field", field="escalation_body",
+                           problem=Phrase("file.not_national", value=body)),
                     fields.line("escalation_body"))
     return body
 

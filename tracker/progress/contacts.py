@@ -77,13 +77,13 @@ def check_email(value: str, fail: object) -> str:
     assert callable(fail)
     problem = line_problem(text, ADDRESS_MAX)
     if problem:
-        fail(f"'{text[:ADDRESS_MAX]}' is not an email address: it {problem}")
+        fail(Phrase("file.email_problem", value=text[:ADDRESS_MAX], problem=problem))
     if not _EMAIL.match(text):
         fail(Phrase("file.not_email", value=text))
     try:
         validate_addr_spec(text, "address")
     except MessageError as exc:
-        fail(f"'{text}' is not an email address ({str(exc).split(':')[0]})")
+        fail(Phrase("file.email_reason", value=text, reason=str(exc).split(":")[0]))
     return text
 
 
@@ -143,8 +143,7 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
                        entry.line("body"))
         level = plan.bodies[body].level
         if (unit == NATIONAL) != (level == "national"):
-            where = "unit: national" if level == "national" else "a region"
-            entry.fail(f"body '{body}' is {level}: give it {where}", entry.line("unit"))
+            entry.fail(Phrase(f"file.body_{level}", value=body), entry.line("unit"))
     else:
         entry.only("email", "name", "lang")
     email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
