@@ -77,7 +77,7 @@ def test_an_alias_bomb_is_refused_by_every_command_that_reads_yaml(
     path.write_text(ALIAS_BOMB, encoding="utf-8")
     tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
     before = dump_database(tracker.url)
-    line = refused(tracker(*command, str(path)), tracker.url, before,
+    line = refused(tracker(*command, str(path), lang="en"), tracker.url, before,
                    "bomb.yaml:6:", f"{yamlsource.MAX_YAML_ALIAS_NODES:,}")
     assert "alias" in line
 
@@ -113,7 +113,8 @@ def test_hostile_yaml_is_refused_in_one_line(name: str, tmp_path: Path) -> None:
     text, words = HOSTILE_YAML[name]
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    refused(_invoke("sqlite://", ["plan", "check", str(path)]), None, None, "plan.yaml", words)
+    refused(_invoke("sqlite://", ["--lang", "en", "plan", "check", str(path)]), None, None,
+            "plan.yaml", words)
 
 
 def test_aliases_and_merge_keys_within_the_limits_still_read() -> None:
@@ -185,7 +186,8 @@ def test_deep_or_large_documents_read_or_are_refused_cleanly(tmp_path: Path, dep
         text = "".join("  " * level + "-\n" for level in range(depth)) + "  " * depth + "- 1\n"
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    line = refused(_invoke("sqlite://", ["plan", "check", str(path)]), None, None, "plan.yaml")
+    line = refused(_invoke("sqlite://", ["--lang", "en", "plan", "check", str(path)]), None, None,
+                   "plan.yaml")
     if len(text) > yamlsource.MAX_YAML_BYTES:
         assert "larger than the limit" in line
     elif depth > yamlsource.MAX_YAML_DEPTH:

@@ -78,7 +78,7 @@ def test_a_file_that_is_not_sqlite_is_refused_by_name(target: str, command: list
 
 def test_doctor_names_a_file_that_is_not_sqlite() -> None:
     """doctor lists it among its problems (exit 1, as for every problem it finds)."""
-    result = Tracker("/etc/passwd")("doctor", "--no-smtp")
+    result = Tracker("/etc/passwd")("doctor", "--no-smtp", lang="en")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "database: /etc/passwd is not a tracker database (SQLite)" in result.output
 
@@ -139,14 +139,14 @@ def test_plan_fields_the_store_or_the_calendar_cannot_hold_are_refused_with_thei
     line = _line_of(text, new.strip().splitlines()[-1].strip()[:20])
     t = Tracker(db_url)
     for args in (["plan", "check", str(path)], ["init", "--plan", str(path)]):
-        result = t(*args)
+        result = t(*args, lang="en")
         assert_refused(result, "plan.yaml:", *words)
         assert abs(int(result.stderr.split("plan.yaml:")[1].split(":")[0]) - line) <= 2
     # init refused before writing anything: no schema without a campaign
     assert dump_database(db_url) == {}
     t.ok("init")
     before = dump_database(db_url)
-    assert_refused(t("plan", "load", str(path)), *words)
+    assert_refused(t("plan", "load", str(path), lang="en"), *words)
     assert dump_database(db_url) == before
 
 
@@ -176,7 +176,8 @@ def test_contacts_the_sender_could_not_use_are_refused_at_the_door(
     tracker.ok("contacts", "load", str(REPO / "contacts.example.yaml"))
     before = dump_database(tracker.url)
     for command in ("check", "load"):
-        assert_refused(tracker("contacts", command, str(path)), "contacts.yaml:", *words)
+        assert_refused(tracker("contacts", command, str(path), lang="en"), "contacts.yaml:",
+                       *words)
     assert dump_database(tracker.url) == before
 
 

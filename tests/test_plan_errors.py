@@ -110,7 +110,7 @@ def test_plan_check_names_file_line_and_field(tmp_path: Path, case: str, text: s
                                               line: int | None, message: str) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path))
+    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path), lang="en")
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -131,7 +131,7 @@ def test_bad_plan_load_leaves_database_unchanged(tracker: Tracker, tmp_path: Pat
     for _, text, _, message in _broken_plans():
         path = tmp_path / "broken.yaml"
         path.write_text(text, encoding="utf-8")
-        result = tracker("plan", "load", str(path))
+        result = tracker("plan", "load", str(path), lang="en")
         assert result.exit_code == 2 and message in result.stderr
     assert dump_database(tracker.url) == before
     if tracker.url.startswith("sqlite"):
@@ -150,6 +150,6 @@ def test_item_number_too_large_for_the_database(tmp_path: Path) -> None:
     text, line = _replace_in_item(12, "number: 12", "number: 9999999999")
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path))
+    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path), lang="en")
     assert result.exit_code == 2
     assert f"{path}:{line}: " in result.stderr and "must be at most 10,000" in result.stderr

@@ -118,15 +118,17 @@ def test_daemon_refuses_a_bad_pace_at_start(campaign: Tracker, server: SmtpTestS
 def test_doctor_shows_the_pace(campaign: Tracker, server: SmtpTestServer) -> None:
     env = smtp_env(server, TRACKER_SMTP_RATE="30/min", TRACKER_SMTP_CONNECTIONS="2",
                    TRACKER_SMTP_MESSAGES_PER_CONNECTION="100")
-    found = {f["area"]: f for f in campaign.json("doctor", "--no-smtp", env=env)["findings"]}
+    found = {f["area"]: f
+             for f in campaign.json("doctor", "--no-smtp", lang="en", env=env)["findings"]}
     assert found["pace"]["status"] == "ok"
     assert found["pace"]["detail"] == ("at most 30/min (a message every 2 s), 2 connection(s) "
                                        "at once, 100 message(s) per connection, shared by every "
                                        "sender on the database")
-    unset = {f["area"]: f for f in campaign.json("doctor", "--no-smtp",
+    unset = {f["area"]: f for f in campaign.json("doctor", "--no-smtp", lang="en",
                                                  env=smtp_env(server))["findings"]}
     assert unset["pace"]["detail"].startswith("no limit set")
-    bad = campaign("doctor", "--no-smtp", env={**env, "TRACKER_SMTP_CONNECTIONS": "lots"})
+    bad = campaign("doctor", "--no-smtp", lang="en",
+                   env={**env, "TRACKER_SMTP_CONNECTIONS": "lots"})
     assert bad.exit_code == 1
     assert "problem  pace: mail configuration: TRACKER_SMTP_CONNECTIONS must be" in bad.stdout
 
@@ -305,7 +307,8 @@ def test_a_421_pauses_every_sender_and_the_mail_goes_out_later_unblamed(
     during = _send(campaign, server, "2017-04-18T09:30:30+06:00")  # another run sees the pause
     assert during["sent"] == 0 and during["paused"] == 0 and len(server.messages) == sent
     doctor = {f["area"]: f for f in campaign.json(
-        "doctor", "--no-smtp", now="2017-04-18T09:30:30+06:00", env=smtp_env(server))["findings"]}
+        "doctor", "--no-smtp", lang="en", now="2017-04-18T09:30:30+06:00",
+        env=smtp_env(server))["findings"]}
     assert "sending paused until 2017-04-18T03:31:00+00:00" in doctor["pace"]["detail"]
     after = _send(campaign, server, "2017-04-18T09:32:00+06:00")
     assert after["sent"] == len(waiting) and after["deferred"] == after["failed"] == 0

@@ -71,7 +71,7 @@ def _statuses(found: dict[str, list[tuple[str, str]]]) -> dict[str, set[str]]:
 
 def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTestServer,
                                             tmp_path: Path) -> None:
-    result = campaign("doctor", now=NOW, env=_env(secured, tmp_path))
+    result = campaign("doctor", lang="en", now=NOW, env=_env(secured, tmp_path))
     assert result.exit_code == 0, result.output
     found = _findings(result)
     assert set(found) == {"configuration", "retries", "database", "pace", "contacts",
@@ -83,14 +83,14 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
     assert re.search(rf"schema current \(revision \d+\), {engine} \d+\.\d+",
                      found["database"][0][1]), found["database"]
     assert secured.connections == 1 and secured.messages == []
-    as_json = campaign.json("doctor", now=NOW, env=_env(secured, tmp_path))
+    as_json = campaign.json("doctor", lang="en", now=NOW, env=_env(secured, tmp_path))
     assert as_json["healthy"] is True and len(as_json["findings"]) == 8
 
 
 def test_configuration_mistakes_are_named_and_the_server_not_contacted(
         campaign: Tracker, secured: SmtpTestServer, tmp_path: Path) -> None:
     env = _env(secured, tmp_path, TRACKER_SMTP_PORT="smtp", TRACKER_MAX_ATTEMPTS="lots")
-    result = campaign("doctor", now=NOW, env=env)
+    result = campaign("doctor", lang="en", now=NOW, env=env)
     assert result.exit_code == 1
     found = _findings(result)
     assert found["configuration"] == [("problem", "TRACKER_SMTP_PORT must be an integer from 1 "
@@ -99,34 +99,34 @@ def test_configuration_mistakes_are_named_and_the_server_not_contacted(
     assert found["mail server"][0][0] == "skipped"
     assert _statuses(found)["database"] == {"ok"}
     assert secured.connections == 0
-    missing = campaign("doctor", now=NOW, env={**env, "TRACKER_SMTP_HOST": "",
+    missing = campaign("doctor", lang="en", now=NOW, env={**env, "TRACKER_SMTP_HOST": "",
                                                "TRACKER_SMTP_PORT": "", "TRACKER_MAX_ATTEMPTS": ""})
     assert missing.exit_code == 1 and "TRACKER_SMTP_HOST is required" in missing.stdout
 
 
 def test_wrong_password_and_missing_tls_are_problems(campaign: Tracker, secured: SmtpTestServer,
                                                      tmp_path: Path) -> None:
-    wrong = campaign("doctor", now=NOW, env=_env(secured, tmp_path,
+    wrong = campaign("doctor", lang="en", now=NOW, env=_env(secured, tmp_path,
                                                  TRACKER_SMTP_PASSWORD="not-" + PASSWORD))
     assert wrong.exit_code == 1
     server_line = _findings(wrong)["mail server"][0]
     assert server_line[0] == "problem" and "rejected the credentials" in server_line[1]
     assert "not-" + PASSWORD not in wrong.output
     with SmtpTestServer() as plain:  # no STARTTLS on offer
-        clear = campaign("doctor", now=NOW, env=_env(secured, tmp_path,
+        clear = campaign("doctor", lang="en", now=NOW, env=_env(secured, tmp_path,
                                                      TRACKER_SMTP_PORT=str(plain.port)))
         assert clear.exit_code == 1
         assert "does not offer STARTTLS" in _findings(clear)["mail server"][0][1]
         assert plain.messages == []
     secured.set_mode(Mode.REFUSE)
-    down = campaign("doctor", now=NOW, env=_env(secured, tmp_path))
+    down = campaign("doctor", lang="en", now=NOW, env=_env(secured, tmp_path))
     assert down.exit_code == 1 and "connect to" in _findings(down)["mail server"][0][1]
     assert secured.messages == []
 
 
 def test_database_problems(tmp_path: Path, db_url: str, smtp_server: SmtpTestServer) -> None:
     env = smtp_env(smtp_server)
-    fresh = Tracker(db_url)("doctor", env=env)  # never initialised
+    fresh = Tracker(db_url)("doctor", lang="en", env=env)  # never initialised
     assert fresh.exit_code == 1
     found = _findings(fresh)
     assert found["database"][0][0] == "problem"
@@ -143,12 +143,12 @@ def test_database_problems(tmp_path: Path, db_url: str, smtp_server: SmtpTestSer
         downgrade(db, "0002")
     finally:
         db.dispose()
-    behind = tracker("doctor", env=env)
+    behind = tracker("doctor", lang="en", env=env)
     assert behind.exit_code == 1
     detail = _findings(behind)["database"][0][1]
     assert f"revision 0002, this tracker needs {HEAD_REVISION}" in detail
     assert "tracker init" in detail
-    gone = Tracker(f"sqlite:///{tmp_path / 'nowhere' / 'none.db'}")("doctor", env=env)
+    gone = Tracker(f"sqlite:///{tmp_path / 'nowhere' / 'none.db'}")("doctor", lang="en", env=env)
     assert gone.exit_code == 1 and "run `tracker init` first" in gone.stdout
     assert not (tmp_path / "nowhere" / "none.db").exists(), "doctor created nothing"
 
@@ -156,7 +156,7 @@ def test_database_problems(tmp_path: Path, db_url: str, smtp_server: SmtpTestSer
 def test_contact_gaps_and_missing_managers(tracker: Tracker, smtp_server: SmtpTestServer,
                                            tmp_path: Path) -> None:
     env = smtp_env(smtp_server)
-    empty = tracker("doctor", now=NOW, env=env)
+    empty = tracker("doctor", lang="en", now=NOW, env=env)
     assert empty.exit_code == 1
     assert "no contacts are loaded" in _findings(empty)["contacts"][0][1]
     data = yaml.safe_load((REPO / "contacts.example.yaml").read_text(encoding="utf-8"))
@@ -166,7 +166,7 @@ def test_contact_gaps_and_missing_managers(tracker: Tracker, smtp_server: SmtpTe
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     tracker.ok("contacts", "load", str(path))
     gaps = tracker.json("contacts", "gaps")
-    result = tracker("doctor", now=NOW, env=env)
+    result = tracker("doctor", lang="en", now=NOW, env=env)
     assert result.exit_code == 1
     found = _findings(result)
     status, detail = found["contacts"][0]
@@ -210,7 +210,7 @@ def test_outbox_problems_failed_uncertain_and_stuck(campaign: Tracker,
                 state="transmitting", claimed_by=owner, claimed_at=at))
     finally:
         db.dispose()
-    result = campaign("doctor", now="2017-04-20T10:31:00+06:00", env=env)
+    result = campaign("doctor", lang="en", now="2017-04-20T10:31:00+06:00", env=env)
     assert result.exit_code == 1
     outbox_lines = [d for s, d in _findings(result)["outbox"] if s == "problem"]
     assert any(d.startswith("2 failed mail(s)") for d in outbox_lines), outbox_lines
@@ -218,7 +218,7 @@ def test_outbox_problems_failed_uncertain_and_stuck(campaign: Tracker,
                for d in outbox_lines), outbox_lines
     # A later run settles them; the transmitting one is now honestly uncertain.
     campaign.ok("remind", "send", now="2017-04-20T12:00:00+06:00", env=env)
-    after = campaign("doctor", now="2017-04-20T12:01:00+06:00", env=env)
+    after = campaign("doctor", lang="en", now="2017-04-20T12:01:00+06:00", env=env)
     outbox_lines = [d for s, d in _findings(after)["outbox"] if s == "problem"]
     assert any(d.startswith("1 uncertain mail(s)") for d in outbox_lines), outbox_lines
     assert not any("stopped" in d for d in outbox_lines)
@@ -246,9 +246,9 @@ def test_claim_held_past_the_lease_by_a_live_process_id(campaign: Tracker,
                 claimed_at=datetime.fromisoformat(NOW)))
     finally:
         db.dispose()
-    fresh = campaign("doctor", now="2017-04-18T10:31:00+06:00", env=env)
+    fresh = campaign("doctor", lang="en", now="2017-04-18T10:31:00+06:00", env=env)
     assert not any("still exists" in d for _, d in _findings(fresh)["outbox"]), fresh.output
-    stale = campaign("doctor", now="2017-04-18T10:45:00+06:00", env=env)  # lease: 600 s
+    stale = campaign("doctor", lang="en", now="2017-04-18T10:45:00+06:00", env=env)  # lease: 600 s
     assert stale.exit_code == 1
     assert any(d.startswith("1 row(s) claimed more than 600 s ago by a process id that still "
                             "exists") for _, d in _findings(stale)["outbox"]), stale.output
@@ -260,9 +260,9 @@ def test_pending_mail_long_overdue_means_no_daemon(campaign: Tracker,
     smtp_server.set_mode(Mode.REFUSE)
     assert campaign("remind", "send", now=NOW, env=env).exit_code == 1  # recorded, not sent
     smtp_server.set_mode(Mode.ACCEPT)
-    soon = campaign("doctor", now=NOW, env=env)
+    soon = campaign("doctor", lang="en", now=NOW, env=env)
     assert soon.exit_code == 0, soon.output
-    late = campaign("doctor", now="2017-04-18T16:30:00+06:00", env=env)
+    late = campaign("doctor", lang="en", now="2017-04-18T16:30:00+06:00", env=env)
     assert late.exit_code == 1
     assert any("is `tracker run` running?" in d for _, d in _findings(late)["outbox"])
 
@@ -280,9 +280,9 @@ def test_doctor_command_module_imports_only_click() -> None:
 def test_a_database_engine_too_old_for_the_outbox_is_named_with_what_is_needed() -> None:
     from tracker.doctor import version_problem
 
-    assert version_problem("SQLite", (3, 34, 1)) == (
+    assert str(version_problem("SQLite", (3, 34, 1))) == (
         "SQLite 3.34.1 is too old: tracker needs 3.35 or newer")
-    assert version_problem("PostgreSQL", (11, 22)) == (
+    assert str(version_problem("PostgreSQL", (11, 22))) == (
         "PostgreSQL 11.22 is too old: tracker needs 12 or newer")
     assert version_problem("SQLite", (3, 35, 0)) is None
     assert version_problem("PostgreSQL", (12, 0)) is None

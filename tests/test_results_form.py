@@ -292,7 +292,7 @@ def test_a_broken_form_is_named_by_file_line_and_field(tmp_path: Path, case: str
                                                        needle: str, message: str) -> None:
     path = tmp_path / "plan.yaml"
     path.write_text(text, encoding="utf-8")
-    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path))
+    result = Tracker(f"sqlite:///{tmp_path / 'x.db'}")("plan", "check", str(path), lang="en")
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.output

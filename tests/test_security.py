@@ -274,13 +274,13 @@ def test_line_breaks_in_addresses_are_refused(tracker: Tracker, tmp_path: Path,
     path = tmp_path / "contacts.yaml"
     path.write_text(contacts, encoding="utf-8")
     before = dump_database(tracker.url)
-    result = tracker("contacts", "load", str(path))
+    result = tracker("contacts", "load", str(path), lang="en")
     assert result.exit_code == 2 and "is not an email address" in result.stderr
     assert dump_database(tracker.url) == before
     reply = contacts.replace(f'email: "{address}"', "email: edu@astana.example").replace(
         "reply_to: safe-internet@bkk.edu.example", f'reply_to: "{address}"')
     path.write_text(reply, encoding="utf-8")
-    result = tracker("contacts", "load", str(path))
+    result = tracker("contacts", "load", str(path), lang="en")
     assert result.exit_code == 2 and "is not an email address" in result.stderr
     assert dump_database(tracker.url) == before
 
@@ -306,7 +306,7 @@ def test_server_without_starttls_is_refused_unless_security_none(campaign: Track
         assert plain.messages == [] and plain.auth_attempts == [], "no login in clear text"
         pending = campaign.json("outbox", "--state", "pending")
         assert pending and all(r["attempts"] == 0 for r in pending), "no attempt was spent"
-        doctor = campaign("doctor", now=MORNING, env=env)
+        doctor = campaign("doctor", lang="en", now=MORNING, env=env)
         assert doctor.exit_code == 1
         assert any(line.startswith("problem") and "STARTTLS" in line
                    for line in doctor.output.splitlines())

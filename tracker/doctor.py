@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from tracker.errors import RuntimeFailure, UserError
+from tracker.wording import Phrase, say
 
 if TYPE_CHECKING:  # for annotations; each check imports what it uses
     from notifications.settings import SmtpSettings
@@ -36,14 +37,24 @@ OVERDUE_AFTER = timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of the report: which area, ok or not, and what a person should know."""
+    """One line of the report: which area, ok or not, and what a person should know.
+
+    The area and status are machine words (the JSON's); what is found is a `Phrase`, said in
+    the reader's language only when the report is shown."""
 
     area: str
     status: Status
-    detail: str
+    phrase: Phrase
 
-    def line(self) -> str:
-        return f"{self.status:<8} {self.area}: {self.detail}"
+    @property
+    def detail(self) -> str:
+        return str(self.phrase)
+
+    def line(self, lang: str) -> str:
+        width = 1 + max(len(say(lang, f"doctor.{status}")) for status in ("ok", "problem",
+                                                                          "skipped"))
+        return (f"{say(lang, f'doctor.{self.status}'):<{width}} "
+                f"{say(lang, f'doctor.{self.area}')}: {self.phrase.in_language(lang)}")
 
 
 @dataclass
@@ -52,8 +63,12 @@ class Report:
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
 
-    def add(self, area: str, status: Status, detail: str) -> None:
-        self.findings.append(Finding(area, status, detail))
+    def add(self, area: str, status: Status, key: str, /, **values: object) -> None:
+        self.findings.append(Finding(area, status, Phrase(key, **values)))
+
+    def refused(self, area: str, reason: object) -> None:
+        """A problem whose words are another layer's (an exception, said if it can be)."""
+        self.add(area, "problem", "doctor.reason", reason=reason)
 
     @property
     def healthy(self) -> bool:
@@ -76,12 +91,12 @@ def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
         finally:
             db.dispose()
     else:
-        report.add("contacts", "skipped", "the database cannot be used (see above)")
-        report.add("outbox", "skipped", "the database cannot be used (see above)")
+        report.add("contacts", "skipped", "doctor.unusable")
+        report.add("outbox", "skipped", "doctor.unusable")
     if not smtp:
-        report.add("mail server", "skipped", "not contacted (--no-smtp)")
+        report.add("mail server", "skipped", "doctor.no_smtp")
     elif settings is None:
-        report.add("mail server", "skipped", "the mail configuration is incomplete (see above)")
+        report.add("mail server", "skipped", "doctor.no_settings")
     else:
         _check_mail_server(report, settings)
     return report
@@ -96,16 +111,13 @@ def _check_configuration(report: Report, environ: Mapping[str, str]) -> SmtpSett
         settings = SmtpSettings.from_env(environ)
     except SmtpConfigError as exc:
         # SmtpConfigError never carries the password (notifications.settings promises it).
-        report.add("configuration", "problem", str(exc))
+        report.refused("configuration", exc)
         return None
-    login = f"user {settings.username}" if settings.username else "no login"
-    detail = (f"SMTP {settings.host}:{settings.port} ({settings.security}), {login}, "
-              f"from {settings.mail_from}")
-    if settings.security == "none":
-        report.add("configuration", "ok", detail + "; TLS is off (TRACKER_SMTP_SECURITY=none): "
-                   "only for a relay on a trusted network")
-    else:
-        report.add("configuration", "ok", detail)
+    login = (Phrase("doctor.user", user=settings.username) if settings.username
+             else Phrase("doctor.no_login"))
+    report.add("configuration", "ok", "doctor.smtp", host=settings.host, port=settings.port,
+               security=settings.security, login=login, sender=settings.mail_from,
+               tls=Phrase("doctor.tls_off") if settings.security == "none" else "")
     return settings
 
 
@@ -116,10 +128,10 @@ def _check_policy(report: Report, environ: Mapping[str, str]) -> RetryPolicy:
     try:
         policy = RetryPolicy.from_env(environ)
     except UserError as exc:
-        report.add("retries", "problem", str(exc))
+        report.refused("retries", exc)
         return RetryPolicy()
-    report.add("retries", "ok", f"up to {policy.max_attempts} attempts, backoff from "
-               f"{policy.base:g} s to {policy.cap:g} s")
+    report.add("retries", "ok", "doctor.policy", n=policy.max_attempts, base=f"{policy.base:g}",
+               cap=f"{policy.cap:g}")
     return policy
 
 
@@ -131,22 +143,36 @@ def _check_pace(report: Report, environ: Mapping[str, str], db: Database | None,
     try:
         pace = relay_pace(environ)
     except UserError as exc:
-        report.add("pace", "problem", str(exc))
+        report.refused("pace", exc)
         return
-    limits = [f"at most {pace.rate} (a message every {pace.rate.interval.total_seconds():g} s)"
-              if pace.rate else "", f"{pace.connections} connection(s) at once"
-              if pace.connections else "", f"{pace.messages_per_connection} message(s) per "
-              "connection" if pace.messages_per_connection else ""]
-    detail = (", ".join(filter(None, limits)) + ", shared by every sender on the database"
-              if pace.limited else "no limit set (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
-              "TRACKER_SMTP_MESSAGES_PER_CONNECTION)")
+    limits = [Phrase("doctor.pace_rate", rate=pace.rate,
+                     interval=f"{pace.rate.interval.total_seconds():g}") if pace.rate else None,
+              Phrase("doctor.pace_connections", n=pace.connections) if pace.connections
+              else None,
+              Phrase("doctor.pace_messages", n=pace.messages_per_connection)
+              if pace.messages_per_connection else None]
+    paused: object = ""
     if db is not None and settings is not None:
         with db.reading() as conn:
             pause = pause_of(conn, relay_key(settings))
         if pause.holds(now) and pause.until is not None:
-            detail += (f"; the server asked to slow down ({pause.refusal}): sending paused "
-                       f"until {pause.until.isoformat(timespec='seconds')}")
-    report.add("pace", "ok", detail)
+            paused = Phrase("doctor.paused", refusal=pause.refusal,
+                            until=pause.until.isoformat(timespec="seconds"))
+    if pace.limited:
+        report.add("pace", "ok", "doctor.pace_limited", paused=paused,
+                   limits=_Listed([limit for limit in limits if limit is not None]))
+    else:
+        report.add("pace", "ok", "doctor.pace_none", paused=paused)
+
+
+class _Listed:
+    """Phrases joined by commas, said in one language."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        self.phrases = phrases
+
+    def in_language(self, lang: str) -> str:
+        return ", ".join(phrase.in_language(lang) for phrase in self.phrases)
 
 
 def _check_database(report: Report, db_url: str) -> Database | None:
@@ -158,34 +184,33 @@ def _check_database(report: Report, db_url: str) -> Database | None:
     try:
         db = Database(db_url, create=False)
     except (UserError, RuntimeFailure) as exc:
-        report.add("database", "problem", str(exc))
+        report.refused("database", exc)
         return None
     try:
         revision = current_revision(db)
     except RuntimeFailure as exc:
         db.dispose()
-        report.add("database", "problem", str(exc))
+        report.refused("database", exc)
         return None
     if revision is None:
         db.dispose()
-        report.add("database", "problem", f"{where} is not set up: run `tracker init`")
+        report.add("database", "problem", "doctor.db_blank", where=where)
         return None
     if revision != HEAD_REVISION:
         db.dispose()
         newer = revision > HEAD_REVISION
-        advice = ("a newer tracker has upgraded it: upgrade tracker" if newer
-                  else "run `tracker init` to upgrade it")
-        report.add("database", "problem", f"{where}: schema at revision {revision}, this "
-                   f"tracker needs {HEAD_REVISION}: {advice}")
+        report.add("database", "problem", "doctor.db_revision", where=where, revision=revision,
+                   head=HEAD_REVISION,
+                   advice=Phrase("doctor.db_newer" if newer else "doctor.db_upgrade"))
         return None
     engine, version = _engine_version(db)
     too_old = version_problem(engine, version)
     if too_old:
         db.dispose()
-        report.add("database", "problem", f"{where}: {too_old}")
+        report.add("database", "problem", "doctor.at", where=where, reason=too_old)
         return None
-    report.add("database", "ok", f"{where} reachable, schema current (revision {revision}), "
-               f"{engine} {_dotted(version)}")
+    report.add("database", "ok", "doctor.db_ok", where=where, revision=revision, engine=engine,
+               version=_dotted(version))
     return db
 
 
@@ -203,12 +228,13 @@ def _engine_version(db: Database) -> tuple[str, tuple[int, ...]]:
     return "PostgreSQL", tuple(part for part in info if isinstance(part, int))
 
 
-def version_problem(engine: str, version: tuple[int, ...]) -> str | None:
+def version_problem(engine: str, version: tuple[int, ...]) -> Phrase | None:
     """Why this database engine's version cannot run tracker, or None."""
     oldest = OLDEST[engine]
     if version >= oldest:
         return None
-    return f"{engine} {_dotted(version)} is too old: tracker needs {_dotted(oldest)} or newer"
+    return Phrase("doctor.too_old", engine=engine, version=_dotted(version),
+                  oldest=_dotted(oldest))
 
 
 def _dotted(version: tuple[int, ...]) -> str:
@@ -222,28 +248,24 @@ def _check_contacts(report: Report, db: Database) -> None:
     try:
         plan = db.plan()
     except RuntimeFailure as exc:
-        report.add("contacts", "problem", str(exc))
+        report.refused("contacts", exc)
         return
     with db.reading() as conn:
         book = stored_contacts(conn)
     if not book.agencies:
-        report.add("contacts", "problem", "no contacts are loaded, so nobody is reminded: run "
-                   "`tracker contacts load contacts.yaml`")
+        report.add("contacts", "problem", "doctor.no_contacts")
         return
     gaps = contact_gaps(plan, book)
     if gaps:
         sample = ", ".join(f"{g.unit}/{g.body}" for g in gaps[:3])
-        more = f" and {len(gaps) - 3} more" if len(gaps) > 3 else ""
-        report.add("contacts", "problem", f"{len(gaps)} (region, body) pair(s) have nobody to "
-                   f"remind ({sample}{more}): see `tracker contacts gaps`")
+        more = Phrase("doctor.more", n=len(gaps) - 3) if len(gaps) > 3 else ""
+        report.add("contacts", "problem", "doctor.gaps", n=len(gaps), sample=sample, more=more)
     else:
-        report.add("contacts", "ok", f"{len(book.agencies)} agency contact(s) cover every "
-                   "required assignment")
+        report.add("contacts", "ok", "doctor.contacts_ok", n=len(book.agencies))
     if not book.managers:
-        report.add("managers", "problem", "no managers in the contacts: the daily digest goes "
-                   "to nobody")
+        report.add("managers", "problem", "doctor.no_managers")
     else:
-        report.add("managers", "ok", f"{len(book.managers)} manager(s) receive the digest")
+        report.add("managers", "ok", "doctor.managers_ok", n=len(book.managers))
 
 
 def _check_outbox(report: Report, db: Database, now: datetime, policy: RetryPolicy) -> None:
@@ -259,41 +281,31 @@ def _check_outbox(report: Report, db: Database, now: datetime, policy: RetryPoli
     failed, uncertain = counts.get("failed", 0), counts.get("uncertain", 0)
     if failed:
         found = True
-        report.add("outbox", "problem", f"{failed} failed mail(s): the server refused them or "
-                   "retries ran out; see `tracker outbox --state failed`, then fix the address "
-                   "and `tracker outbox retry ID`")
+        report.add("outbox", "problem", "doctor.failed", n=failed)
     if uncertain:
         found = True
-        report.add("outbox", "problem", f"{uncertain} uncertain mail(s) may or may not have "
-                   "arrived: check with the recipients, then `tracker outbox resolve ID --as "
-                   "sent|failed` (see `tracker outbox --state uncertain`)")
+        report.add("outbox", "problem", "doctor.uncertain", n=uncertain)
     stuck = [held.state for held in claims if held.dead]
     held = [held for held in claims if not held.dead and held.past_lease]
     if stuck:
         found = True
         claimed = stuck.count(outbox.OutboxState.CLAIMED)
         transmitting = stuck.count(outbox.OutboxState.TRANSMITTING)
-        report.add("outbox", "problem", f"{claimed} claimed and {transmitting} transmitting "
-                   "row(s) belong to a sender that stopped; the next `tracker run` tick or "
-                   "`tracker remind send` requeues the claimed ones and marks the others "
-                   "uncertain")
+        report.add("outbox", "problem", "doctor.stuck", claimed=claimed,
+                   transmitting=transmitting)
     if held:
         # The owner's process id exists, yet the claim outlived the lease: a hung sender, or
         # (in containers, where every daemon is pid 1) a restarted daemon wearing the dead
         # one's id, which recovery cannot tell apart.  Only a person can decide.
         found = True
-        report.add("outbox", "problem", f"{len(held)} row(s) claimed more than "
-                   f"{policy.lease:g} s ago by a process id that still exists: a hung sender, "
-                   "or a restarted daemon with the same host name and process id; stop it and "
-                   "run `tracker remind send`")
+        report.add("outbox", "problem", "doctor.held", n=len(held), lease=f"{policy.lease:g}")
     if overdue:
         found = True
-        report.add("outbox", "problem", f"{overdue} pending mail(s) were due more than "
-                   f"{int(OVERDUE_AFTER.total_seconds() // 3600)} hour(s) ago: is `tracker run` "
-                   "running?")
+        report.add("outbox", "problem", "doctor.overdue", n=overdue,
+                   hours=int(OVERDUE_AFTER.total_seconds() // 3600))
     if not found:
-        report.add("outbox", "ok", f"{total} row(s), none failed, uncertain or stuck"
-                   + (f"; {len(claims)} being sent now" if claims else ""))
+        report.add("outbox", "ok", "doctor.outbox_ok", total=total,
+                   sending=Phrase("doctor.sending", n=len(claims)) if claims else "")
 
 
 def _check_mail_server(report: Report, settings: SmtpSettings) -> None:
@@ -315,15 +327,13 @@ def _check_mail_server(report: Report, settings: SmtpSettings) -> None:
 
     try:
         asyncio.run(probe())
-    except SmtpSecurityError as exc:
-        report.add("mail server", "problem", f"{where}: {exc}")
-        return
-    except SmtpAuthError as exc:
-        report.add("mail server", "problem", f"{where}: {exc}")
+    except (SmtpSecurityError, SmtpAuthError) as exc:
+        report.add("mail server", "problem", "doctor.at", where=where, reason=exc)
         return
     except SmtpUnavailableError as exc:
-        report.add("mail server", "problem", f"{where} unreachable or refusing: {exc.detail}")
+        report.add("mail server", "problem", "doctor.unreachable", where=where, reason=exc.detail)
         return
-    steps = {"starttls": "STARTTLS", "tls": "TLS", "none": "no TLS"}[settings.security]
-    login = "login accepted" if settings.username else "no login configured"
-    report.add("mail server", "ok", f"{where} answered, {steps}, {login} (nothing sent)")
+    steps = {"starttls": "STARTTLS", "tls": "TLS",
+             "none": Phrase("doctor.no_tls")}[settings.security]
+    login = Phrase("doctor.login_ok" if settings.username else "doctor.login_none")
+    report.add("mail server", "ok", "doctor.server_ok", where=where, steps=steps, login=login)

@@ -71,11 +71,33 @@ class RuntimeFailure(_Reported):
 
 
 class PlanError(UserError):
-    """A plan file that cannot be used; the message names file, line and field."""
+    """A plan file that cannot be used; the message names file, line and field.
 
-    def __init__(self, source: str, line: int | None, message: str) -> None:
+    The reader of a plan or contacts file is not known where the file is read, so the problem
+    may come as a phrase of `tracker.wording` (`key` and `values`): `message` is its English,
+    `in_language(lang)` the line in the reader's language, the `file:line` kept as it is."""
+
+    def __init__(self, source: str, line: int | None, message: str, key: str | None = None,
+                 values: dict[str, object] | None = None) -> None:
         self.source = source
         self.line = line
         self.detail = message
-        where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {message}")
+        self.key = key
+        self.values = values or {}
+        self.where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{self.where}: {message}")
+
+    @classmethod
+    def worded(cls, source: str, line: int | None, key: str, /, **values: object) -> PlanError:
+        """The error whose problem is the phrase `key` of `tracker.wording` with `values`."""
+        from tracker.wording import say
+
+        return cls(source, line, say("en", key, **values), key, values)
+
+    def in_language(self, lang: str) -> str:
+        """`file:line: problem` in `lang` (an error made without a key has only its English)."""
+        if self.key is None:
+            return str(self)
+        from tracker.wording import say
+
+        return f"{self.where}: {say(lang, self.key, **self.values)}"

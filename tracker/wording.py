@@ -23,6 +23,401 @@ WORDS: dict[str, dict[str, str]] = {
     "state.overdue": {"kk": "мерзімі өтті", "ru": "просрочено", "en": "overdue"},
     "state.partial_overdue": {"kk": "ішінара, мерзімі өтті", "ru": "частично, просрочено",
                               "en": "partial, overdue"},
+    # doctor and file errors
+    "doctor.ok": {"kk": "дұрыс", "ru": "норма", "en": "ok"},
+    "doctor.problem": {"kk": "ақау", "ru": "проблема", "en": "problem"},
+    "doctor.skipped": {"kk": "тексерілмеді", "ru": "пропущено", "en": "skipped"},
+    "doctor.configuration": {"kk": "баптаулар", "ru": "настройки", "en": "configuration"},
+    "doctor.retries": {"kk": "қайталау", "ru": "повторы", "en": "retries"},
+    "doctor.database": {"kk": "дерекқор", "ru": "база данных", "en": "database"},
+    "doctor.pace": {"kk": "жіберу қарқыны", "ru": "темп отправки", "en": "pace"},
+    "doctor.contacts": {"kk": "байланыстар", "ru": "контакты", "en": "contacts"},
+    "doctor.managers": {"kk": "басшылар", "ru": "руководители", "en": "managers"},
+    "doctor.outbox": {"kk": "хат кезегі", "ru": "очередь писем", "en": "outbox"},
+    "doctor.mail server": {"kk": "пошта сервері", "ru": "почтовый сервер", "en": "mail server"},
+    "doctor.reason": {"kk": "{reason}", "ru": "{reason}", "en": "{reason}"},
+    "doctor.at": {"kk": "{where}: {reason}", "ru": "{where}: {reason}", "en": "{where}: {reason}"},
+    "doctor.smtp": {"kk": "SMTP {host}:{port} ({security}), {login}, жіберуші: {sender}{tls}",
+                    "ru": "SMTP {host}:{port} ({security}), {login}, отправитель: {sender}{tls}",
+                    "en": "SMTP {host}:{port} ({security}), {login}, from {sender}{tls}"},
+    "doctor.user": {"kk": "пайдаланушы {user}", "ru": "пользователь {user}", "en": "user {user}"},
+    "doctor.no_login": {"kk": "логинсіз", "ru": "без входа", "en": "no login"},
+    "doctor.tls_off": {"kk": "; TLS өшірулі (TRACKER_SMTP_SECURITY=none): тек сенімді желідегі "
+                             "релей үшін",
+                       "ru": "; TLS выключен (TRACKER_SMTP_SECURITY=none): только для "
+                             "ретранслятора в доверенной сети",
+                       "en": "; TLS is off (TRACKER_SMTP_SECURITY=none): only for a relay on a "
+                             "trusted network"},
+    "doctor.policy": {"kk": "әрекеттер саны: ең көбі {n}, қайталау аралығы: ең азы {base} с, "
+                            "ең көбі {cap} с",
+                      "ru": "попыток: не более {n}, интервал повтора: от {base} до {cap} с",
+                      "en": "up to {n} attempts, backoff from {base} s to {cap} s"},
+    "doctor.pace_rate": {"kk": "ең көбі {rate} (әр {interval} с сайын бір хат)",
+                         "ru": "не более {rate} (одно письмо каждые {interval} с)",
+                         "en": "at most {rate} (a message every {interval} s)"},
+    "doctor.pace_connections": {"kk": "бір мезгілдегі қосылымдар: {n}",
+                                "ru": "одновременных соединений: {n}",
+                                "en": "{n} connection(s) at once"},
+    "doctor.pace_messages": {"kk": "бір қосылымдағы хаттар: {n}", "ru": "писем на соединение: {n}",
+                             "en": "{n} message(s) per connection"},
+    "doctor.pace_limited": {"kk": "{limits}; дерекқордағы барлық жіберушілерге ортақ{paused}",
+                            "ru": "{limits}; общий для всех отправителей этой базы{paused}",
+                            "en": "{limits}, shared by every sender on the database{paused}"},
+    "doctor.pace_none": {"kk": "шектеу қойылмаған (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
+                               "TRACKER_SMTP_MESSAGES_PER_CONNECTION){paused}",
+                         "ru": "ограничение не задано (TRACKER_SMTP_RATE, "
+                               "TRACKER_SMTP_CONNECTIONS, TRACKER_SMTP_MESSAGES_PER_CONNECTION)"
+                               "{paused}",
+                         "en": "no limit set (TRACKER_SMTP_RATE, TRACKER_SMTP_CONNECTIONS, "
+                               "TRACKER_SMTP_MESSAGES_PER_CONNECTION){paused}"},
+    "doctor.paused": {"kk": "; сервер жіберуді баяулатуды сұрады ({refusal}): жіберу тоқтатылды, "
+                            "қайта басталуы: {until}",
+                      "ru": "; сервер просил снизить темп ({refusal}): отправка приостановлена "
+                            "до {until}",
+                      "en": "; the server asked to slow down ({refusal}): sending paused until "
+                            "{until}"},
+    "doctor.db_ok": {"kk": "{where}: қолжетімді, схема өзекті (ревизия {revision}), {engine} "
+                           "{version}",
+                     "ru": "{where}: доступна, схема актуальна (ревизия {revision}), {engine} "
+                           "{version}",
+                     "en": "{where} reachable, schema current (revision {revision}), {engine} "
+                           "{version}"},
+    "doctor.db_blank": {"kk": "{where}: дерекқор дайындалмаған: `tracker init` іске қосыңыз",
+                        "ru": "{where}: база не подготовлена: выполните `tracker init`",
+                        "en": "{where} is not set up: run `tracker init`"},
+    "doctor.db_revision": {"kk": "{where}: схема ревизиясы {revision}, tracker-дің бұл нұсқасына "
+                                 "{head} керек: {advice}",
+                           "ru": "{where}: ревизия схемы {revision}, этой версии tracker нужна "
+                                 "{head}: {advice}",
+                           "en": "{where}: schema at revision {revision}, this tracker needs "
+                                 "{head}: {advice}"},
+    "doctor.db_newer": {"kk": "оны tracker-дің жаңа нұсқасы жаңартқан: tracker-ді жаңартыңыз",
+                        "ru": "её обновила более новая версия tracker: обновите tracker",
+                        "en": "a newer tracker has upgraded it: upgrade tracker"},
+    "doctor.db_upgrade": {"kk": "жаңарту үшін `tracker init` іске қосыңыз",
+                          "ru": "для обновления выполните `tracker init`",
+                          "en": "run `tracker init` to upgrade it"},
+    "doctor.too_old": {"kk": "{engine} {version} тым ескі: tracker-ге {oldest} немесе одан жаңа "
+                             "нұсқа керек",
+                       "ru": "версия {engine} {version} слишком старая: tracker нужна {oldest} "
+                             "или новее",
+                       "en": "{engine} {version} is too old: tracker needs {oldest} or newer"},
+    "doctor.unusable": {"kk": "дерекқорды пайдалану мүмкін емес (жоғарыны қараңыз)",
+                        "ru": "базу данных нельзя использовать (см. выше)",
+                        "en": "the database cannot be used (see above)"},
+    "doctor.no_contacts": {"kk": "байланыстар жүктелмеген, ешкімге ескерту жіберілмейді: "
+                                 "`tracker contacts load contacts.yaml` іске қосыңыз",
+                           "ru": "контакты не загружены, напоминать некому: выполните "
+                                 "`tracker contacts load contacts.yaml`",
+                           "en": "no contacts are loaded, so nobody is reminded: run "
+                                 "`tracker contacts load contacts.yaml`"},
+    "doctor.gaps": {"kk": "хабарланатын адамы жоқ (өңір, орындаушы) жұптары: {n} ({sample}"
+                          "{more}), қараңыз: `tracker contacts gaps`",
+                    "ru": "пар (регион, исполнитель) без получателя: {n} ({sample}{more}), см. "
+                          "`tracker contacts gaps`",
+                    "en": "{n} (region, body) pair(s) have nobody to remind ({sample}{more}): "
+                          "see `tracker contacts gaps`"},
+    "doctor.more": {"kk": " және тағы {n}", "ru": " и ещё {n}", "en": " and {n} more"},
+    "doctor.contacts_ok": {"kk": "мекемелер байланыстары: {n}, әр міндетті тапсырманың "
+                                 "хабарланатын адамы бар",
+                           "ru": "контактов ведомств: {n}, у каждого обязательного поручения "
+                                 "есть получатель",
+                           "en": "{n} agency contact(s) cover every required assignment"},
+    "doctor.no_managers": {"kk": "байланыстарда басшылар жоқ: күнделікті жиынтық ешкімге "
+                                 "жіберілмейді",
+                           "ru": "в контактах нет руководителей: ежедневная сводка никому не "
+                                 "уходит",
+                           "en": "no managers in the contacts: the daily digest goes to nobody"},
+    "doctor.managers_ok": {"kk": "жиынтықты алатын басшылар: {n}",
+                           "ru": "руководителей, получающих сводку: {n}",
+                           "en": "{n} manager(s) receive the digest"},
+    "doctor.failed": {"kk": "жіберілмеген хаттар: {n}: сервер оларды қабылдамады немесе "
+                            "әрекеттер таусылды; `tracker outbox --state failed` қараңыз, "
+                            "мекенжайды түзетіп, `tracker outbox retry ID` іске қосыңыз",
+                      "ru": "недоставленных писем: {n}: сервер их отклонил или попытки "
+                            "исчерпаны; см. `tracker outbox --state failed`, исправьте адрес и "
+                            "выполните `tracker outbox retry ID`",
+                      "en": "{n} failed mail(s): the server refused them or retries ran out; "
+                            "see `tracker outbox --state failed`, then fix the address and "
+                            "`tracker outbox retry ID`"},
+    "doctor.uncertain": {"kk": "жеткені белгісіз хаттар: {n}: алушылардан сұрап біліңіз, содан "
+                               "кейін `tracker outbox resolve ID --as sent|failed` (қараңыз: "
+                               "`tracker outbox --state uncertain`)",
+                         "ru": "писем с неизвестной судьбой: {n}: уточните у получателей, затем "
+                               "`tracker outbox resolve ID --as sent|failed` (см. `tracker "
+                               "outbox --state uncertain`)",
+                         "en": "{n} uncertain mail(s) may or may not have arrived: check with "
+                               "the recipients, then `tracker outbox resolve ID --as "
+                               "sent|failed` (see `tracker outbox --state uncertain`)"},
+    "doctor.stuck": {"kk": "тоқтап қалған жіберушінің жолдары: алынғаны: {claimed}, жіберілуде: "
+                           "{transmitting}; келесі `tracker run` қадамы немесе `tracker remind "
+                           "send` алынғандарын кезекке қайтарады, қалғандарын белгісіз деп "
+                           "белгілейді",
+                     "ru": "строки остановившегося отправителя: взято в работу: {claimed}, "
+                           "передаётся: {transmitting}; следующий шаг `tracker run` или "
+                           "`tracker remind send` вернёт взятые в очередь, а остальные отметит "
+                           "как неизвестные",
+                     "en": "{claimed} claimed and {transmitting} transmitting row(s) belong to "
+                           "a sender that stopped; the next `tracker run` tick or `tracker "
+                           "remind send` requeues the claimed ones and marks the others "
+                           "uncertain"},
+    "doctor.held": {"kk": "тым ұзақ алынып тұрған (шегі {lease} с), процесі әлі бар жолдар: {n}: "
+                          "жіберуші қатып қалған немесе сол хост атауымен және процесс "
+                          "нөмірімен қайта іске қосылған демон; оны тоқтатып, `tracker remind "
+                          "send` іске қосыңыз",
+                    "ru": "строк, взятых в работу более {lease} с назад процессом, который ещё "
+                          "существует: {n}: зависший отправитель или перезапущенный демон с тем "
+                          "же именем хоста и номером процесса; остановите его и выполните "
+                          "`tracker remind send`",
+                    "en": "{n} row(s) claimed more than {lease} s ago by a process id that "
+                          "still exists: a hung sender, or a restarted daemon with the same host "
+                          "name and process id; stop it and run `tracker remind send`"},
+    "doctor.overdue": {"kk": "жіберу мерзімі өткеніне {hours} сағаттан асқан кезектегі хаттар: "
+                             "{n}: `tracker run` жұмыс істеп тұр ма?",
+                       "ru": "ожидающих писем, срок отправки которых прошёл более {hours} ч "
+                             "назад: {n}: запущен ли `tracker run`?",
+                       "en": "{n} pending mail(s) were due more than {hours} hour(s) ago: is "
+                             "`tracker run` running?"},
+    "doctor.outbox_ok": {"kk": "жолдар: {total}, жіберілмеген, белгісіз немесе тұрып қалған хат "
+                               "жоқ{sending}",
+                         "ru": "строк: {total}, недоставленных, неизвестных и зависших нет"
+                               "{sending}",
+                         "en": "{total} row(s), none failed, uncertain or stuck{sending}"},
+    "doctor.sending": {"kk": "; қазір жіберілуде: {n}", "ru": "; отправляется сейчас: {n}",
+                       "en": "; {n} being sent now"},
+    "doctor.no_smtp": {"kk": "байланысқа шықпады (--no-smtp)", "ru": "не проверялся (--no-smtp)",
+                       "en": "not contacted (--no-smtp)"},
+    "doctor.no_settings": {"kk": "пошта баптаулары толық емес (жоғарыны қараңыз)",
+                           "ru": "настройки почты неполные (см. выше)",
+                           "en": "the mail configuration is incomplete (see above)"},
+    "doctor.unreachable": {"kk": "{where}: қолжетімсіз немесе байланыстан бас тартады: {reason}",
+                           "ru": "{where}: недоступен или отказывает: {reason}",
+                           "en": "{where} unreachable or refusing: {reason}"},
+    "doctor.server_ok": {"kk": "{where} жауап берді, {steps}, {login} (ештеңе жіберілмеді)",
+                         "ru": "{where} ответил, {steps}, {login} (ничего не отправлено)",
+                         "en": "{where} answered, {steps}, {login} (nothing sent)"},
+    "doctor.no_tls": {"kk": "TLS жоқ", "ru": "без TLS", "en": "no TLS"},
+    "doctor.login_ok": {"kk": "логин қабылданды", "ru": "вход выполнен", "en": "login accepted"},
+    "doctor.login_none": {"kk": "логин бапталмаған", "ru": "вход не настроен",
+                          "en": "no login configured"},
+    "file.where": {"kk": "{where}: {problem}", "ru": "{where}: {problem}",
+                   "en": "{where}: {problem}"},
+    "where.region": {"kk": "өңір {key}", "ru": "регион {key}", "en": "region {key}"},
+    "where.body": {"kk": "орындаушы {key}", "ru": "исполнитель {key}", "en": "body {key}"},
+    "where.section": {"kk": "бөлім {key}", "ru": "раздел {key}", "en": "section {key}"},
+    "where.item": {"kk": "№ {key} іс-шара", "ru": "мероприятие {key}", "en": "item {key}"},
+    "where.item_at": {"kk": "тізімдегі іс-шара (реті: {key})", "ru": "мероприятие в списке "
+                      "(позиция {key})", "en": "item at position {key}"},
+    "where.milestone": {"kk": "бақылау мерзімі {key}", "ru": "контрольный срок {key}",
+                        "en": "milestone {key}"},
+    "where.holiday": {"kk": "мереке күні (реті: {key})", "ru": "праздничный день (позиция {key})",
+                      "en": "calendar holiday {key}"},
+    "where.form": {"kk": "орындау нысаны {key}", "ru": "форма исполнения {key}",
+                   "en": "completion form {key}"},
+    "where.results_form column": {"kk": "results_form бағаны {key}",
+                                  "ru": "столбец results_form {key}",
+                                  "en": "results_form column {key}"},
+    "where.contacts": {"kk": "contacts жазбасы (реті: {key})",
+                       "ru": "запись contacts (позиция {key})", "en": "contacts entry {key}"},
+    "where.managers": {"kk": "managers жазбасы (реті: {key})",
+                       "ru": "запись managers (позиция {key})", "en": "managers entry {key}"},
+    "kind.mapping": {"kk": "өрістер жиыны", "ru": "набор полей", "en": "a mapping"},
+    "kind.list": {"kk": "тізім", "ru": "список", "en": "a list"},
+    "kind.nothing": {"kk": "бос мән", "ru": "пустое значение", "en": "nothing"},
+    "file.not_found": {"kk": "файл табылмады", "ru": "файл не найден", "en": "file not found"},
+    "file.unreadable": {"kk": "файлды оқу мүмкін емес: {reason}",
+                        "ru": "не удаётся прочитать файл: {reason}", "en": "cannot read: {reason}"},
+    "file.too_big": {"kk": "YAML файлы тым үлкен: шегі — {limit} байт",
+                     "ru": "файл YAML слишком большой: предел — {limit} байт",
+                     "en": "larger than the limit of {limit} bytes for a YAML file"},
+    "file.not_utf8": {"kk": "файл UTF-8 мәтіні емес", "ru": "файл — не текст в UTF-8",
+                      "en": "not UTF-8 text"},
+    "file.character": {"kk": "YAML-да {char} таңбасына рұқсат жоқ",
+                       "ru": "символ {char} в YAML недопустим",
+                       "en": "character {char} is not allowed in YAML"},
+    "file.empty": {"kk": "файл бос", "ru": "файл пуст", "en": "the file is empty"},
+    "file.yaml_syntax": {"kk": "YAML синтаксисінің қатесі: {problem}",
+                         "ru": "синтаксическая ошибка YAML: {problem}",
+                         "en": "YAML syntax error: {problem}"},
+    "file.yaml": {"kk": "YAML қатесі: {problem}", "ru": "ошибка YAML: {problem}",
+                  "en": "YAML error: {problem}"},
+    "file.too_deep": {"kk": "ендірілу деңгейі шектен асады: шегі — {limit} деңгей (alias-тарды "
+                            "қоса)",
+                      "ru": "вложенность глубже предела в {limit} уровней (с учётом alias)",
+                      "en": "nested deeper than the limit of {limit} levels (aliases included)"},
+    "file.too_many": {"kk": "бір файлдағы мәндер саны шектен асады: шегі — {limit}",
+                      "ru": "значений в одном файле больше предела: {limit}",
+                      "en": "more than the limit of {limit} values in one file"},
+    "file.key_twice": {"kk": "'{key}' кілті екі рет жазылған", "ru": "ключ '{key}' записан дважды",
+                       "en": "key '{key}' written twice"},
+    "file.mapping": {"kk": "мұнда өрістер жиыны болуы керек, берілгені: {kind}",
+                     "ru": "здесь ожидался набор полей, получено: {kind}",
+                     "en": "expected a mapping, got {kind}"},
+    "file.missing_field": {"kk": "'{field}' өрісі жоқ", "ru": "нет поля '{field}'",
+                           "en": "missing field '{field}'"},
+    "file.unknown_field": {"kk": "белгісіз өріс '{field}'", "ru": "неизвестное поле '{field}'",
+                           "en": "unknown field '{field}'"},
+    "file.not_text": {"kk": "'{field}' мәтін болуы керек, берілгені: {kind}",
+                      "ru": "'{field}' должно быть текстом, получено: {kind}",
+                      "en": "'{field}' must be text, got {kind}"},
+    "file.blank": {"kk": "'{field}' бос", "ru": "поле '{field}' пустое",
+                   "en": "'{field}' is empty"},
+    "file.line": {"kk": "'{field}': {problem}", "ru": "'{field}': {problem}",
+                  "en": "'{field}' {problem}"},
+    "file.bad_key": {"kk": "'{field}' мәні '{value}' кілт бола алмайды (a-z, 0-9, _ "
+                           "таңбаларын пайдаланыңыз)",
+                     "ru": "значение '{value}' поля '{field}' — недопустимый ключ (используйте "
+                           "a-z, 0-9, _)",
+                     "en": "'{field}' value '{value}' is not a valid key (use a-z, 0-9, _)"},
+    "file.not_whole": {"kk": "'{field}' бүтін сан болуы керек, берілгені: {value}",
+                       "ru": "'{field}' должно быть целым числом, получено: {value}",
+                       "en": "'{field}' must be a whole number, got {value}"},
+    "file.below": {"kk": "'{field}' кемінде {limit} болуы керек, берілгені: {value}",
+                   "ru": "'{field}' должно быть не меньше {limit}, получено: {value}",
+                   "en": "'{field}' must be at least {limit}, got {value}"},
+    "file.above": {"kk": "'{field}' ең көбі {limit} болуы керек, берілгені: {value}",
+                   "ru": "'{field}' должно быть не больше {limit}, получено: {value}",
+                   "en": "'{field}' must be at most {limit}, got {value}"},
+    "file.not_boolean": {"kk": "'{field}' мәні true немесе false болуы керек, берілгені: {value}",
+                         "ru": "'{field}' должно быть true или false, получено: {value}",
+                         "en": "'{field}' must be true or false, got {value}"},
+    "file.field": {"kk": "'{field}': {problem}", "ru": "'{field}': {problem}",
+                   "en": "'{field}': {problem}"},
+    "file.not_date": {"kk": "'{value}' — күн емес (ЖЖЖЖ-АА-КК түрінде жазыңыз)",
+                      "ru": "'{value}' — не дата (пишите ГГГГ-ММ-ДД)",
+                      "en": "'{value}' is not a date (use YYYY-MM-DD)"},
+    "file.no_such_date": {"kk": "'{value}' — мұндай күн жоқ", "ru": "'{value}' — такой даты нет",
+                          "en": "'{value}' is not a real date"},
+    "file.date_range": {"kk": "{value} {first}-{last} жылдар аралығынан тыс",
+                        "ru": "{value} вне {first}-{last} годов",
+                        "en": "{value} is outside {first}-{last}"},
+    "file.not_time": {"kk": "'{field}' 09:00 сияқты уақыт болуы керек, берілгені: {value}",
+                      "ru": "'{field}' должно быть временем вида 09:00, получено: {value}",
+                      "en": "'{field}' must be a time like 09:00, got {value}"},
+    "file.zone": {"kk": "белгісіз уақыт белдеуі '{value}' (IANA атауын жазыңыз, мысалы, "
+                        "Asia/Almaty)",
+                  "ru": "неизвестный часовой пояс '{value}' (укажите имя IANA, например "
+                        "Asia/Almaty)",
+                  "en": "unknown time zone '{value}' (use an IANA name such as Asia/Almaty)"},
+    "file.missing_text": {"kk": "{path} жоқ: {language} мәтін керек",
+                          "ru": "нет {path}: нужен текст {language}",
+                          "en": "missing {language} {label} ({path})"},
+    "file.not_list": {"kk": "'{field}' тізім болуы керек, берілгені: {kind}",
+                      "ru": "'{field}' должно быть списком, получено: {kind}",
+                      "en": "'{field}' must be a list, got {kind}"},
+    "file.twice": {"kk": "'{key}' екі рет жазылған (алғашқысы — {line}-жолда)",
+                   "ru": "'{key}' указан дважды (впервые в строке {line})",
+                   "en": "{label} '{key}' listed twice (first at line {line})"},
+    "file.nothing_listed": {"kk": "'{field}' тізімі бос", "ru": "список '{field}' пуст",
+                            "en": "'{field}' lists nothing"},
+    "file.unknown_body": {"kk": "белгісіз орындаушы '{value}'",
+                          "ru": "неизвестный исполнитель '{value}'",
+                          "en": "unknown body '{value}'"},
+    "file.unknown_section": {"kk": "белгісіз бөлім '{value}'", "ru": "неизвестный раздел '{value}'",
+                             "en": "unknown section '{value}'"},
+    "file.unknown_form": {"kk": "белгісіз орындау нысаны '{value}'",
+                          "ru": "неизвестная форма исполнения '{value}'",
+                          "en": "unknown completion form '{value}'"},
+    "file.unknown_milestone": {"kk": "белгісіз бақылау мерзімі '{value}'",
+                               "ru": "неизвестный контрольный срок '{value}'",
+                               "en": "unknown milestone '{value}'"},
+    "file.unknown_deadline": {"kk": "белгісіз мерзім '{value}' (ongoing, window немесе бақылау "
+                                    "мерзімін жазыңыз: {keys})",
+                              "ru": "неизвестный срок '{value}' (укажите ongoing, window или "
+                                    "контрольный срок: {keys})",
+                              "en": "unknown deadline '{value}' (use ongoing, window or a "
+                                    "milestone: {keys})"},
+    "file.level": {"kk": "level мәні regional немесе national болуы керек, берілгені: '{value}'",
+                   "ru": "level должен быть regional или national, получено: '{value}'",
+                   "en": "level must be regional or national, got '{value}'"},
+    "file.at_field": {"kk": "{field}: {problem}", "ru": "{field}: {problem}",
+                      "en": "{field}: {problem}"},
+    "file.same_as": {"kk": "same_as белгісіз бақылау мерзімін көрсетеді: '{value}'",
+                     "ru": "same_as ссылается на неизвестный контрольный срок '{value}'",
+                     "en": "same_as names unknown milestone '{value}'"},
+    "file.no_milestone": {"kk": "'{value}' бақылау мерзімі жоқ (немесе `deadlines` блогын "
+                                "жазыңыз)",
+                          "ru": "нет контрольного срока '{value}' (или опишите `deadlines`)",
+                          "en": "missing milestone '{value}' (or declare `deadlines`)"},
+    "file.milestone_of": {"kk": "белгісіз бақылау мерзімі '{value}' (бақылау мерзімдері: {keys})",
+                          "ru": "неизвестный контрольный срок '{value}' (контрольные сроки: "
+                                "{keys})",
+                          "en": "unknown milestone '{value}' (milestones: {keys})"},
+    "file.window": {"kk": "кезеңнің соңы ({end}) басынан ({start}) бұрын тұр",
+                    "ru": "окно кончается ({end}) раньше, чем начинается ({start})",
+                    "en": "the window ends ({end}) before it starts ({start})"},
+    "file.order": {"kk": "{national} мерзімі {regional} мерзімінен бұрын тұр",
+                   "ru": "{national} раньше, чем {regional}",
+                   "en": "{national} comes before {regional}"},
+    "file.weekday": {"kk": "белгісіз апта күні '{value}'",
+                     "ru": "неизвестный день недели '{value}'", "en": "unknown weekday '{value}'"},
+    "file.no_workday": {"kk": "аптаның барлық күні демалыс: кемінде бір жұмыс күнін қалдырыңыз",
+                        "ru": "все дни недели выходные: оставьте хотя бы один рабочий день",
+                        "en": "every day of the week is a weekend: leave at least one working "
+                              "day"},
+    "file.national_key": {"kk": "'national' кілті республикалық орындаушыларға арналған",
+                          "ru": "ключ 'national' зарезервирован для республиканских "
+                                "исполнителей",
+                          "en": "'national' is reserved for national bodies"},
+    "file.stage_days": {"kk": "мерзімге дейінгі күндер 0 мен {max} аралығындағы бүтін сандар "
+                              "болуы керек, берілгені: {value}",
+                        "ru": "дни до срока — целые числа от 0 до {max}, получено: {value}",
+                        "en": "days before must be whole numbers from 0 to {max}, got {value}"},
+    "file.not_national": {"kk": "'{value}' — республикалық орындаушы емес",
+                          "ru": "'{value}' — не республиканский исполнитель",
+                          "en": "'{value}' is not a national body"},
+    "file.body_national": {"kk": "'{value}' — республикалық орындаушы: оған unit: national "
+                                 "жазыңыз",
+                           "ru": "'{value}' — республиканский исполнитель: укажите unit: "
+                                 "national",
+                           "en": "body '{value}' is national: give it unit: national"},
+    "file.body_regional": {"kk": "'{value}' — өңірлік орындаушы: оған өңірді көрсетіңіз",
+                           "ru": "'{value}' — региональный исполнитель: укажите регион",
+                           "en": "body '{value}' is regional: give it a region"},
+    "file.email_problem": {"kk": "'{value}' — электрондық пошта мекенжайы емес: {problem}",
+                           "ru": "'{value}' — не адрес электронной почты: {problem}",
+                           "en": "'{value}' is not an email address: it {problem}"},
+    "file.email_reason": {"kk": "'{value}' — электрондық пошта мекенжайы емес ({reason})",
+                          "ru": "'{value}' — не адрес электронной почты ({reason})",
+                          "en": "'{value}' is not an email address ({reason})"},
+    "file.duplicate_item": {"kk": "№ {n} іс-шара екі рет жазылған (алғашқысы — {line}-жолда)",
+                            "ru": "номер мероприятия {n} повторяется (впервые в строке {line})",
+                            "en": "duplicate item number {n} (first at line {line})"},
+    "file.body_twice": {"kk": "'{value}' орындаушысы екі рет жазылған",
+                        "ru": "исполнитель '{value}' указан дважды",
+                        "en": "body '{value}' listed twice"},
+    "file.no_body": {"kk": "жауапты орындаушы көрсетілмеген",
+                     "ru": "не указан ответственный исполнитель",
+                     "en": "no responsible body"},
+    "file.not_email": {"kk": "'{value}' — электрондық пошта мекенжайы емес",
+                       "ru": "'{value}' — не адрес электронной почты",
+                       "en": "'{value}' is not an email address"},
+    "file.email_twice": {"kk": "{email} бір өңір мен орындаушы үшін екі рет жазылған "
+                               "(алғашқысы — {line}-жолда)",
+                         "ru": "{email} указан дважды для одного региона и исполнителя "
+                               "(впервые в строке {line})",
+                         "en": "{email} is listed twice for the same unit and body (first at "
+                               "line {line})"},
+    "file.not_phone": {"kk": "'{value}' — телефон нөмірі емес (цифрлар, бос орын, '+', '-', "
+                             "жақшалар; мысалы, +7 7172 74-22-11)",
+                       "ru": "'{value}' — не номер телефона (цифры, пробелы, '+', '-', скобки; "
+                             "например, +7 7172 74-22-11)",
+                       "en": "'{value}' is not a phone number (digits, spaces, '+', '-', "
+                             "parentheses, e.g. +7 7172 74-22-11)"},
+    "file.contact_region": {"kk": "белгісіз өңір '{value}' (өңір кілтін немесе '{national}' "
+                                  "жазыңыз)",
+                            "ru": "неизвестный регион '{value}' (укажите ключ региона или "
+                                  "'{national}')",
+                            "en": "unknown region '{value}' (use a region key or '{national}')"},
+    "file.contact_body": {"kk": "белгісіз орындаушы '{value}' (мыналардың бірін жазыңыз: "
+                                "{keys})",
+                          "ru": "неизвестный исполнитель '{value}' (укажите один из: {keys})",
+                          "en": "unknown body '{value}' (use one of: {keys})"},
+    "file.contact_lang": {"kk": "lang мәні kk, ru немесе both болуы керек, берілгені: '{value}'",
+                          "ru": "lang должен быть kk, ru или both, получено: '{value}'",
+                          "en": "lang must be kk, ru or both, got '{value}'"},
+    "file.no_contacts": {"kk": "ешбір байланыс жазылмаған", "ru": "контакты не указаны",
+                         "en": "no contacts listed"},
     # The status grid and one unit's view.
     "grid.item": {"kk": "№", "ru": "№", "en": "item"},
     "grid.done": {"kk": "орындалды", "ru": "выполнено", "en": "done"},
@@ -677,9 +1072,17 @@ many: 1 поручение, 2 поручения, 5 поручений)."""
 
 
 def say(lang: str, key: str, /, **values: object) -> str:
-    """The phrase `key` in `lang` (Kazakh when the language is not one of the table's)."""
+    """The phrase `key` in `lang` (Kazakh when the language is not one of the table's); a value
+    that can be said (a `Phrase`, a `WordedError`, an error with `in_language`) is said in `lang`
+    too."""
     phrase = WORDS[key]
-    return (phrase.get(lang) or phrase["kk"]).format(**values)
+    return (phrase.get(lang) or phrase["kk"]).format(
+        **{name: _said(lang, value) for name, value in values.items()})
+
+
+def _said(lang: str, value: object) -> object:
+    said = getattr(value, "in_language", None) or getattr(value, "said", None)
+    return said(lang) if callable(said) else value
 
 
 def count(lang: str, n: int, noun: str) -> str:
@@ -709,3 +1112,29 @@ class WordedError(ValueError):
 
     def said(self, lang: str) -> str:
         return say(lang, self.key, **self.values)
+
+
+class Phrase:
+    """A phrase not yet said: its key and values, said (`in_language`) once the reader's
+    language is known.
+
+    A check or a file reader finds a problem long before anyone knows who reads it; it keeps
+    the phrase, and the command says it once, in the reader's language.  Its `str` is English,
+    for logs and JSON consumers that read no language."""
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        self.key = key
+        self.values = values
+
+    def in_language(self, lang: str) -> str:
+        return say(lang, self.key, **self.values)
+
+    def __str__(self) -> str:
+        return self.in_language("en")
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Phrase) and (self.key, self.values) == (other.key,
+                                                                            other.values))
+
+    def __hash__(self) -> int:
+        return hash(self.key)

@@ -33,11 +33,12 @@ def doctor(inv: object, as_json: bool, no_smtp: bool) -> None:
     report = examine(inv.db_url, inv.now, os.environ, smtp=not no_smtp)
     if as_json:
         emit_json({"healthy": report.healthy,
-                   "findings": [{"area": f.area, "status": f.status, "detail": f.detail}
+                   "findings": [{"area": f.area, "status": f.status,
+                                 "detail": f.phrase.in_language(inv.lang)}
                                 for f in report.findings]})
     else:
         for finding in report.findings:
-            click.echo(finding.line())
+            click.echo(finding.line(inv.lang))
     if not report.healthy:
         raise SystemExit(1)
 

@@ -27,13 +27,16 @@ def contacts() -> None:
 
 
 def _read_contacts(inv: Invocation, file: Path) -> Any:
-    from tracker.errors import UserError
+    from tracker.errors import PlanError, UserError
     from tracker.progress.contacts import load_contacts
     from tracker.wording import say
 
     if not file.exists():
         raise UserError(say(inv.lang, "error.file_missing", file=file))
-    return load_contacts(file, inv.plan(), str(file))
+    try:
+        return load_contacts(file, inv.plan(), str(file))
+    except PlanError as exc:  # said here, where the reader's language is known
+        raise UserError(exc.in_language(inv.lang)) from None
 
 
 @contacts.command("check")

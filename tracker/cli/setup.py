@@ -17,17 +17,21 @@ _PLAN_PATH = click.Path(dir_okay=False, path_type=Path)
 
 
 def _read_plan(path: Path | None, lang: str) -> Plan:
+    """The plan file, or the bundled plan; its refusal said in the reader's language."""
+    from tracker.errors import PlanError, UserError
     from tracker.plan.loader import load_plan
     from tracker.resources import bundled
 
     if path is None:
         return load_plan(bundled("plan.yaml"), "plan.yaml")
     if not path.exists():
-        from tracker.errors import UserError
         from tracker.wording import say
 
         raise UserError(say(lang, "error.file_missing", file=path))
-    return load_plan(path, str(path))
+    try:
+        return load_plan(path, str(path))
+    except PlanError as exc:
+        raise UserError(exc.in_language(lang)) from None
 
 
 def _load(inv: Invocation, path: Path | None, create: bool) -> None:

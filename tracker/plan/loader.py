@@ -31,6 +31,7 @@ from tracker.plan.model import (
 )
 from tracker.plan.resultsform import read_results_form
 from tracker.plan.yamlsource import LineList, load_yaml
+from tracker.wording import Phrase
 
 WEEKDAYS = {"monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
             "saturday": 6, "sunday": 7}
@@ -95,7 +96,7 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
     names: dict[str, Text] = {}
     for key in fields.mapping:
         fields.own_key(key, "milestone")
-        entry = fields.sub(key, f"milestone {key}")
+        entry = fields.sub(key, Phrase("where.milestone", key=key))
         entry.only("date", "same_as", "name")
         names[key] = entry.text("name")
         if entry.has("same_as"):
@@ -104,7 +105,8 @@ def _milestones(fields: Fields) -> dict[str, Milestone]:
             dates[key] = entry.date("date")
     for key, (target, line) in aliases.items():
         if target not in dates:
-            fields.fail(f"milestone {key}: same_as names unknown milestone '{target}'", line)
+            fields.fail(Phrase("file.at_field", field=Phrase("where.milestone", key=key),
+                               problem=Phrase("file.same_as", value=target)), line)
         dates[key] = dates[target]
     return {key: Milestone(key, dates[key], names[key]) for key in fields.mapping}
 
@@ -116,7 +118,7 @@ def _deadlines(root: Fields, milestone_fields: Fields,
         roles = DEFAULT_DEADLINES
         for key in roles.named():
             if key not in milestones:
-                milestone_fields.fail(f"missing milestone '{key}' (or declare `deadlines`)",
+                milestone_fields.fail(Phrase("file.no_milestone", value=key),
                                       milestone_fields.mapping.line)
     else:
         fields = root.sub("deadlines", "deadlines")
@@ -125,8 +127,9 @@ def _deadlines(root: Fields, milestone_fields: Fields,
         def milestone(holder: Fields, field: str) -> str:
             key = holder.string(field)
             if key not in milestones:
-                holder.fail(f"'{field}': unknown milestone '{key}' (milestones: "
-                            f"{', '.join(milestones)})", holder.line(field))
+                holder.fail(Phrase("file.field", field=field, problem=Phrase(
+                    "file.milestone_of", value=key, keys=", ".join(milestones))),
+                    holder.line(field))
             return key
 
         window = fields.sub("window", "deadlines.window")
@@ -139,11 +142,11 @@ def _deadlines(root: Fields, milestone_fields: Fields,
             escalation=milestone(fields, "escalation"))
     start, end = (milestones[roles.window.start].date, milestones[roles.window.end].date)
     if end < start:
-        milestone_fields.fail(f"the window ends ({end}) before it starts ({start})",
+        milestone_fields.fail(Phrase("file.window", end=end, start=start),
                               milestone_fields.line(roles.window.end))
     national, regional = roles.national_work, roles.regional_work
     if milestones[national].date < milestones[regional].date:
-        milestone_fields.fail(f"{national} comes before {regional}",
+        milestone_fields.fail(Phrase("file.order", national=national, regional=regional),
                               milestone_fields.line(national))
     return roles
 
@@ -154,16 +157,17 @@ def _calendar(fields: Fields) -> Calendar:
     days = fields.sequence("weekend")
     for index, name in enumerate(days):
         if str(name).lower() not in WEEKDAYS:
-            fields.fail(f"unknown weekday '{name}'", days.line_of(index))
+            fields.fail(Phrase("file.weekday", value=name), days.line_of(index))
         weekend.add(WEEKDAYS[str(name).lower()])
     if len(weekend) == len(WEEKDAYS):
         # With no working day no deadline can be moved to one: the search never ends.
-        fields.fail("every day of the week is a weekend: leave at least one working day",
+        fields.fail(Phrase("file.no_workday"),
                     fields.line("weekend"))
     holidays: list[Holiday] = []
     listed = fields.sequence("holidays") if fields.has("holidays") else LineList()
     for index, raw in enumerate(listed):
-        entry = Fields(fields.source, raw, f"calendar holiday {index + 1}", listed.line_of(index))
+        entry = Fields(fields.source, raw, Phrase("where.holiday", key=index + 1),
+                       listed.line_of(index))
         entry.only("date", "name")
         holidays.append(Holiday(entry.date("date"), entry.text("name")))
     working: set[date] = set()
@@ -179,7 +183,7 @@ def _regions(root: Fields) -> tuple[Region, ...]:
     for key, entry in root.keyed_list("regions", "region"):
         entry.only("key", "name", "timezone")
         if key == "national":
-            entry.fail("'national' is reserved for national bodies", entry.mapping.line)
+            entry.fail(Phrase("file.national_key"), entry.mapping.line)
         regions.append(Region(key, entry.text("name"), entry.timezone("timezone")))
     return tuple(regions)
 
@@ -190,7 +194,7 @@ def _bodies(root: Fields) -> dict[str, Body]:
         entry.only("key", "name", "level", "by_agreement")
         level = entry.string("level")
         if level not in ("regional", "national"):
-            entry.fail(f"level must be regional or national, got '{level}'", entry.line("level"))
+            entry.fail(Phrase("file.level", value=level), entry.line("level"))
         bodies[key] = Body(key, entry.text("name"), cast(Literal["regional", "national"], level),
                            entry.boolean("by_agreement", False))
     return bodies
@@ -200,7 +204,7 @@ def _forms(fields: Fields) -> dict[str, Text]:
     forms = {}
     for key in fields.mapping:
         fields.own_key(key, "completion form")
-        holder = Fields(fields.source, fields.mapping, f"completion form {key}")
+        holder = Fields(fields.source, fields.mapping, Phrase("where.form", key=key))
         forms[key] = holder.text(key)
     return forms
 
@@ -222,25 +226,25 @@ def _items(root: Fields, bodies: dict[str, Body], forms: dict[str, Text], sectio
     items = []
     for index, raw in enumerate(entries):
         line = entries.line_of(index)
-        entry = Fields(root.source, raw, f"item at position {index + 1}", line)
+        entry = Fields(root.source, raw, Phrase("where.item_at", key=index + 1), line)
         number = entry.integer("number", 1, maximum=MAX_ITEM_NUMBER)
-        entry.where = f"item {number}"
+        entry.where = Phrase("where.item", key=number)
         if number in seen:
-            entry.fail(f"duplicate item number {number} (first at line {seen[number]})",
+            entry.fail(Phrase("file.duplicate_item", n=number, line=seen[number]),
                        entry.line("number"))
         seen[number] = entry.line("number")
         entry.only("number", "section", "title", "form", "due", "responsible")
         section = entry.string("section")
         if section not in sections:
-            entry.fail(f"unknown section '{section}'", entry.line("section"))
+            entry.fail(Phrase("file.unknown_section", value=section), entry.line("section"))
         title = entry.text("title")
         form = entry.string("form")
         if form not in forms:
-            entry.fail(f"unknown completion form '{form}'", entry.line("form"))
+            entry.fail(Phrase("file.unknown_form", value=form), entry.line("form"))
         items.append(Item(number, section, title, form, _due(entry, milestones),
                           _responsible(entry, bodies)))
     if not items:
-        root.fail("'items' lists nothing", root.line("items"))
+        root.fail(Phrase("file.nothing_listed", field="items"), root.line("items"))
     return tuple(sorted(items, key=lambda item: item.number))
 
 
@@ -249,8 +253,8 @@ def _due(entry: Fields, milestones: dict[str, Milestone]) -> Due:
     if due in ("ongoing", "window"):
         return Due(cast(Literal["ongoing", "window"], due))
     if due not in milestones:
-        entry.fail(f"unknown deadline '{due}' (use ongoing, window or a milestone: "
-                   f"{', '.join(milestones)})", entry.line("due"))
+        entry.fail(Phrase("file.unknown_deadline", value=due, keys=", ".join(milestones)),
+                   entry.line("due"))
     return Due("date", due)
 
 
@@ -260,12 +264,12 @@ def _responsible(entry: Fields, bodies: dict[str, Body]) -> tuple[str, ...]:
     for index, raw in enumerate(listed):
         body = str(raw)
         if body not in bodies:
-            entry.fail(f"unknown body '{body}'", listed.line_of(index))
+            entry.fail(Phrase("file.unknown_body", value=body), listed.line_of(index))
         if body in result:
-            entry.fail(f"body '{body}' listed twice", listed.line_of(index))
+            entry.fail(Phrase("file.body_twice", value=body), listed.line_of(index))
         result.append(body)
     if not result:
-        entry.fail("no responsible body", entry.line("responsible"))
+        entry.fail(Phrase("file.no_body"), entry.line("responsible"))
     return tuple(result)
 
 
@@ -288,14 +292,15 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
         stages = {}
         for key in listed.mapping:
             if key not in milestones:
-                listed.fail(f"unknown milestone '{key}'", listed.line(key))
+                listed.fail(Phrase("file.unknown_milestone", value=key), listed.line(key))
             days = listed.sequence(key)
             values: list[int] = []
             for index, raw in enumerate(days):
                 if (isinstance(raw, bool) or not isinstance(raw, int) or raw < 0
                         or raw > STAGE_DAYS_MAX):
-                    listed.fail(f"'{key}': days before must be whole numbers from 0 to "
-                                f"{STAGE_DAYS_MAX}, got {raw!r}", days.line_of(index))
+                    listed.fail(Phrase("file.field", field=key, problem=Phrase(
+                        "file.stage_days", max=STAGE_DAYS_MAX, value=repr(raw))),
+                        days.line_of(index))
                 values.append(raw)
             stages[key] = tuple(sorted(set(values), reverse=True))
     overdue = (fields.integer("overdue_days", 0, maximum=STAGE_DAYS_MAX)
@@ -305,7 +310,8 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
         listed_after = fields.sequence("overdue_after")
         for index, raw in enumerate(listed_after):
             if str(raw) not in milestones:
-                fields.fail(f"overdue_after: unknown milestone '{raw}'",
+                fields.fail(Phrase("file.at_field", field="overdue_after",
+                                   problem=Phrase("file.unknown_milestone", value=raw)),
                             listed_after.line_of(index))
         overdue_after = tuple(str(raw) for raw in listed_after)
     digest = default_digest
@@ -316,7 +322,9 @@ def _reminders(root: Fields, milestones: dict[str, Milestone],
     report_body = fields.string("report_body") if fields.has("report_body") else "education"
     known_bodies = {str(b.get("key")) for b in root.raw("bodies") if hasattr(b, "get")}
     if report_body not in known_bodies:
-        fields.fail(f"report_body: unknown body '{report_body}'", fields.line("report_body"))
+        fields.fail(Phrase("file.at_field", field="report_body",
+                           problem=Phrase("file.unknown_body", value=report_body)),
+                    fields.line("report_body"))
     escalation_body = _escalation_body(root, fields)
     return ReminderPolicy(send_time, stages, overdue, overdue_after, report_body,
                           escalation_body, digest)
@@ -329,9 +337,12 @@ def _escalation_body(root: Fields, fields: Fields) -> str:
     body = fields.string("escalation_body")
     levels = {str(b.get("key")): b.get("level") for b in root.raw("bodies") if hasattr(b, "get")}
     if body not in levels:
-        fields.fail(f"escalation_body: unknown body '{body}'", fields.line("escalation_body"))
+        fields.fail(Phrase("file.at_field", field="escalation_body",
+                           problem=Phrase("file.unknown_body", value=body)),
+                    fields.line("escalation_body"))
     if levels[body] != "national":
-        fields.fail(f"escalation_body: '{body}' is not a national body",
+        fields.fail(Phrase("file.at_field", field="escalation_body",
+                           problem=Phrase("file.not_national", value=body)),
                     fields.line("escalation_body"))
     return body
 

@@ -88,50 +88,50 @@ def load_yaml(path: Path, label: str | None = None) -> Any:
         with path.open("rb") as stream:
             data = stream.read(MAX_YAML_BYTES + 1)  # no more than the limit, whatever the file
     except FileNotFoundError:
-        raise PlanError(source, None, "file not found") from None
+        raise PlanError.worded(source, None, "file.not_found") from None
     except OSError as exc:
-        raise PlanError(source, None, f"cannot read: {exc.strerror}") from None
+        raise PlanError.worded(source, None, "file.unreadable", reason=exc.strerror) from None
     if len(data) > MAX_YAML_BYTES:
-        raise PlanError(source, None, _too_big())
+        raise _too_big(source)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise PlanError(source, None, "not UTF-8 text") from None
+        raise PlanError.worded(source, None, "file.not_utf8") from None
     # Universal newlines, as reading the file as text would give.
     return load_yaml_text(text.replace("\r\n", "\n").replace("\r", "\n"), source)
 
 
-def _too_big() -> str:
-    return f"larger than the limit of {MAX_YAML_BYTES:,} bytes for a YAML file"
+def _too_big(source: str) -> PlanError:
+    return PlanError.worded(source, None, "file.too_big", limit=f"{MAX_YAML_BYTES:,}")
 
 
 def load_yaml_text(text: str, source: str) -> Any:
     if len(text) > MAX_YAML_BYTES:  # a character is at least one byte in the file
-        raise PlanError(source, None, _too_big())
+        raise _too_big(source)
     try:
         # PyYAML's reader checks every character at once and says which one is not allowed
         # (libyaml's parser would only say that something is).
         yaml.reader.Reader(text)
     except yaml.reader.ReaderError as exc:
         where = text.count("\n", 0, exc.position) + 1
-        raise PlanError(source, where, f"character {chr(exc.character)!r} is not allowed "
-                        "in YAML") from None
+        raise PlanError.worded(source, where, "file.character",
+                               char=repr(chr(exc.character))) from None
     loader = _Loader(text)
     try:
         aliases = _count_nodes(text, source)
         node = loader.get_single_node()
         if node is None:
-            raise PlanError(source, None, "the file is empty")
+            raise PlanError.worded(source, None, "file.empty")
         return _Builder(loader, source, aliases).convert(node, 1, False, node.start_mark.line + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "YAML syntax error"
         if "maximum nesting depth" in problem:  # libyaml's own limit, above ours
-            raise PlanError(source, line, _too_deep()) from None
-        raise PlanError(source, line, f"YAML syntax error: {problem}") from None
+            raise _too_deep(source, line) from None
+        raise PlanError.worded(source, line, "file.yaml_syntax", problem=problem) from None
     except yaml.YAMLError as exc:
-        raise PlanError(source, None, f"YAML error: {exc}") from None
+        raise PlanError.worded(source, None, "file.yaml", problem=exc) from None
     finally:
         loader.dispose()
 
@@ -151,15 +151,15 @@ def _count_nodes(text: str, source: str) -> bool:
                 nodes += 1
                 if nodes > MAX_YAML_NODES:
                     mark = event.start_mark
-                    raise PlanError(source, mark.line + 1 if mark else None, "more than the "
-                                    f"limit of {MAX_YAML_NODES:,} values in one file")
+                    raise PlanError.worded(source, mark.line + 1 if mark else None,
+                                           "file.too_many", limit=f"{MAX_YAML_NODES:,}")
         return aliases
     finally:
         counter.dispose()
 
 
-def _too_deep() -> str:
-    return f"nested deeper than the limit of {MAX_YAML_DEPTH} levels (aliases included)"
+def _too_deep(source: str, line: int | None) -> PlanError:
+    return PlanError.worded(source, line, "file.too_deep", limit=MAX_YAML_DEPTH)
 
 
 class _Builder:
@@ -193,7 +193,7 @@ class _Builder:
         if id(node) in sizes:
             return sizes[id(node)]
         if depth > MAX_YAML_DEPTH:
-            raise PlanError(self.source, line, _too_deep())
+            raise _too_deep(self.source, line)
         own = merged = 0
         for key_node, value_node in node.value:
             if key_node.tag != "tag:yaml.org,2002:merge":
@@ -215,7 +215,7 @@ class _Builder:
         that costs too much is written (an alias's own node keeps its anchor's line)."""
         line = node.start_mark.line + 1
         if depth > MAX_YAML_DEPTH:
-            raise PlanError(self.source, at, _too_deep())
+            raise _too_deep(self.source, at)
         repeated = self.count(node, at, repeated)
         if not repeated:
             at = line
@@ -234,7 +234,7 @@ class _Builder:
                     raise PlanError(source, key_line, f"unsupported mapping key {key!r}")
                 key = str(key)
                 if key in mapping:
-                    raise PlanError(source, key_line, f"key '{key}' written twice")
+                    raise PlanError.worded(source, key_line, "file.key_twice", key=key)
                 mapping[key] = self.convert(value_node, depth + 1, repeated,
                                             at if repeated else key_line)
                 mapping.key_lines[key] = key_line

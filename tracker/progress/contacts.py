@@ -22,6 +22,7 @@ from tracker.plan.fields import Fields
 from tracker.plan.model import NATIONAL, Plan
 from tracker.plan.yamlsource import LineList, load_yaml
 from tracker.store.tables import CONTACT
+from tracker.wording import Phrase
 
 LANGS = ("kk", "ru", "both")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]*[0-9](?: ?(?:ext\.?|доб\.?|ішкі) ?[0-9]{1,6})?$")
@@ -76,13 +77,13 @@ def check_email(value: str, fail: object) -> str:
     assert callable(fail)
     problem = line_problem(text, ADDRESS_MAX)
     if problem:
-        fail(f"'{text[:ADDRESS_MAX]}' is not an email address: it {problem}")
+        fail(Phrase("file.email_problem", value=text[:ADDRESS_MAX], problem=problem))
     if not _EMAIL.match(text):
-        fail(f"'{text}' is not an email address")
+        fail(Phrase("file.not_email", value=text))
     try:
         validate_addr_spec(text, "address")
     except MessageError as exc:
-        fail(f"'{text}' is not an email address ({str(exc).split(':')[0]})")
+        fail(Phrase("file.email_reason", value=text, reason=str(exc).split(":")[0]))
     return text
 
 
@@ -103,16 +104,16 @@ def load_contacts(path: Path, plan: Plan, label: str | None = None) -> ContactBo
         entries = root.sequence(key) if root.has(key) else LineList()
         for index, raw in enumerate(entries):
             line = entries.line_of(index)
-            entry = Fields(source, raw, f"{key} entry {index + 1}", line)
+            entry = Fields(source, raw, Phrase(f"where.{key}", key=index + 1), line)
             contact = _contact(entry, role, plan)
             identity = (contact.unit, contact.body, contact.email.lower())
             if identity in seen:
-                entry.fail(f"{contact.email} is listed twice for the same unit and body "
-                           f"(first at line {seen[identity]})", line)
+                entry.fail(Phrase("file.email_twice", email=contact.email,
+                                  line=seen[identity]), line)
             seen[identity] = line
             contacts.append(contact)
     if not contacts:
-        raise PlanError(source, None, "no contacts listed")
+        raise PlanError.worded(source, None, "file.no_contacts")
     return ContactBook(tuple(contacts), reply_to, coordinator)
 
 
@@ -121,8 +122,7 @@ def _coordinator(entry: Fields) -> Coordinator:
     name = entry.string("name", maximum=NAME_MAX)
     phone = entry.string("phone", maximum=PHONE_MAX)
     if not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5:
-        entry.fail(f"'{phone}' is not a phone number (digits, spaces, '+', '-', parentheses, "
-                   "e.g. +7 7172 74-22-11)", entry.line("phone"))
+        entry.fail(Phrase("file.not_phone", value=phone), entry.line("phone"))
     email = None
     if entry.has("email"):
         email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
@@ -136,22 +136,21 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
         unit = entry.string("unit", maximum=KEY_MAX)
         body = entry.string("body", maximum=KEY_MAX)
         if unit != NATIONAL and unit not in plan.regions_by_key:
-            entry.fail(f"unknown region '{unit}' (use a region key or '{NATIONAL}')",
+            entry.fail(Phrase("file.contact_region", value=unit, national=NATIONAL),
                        entry.line("unit"))
         if body not in plan.bodies:
-            entry.fail(f"unknown body '{body}' (use one of: {', '.join(plan.bodies)})",
+            entry.fail(Phrase("file.contact_body", value=body, keys=", ".join(plan.bodies)),
                        entry.line("body"))
         level = plan.bodies[body].level
         if (unit == NATIONAL) != (level == "national"):
-            where = "unit: national" if level == "national" else "a region"
-            entry.fail(f"body '{body}' is {level}: give it {where}", entry.line("unit"))
+            entry.fail(Phrase(f"file.body_{level}", value=body), entry.line("unit"))
     else:
         entry.only("email", "name", "lang")
     email = check_email(entry.string("email"), lambda m: entry.fail(m, entry.line("email")))
     name = entry.string("name", maximum=NAME_MAX)
     lang = entry.string("lang") if entry.has("lang") else "both"
     if lang not in LANGS:
-        entry.fail(f"lang must be kk, ru or both, got '{lang}'", entry.line("lang"))
+        entry.fail(Phrase("file.contact_lang", value=lang), entry.line("lang"))
     return Contact(role, unit, body, email, name, lang)
 
 
