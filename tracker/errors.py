@@ -15,28 +15,9 @@ from __future__ import annotations
 
 from typing import Self
 
+from tracker.wording import Phrase
 
-class Phrase:
-    """A phrase of `tracker.wording.WORDS` and the values it is filled with, said later in
-    whichever language the reader chose.  A value that is itself a Phrase is said in the same
-    language (a state's name inside a refusal); `str()` is the English."""
-
-    def __init__(self, key: str, /, **values: object) -> None:
-        self.key = key
-        self.values = values
-
-    def in_language(self, lang: str) -> str:
-        from tracker.wording import say
-
-        return say(lang, self.key, **{name: value.in_language(lang)
-                                      if isinstance(value, Phrase) else value
-                                      for name, value in self.values.items()})
-
-    def __str__(self) -> str:
-        return self.in_language("en")
-
-    def __repr__(self) -> str:
-        return f"Phrase({self.key!r}, {self.values!r})"
+__all__ = ["Phrase", "PlanError", "RuntimeFailure", "UserError"]
 
 
 class _Reported(Exception):
