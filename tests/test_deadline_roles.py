@@ -239,7 +239,9 @@ def test_the_results_report_follows_its_own_deadline(interim: Tracker, tmp_path:
     preview = interim.json("remind", "preview", now="2017-04-27T10:30+06:00")
     told = {m["to"]: m for m in preview["send"]}
     assert told["edu@akmola.example"]["deadline"] == "results_form"
-    assert "edu@aktobe.example" not in told and "edu@almaty.example" not in told
+    assert "edu@aktobe.example" not in told
+    # Almaty's report came in only on the 28th: on the 27th it was still owed
+    assert told["edu@almaty.example"]["deadline"] == "results_form"
     with SmtpTestServer() as server:
         assert interim("remind", "send", now="2017-04-27T10:30+06:00",
                        env=_env(server)).exit_code == 0

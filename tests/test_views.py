@@ -135,7 +135,8 @@ def test_reminders_json_text_is_the_reference_json(sqlite_tracker: Tracker) -> N
             text = "".join(preview_json_text(tick, 7))
             assert text == _compact(reference_preview_json(tick, 7)), moment
         mails = simulate_mails(db, datetime.fromisoformat("2017-04-09T00:00+06:00"),
-                               datetime.fromisoformat("2017-05-10T00:00+06:00"))
+                               datetime.fromisoformat("2017-05-10T00:00+06:00"),
+                               datetime.fromisoformat("2017-06-01T12:00+06:00"))
         text = "".join(mails_json_text(mails, batch=7))
         assert text == _compact([reference_mail_json(m) for m in mails])
     finally:

@@ -261,7 +261,7 @@ def simulate(inv: Invocation, start: str, end: str, as_json: bool) -> None:
         from tracker.wording import say
 
         raise UserError(say(inv.lang, "error.days_backwards", end=end, start=start))
-    mails = simulate_mails(inv.database(), first, last)
+    mails = simulate_mails(inv.database(), first, last, inv.now)
     if as_json:
         emit_json_text(mails_json_text(mails))
         return

@@ -46,11 +46,14 @@ def load_recipients(conn: Connection, plan: Plan) -> tuple[list[Recipient], str 
     return recipients_from(plan, book), book.reply_to
 
 
-def simulate_mails(db: Database, start: datetime, end: datetime) -> list[DueMail]:
+def simulate_mails(db: Database, start: datetime, end: datetime,
+                   as_of: datetime) -> list[DueMail]:
+    """The mails from `start` to `end` if nothing more were done than what was recorded by
+    `as_of` (`--now`), or by `start` when the simulation starts later."""
     plan = db.plan()
     with db.reading() as conn:
         recipients, _ = load_recipients(conn, plan)
-        progress = load_progress(conn, plan, start)
+        progress = load_progress(conn, plan, max(as_of, start))
     return simulate(plan, recipients, progress, start, end)
 
 
