@@ -148,7 +148,7 @@ def test_bad_now_is_bad_input(tracker: Tracker) -> None:
 
 
 def test_commands_before_init_say_what_to_do(tmp_path: Path) -> None:
-    result = Tracker(f"sqlite:///{tmp_path / 'none.db'}")("status")
+    result = Tracker(f"sqlite:///{tmp_path / 'none.db'}")("status", lang="en")
     assert result.exit_code == 1
     assert "run `tracker init`" in result.stderr
     assert not (tmp_path / "none.db").exists()

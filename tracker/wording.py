@@ -622,6 +622,7 @@ WORDS: dict[str, dict[str, str]] = {
                           "{received}/{regions} regional reports, {media} media entries)"},
     "language.kk": {"kk": "қазақ тілінде", "ru": "на казахском языке", "en": "Kazakh"},
     "language.ru": {"kk": "орыс тілінде", "ru": "на русском языке", "en": "Russian"},
+    "language.en": {"kk": "ағылшын тілінде", "ru": "на английском языке", "en": "English"},
     # refusals of what a person typed (exit status 2)
     "error.file_missing": {"kk": "{file}: файл табылмады", "ru": "{file}: файл не найден",
                            "en": "{file}: file not found"},
