@@ -238,7 +238,7 @@ def test_report_set_help_needs_no_database(tmp_path: Path) -> None:
     do; it leaves no database file behind."""
     tracker = Tracker(f"sqlite:///{tmp_path / 'none.db'}")
     assert "--children-reached INTEGER RANGE" in tracker.ok("report", "set", "--help").stdout
-    result = tracker("report", "set", "aktobe", "--meetings", "1")
+    result = tracker("report", "set", "aktobe", "--meetings", "1", lang="en")
     assert result.exit_code == 1 and "run `tracker init` first" in result.stderr
     assert not (tmp_path / "none.db").exists()
 
