@@ -105,12 +105,34 @@ class Tracker:
         return json.loads(self.ok(*args, "--json", **kwargs).stdout)
 
 
+@pytest.fixture(autouse=True)
+def _secret_key_file(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's link-signing key in a folder of its own, never the real home's."""
+    folder = tmp_path_factory.mktemp("key")
+    monkeypatch.setenv("TRACKER_SECRET_KEY_FILE", str(folder / "secret.key"))
+
+
 @pytest.fixture
 def tracker(db_url: str) -> Tracker:
     """A database on each backend with the bundled plan loaded."""
     t = Tracker(db_url)
     t.ok("init")
     return t
+
+
+@pytest.fixture
+def served(tracker: Tracker, tmp_path: Path) -> Iterator[Any]:
+    """The bundled plan and the example contacts on each backend, served by a real
+    `tracker serve` (tests.webserver)."""
+    from tests.webserver import CONTACTS, start_server, stop_server
+
+    tracker.ok("contacts", "load", str(CONTACTS))
+    running = start_server(tracker, tmp_path)
+    try:
+        yield running
+    finally:
+        stop_server(running.process)
 
 
 def tracker_with_plan(db_url: str, path: Path, text: str) -> Tracker:

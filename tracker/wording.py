@@ -1059,6 +1059,51 @@ WORDS: dict[str, dict[str, str]] = {
                             "{head}: run `tracker init` to upgrade it"},
     "database.error": {"kk": "дерекқор қатесі: {detail}", "ru": "ошибка базы данных: {detail}",
                        "en": "database error: {detail}"},
+    # the secret key and personal links (tracker.access)
+    "key.missing": {"kk": "құпия кілт файлы жоқ: {file}; оны `tracker init` жасайды "
+                          "(немесе TRACKER_SECRET_KEY_FILE)",
+                    "ru": "нет файла секретного ключа: {file}; его создаёт `tracker init` "
+                          "(или TRACKER_SECRET_KEY_FILE)",
+                    "en": "no secret key file: {file}; `tracker init` makes one (or set "
+                          "TRACKER_SECRET_KEY_FILE)"},
+    "key.unreadable": {"kk": "құпия кілт файлы оқылмады: {file} ({reason})",
+                       "ru": "не удалось прочитать файл секретного ключа: {file} ({reason})",
+                       "en": "cannot read the secret key file: {file} ({reason})"},
+    "key.open": {"kk": "құпия кілт файлын басқалар да оқи алады (рұқсаттар {mode}): {file}; "
+                       "`chmod 600 {file}` орындаңыз",
+                 "ru": "файл секретного ключа доступен другим (права {mode}): {file}; "
+                       "выполните `chmod 600 {file}`",
+                 "en": "the secret key file is open to others (mode {mode}): {file}; run "
+                       "`chmod 600 {file}`"},
+    "key.malformed": {"kk": "құпия кілт файлы бүлінген: {file}; оны өшіріп, `tracker init` "
+                            "орындаңыз (бұрынғы сілтемелер жарамсыз болады)",
+                      "ru": "файл секретного ключа повреждён: {file}; удалите его и выполните "
+                            "`tracker init` (прежние ссылки перестанут действовать)",
+                      "en": "the secret key file is damaged: {file}; remove it and run "
+                            "`tracker init` (links made before stop working)"},
+    "key.created": {"kk": "сілтемелерге арналған құпия кілт жасалды: {file}",
+                    "ru": "создан секретный ключ для ссылок: {file}",
+                    "en": "secret key for links created: {file}"},
+    "link.bad_grace": {"kk": "{variable}={value}: күн санын жазыңыз (0–3650)",
+                       "ru": "{variable}={value}: укажите число дней (0–3650)",
+                       "en": "{variable}={value}: give a number of days (0–3650)"},
+    "link.no_public_url": {"kk": "TRACKER_PUBLIC_URL берілмеген: сілтеменің мекенжайы белгісіз "
+                                 "(мысалы, https://tracker.bkk.edu.kz)",
+                           "ru": "не задан TRACKER_PUBLIC_URL: неизвестен адрес ссылки "
+                                 "(например, https://tracker.bkk.edu.kz)",
+                           "en": "TRACKER_PUBLIC_URL is not set: the address links point to is "
+                                 "unknown (e.g. https://tracker.bkk.edu.kz)"},
+    "web.bad_setting": {"kk": "{variable}={value}: жарамсыз ({problem})",
+                        "ru": "{variable}={value}: недопустимое значение ({problem})",
+                        "en": "{variable}={value}: not valid ({problem})"},
+    "link.unknown_recipient": {"kk": "{email} байланыстарда жоқ", "ru": "{email} нет в контактах",
+                               "en": "{email} is not in the contacts"},
+    "link.shown": {"kk": "{email}: {url}\nжарамды: {expires} дейін",
+                   "ru": "{email}: {url}\nдействует до {expires}",
+                   "en": "{email}: {url}\ngood until {expires}"},
+    "link.revoked": {"kk": "{email}: бұрынғы сілтеме жойылды; келесі хаттарда жаңасы болады",
+                     "ru": "{email}: прежняя ссылка отозвана; в следующих письмах будет новая",
+                     "en": "{email}: the old link is revoked; the next mails carry a new one"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

@@ -22,6 +22,8 @@ class Invocation:
     db_url: str
     now: datetime
     lang: str = "kk"
+    now_given: bool = False
+    """Whether `--now` was given (the clock is simulated), not read."""
     _db: Database | None = field(default=None, repr=False)
 
     def database(self, create: bool = False) -> Database:

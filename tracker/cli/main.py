@@ -146,13 +146,14 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
     from tracker.cli.context import Invocation, parse_now
     from tracker.store.database import resolve_url
 
-    ctx.obj = Invocation(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang)
+    ctx.obj = Invocation(db_url=resolve_url(db, os.environ), now=parse_now(now), lang=lang,
+                         now_given=bool(now))
 
 
 def _register() -> None:
-    from tracker.cli import digest, doctor, finalreport, mail, progress, report, setup
+    from tracker.cli import digest, doctor, finalreport, mail, progress, report, setup, web
 
-    for module in (setup, progress, mail, report, digest, finalreport, doctor):
+    for module in (setup, progress, mail, report, digest, finalreport, doctor, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -42,6 +42,7 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
     lang = inv.lang
     plan = _read_plan(path, lang)
     db = inv.database(create=create)
+    key_file, new_key = None, False
     if create:
         from tracker.store.database import MissingDatabase, create_postgres_database
         from tracker.store.schema import current_revision, upgrade
@@ -52,6 +53,11 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
             create_postgres_database(missing)
             click.echo(say(lang, "db.created", name=missing.name))
         upgrade(db)
+        import os
+
+        from tracker.access.secretkey import ensure_key
+
+        key_file, new_key = ensure_key(db.url, os.environ)
     else:
         from tracker.store.schema import ensure_current
 
@@ -72,6 +78,8 @@ def _load(inv: Invocation, path: Path | None, create: bool) -> None:
         click.echo(say(lang, "init.updated", plan=plan.key, where=where, parts=", ".join(parts)))
     else:
         click.echo(say(lang, "init.current", plan=plan.key, where=where, source=plan.source))
+    if create and new_key:
+        click.echo(say(lang, "key.created", file=key_file))
 
 
 @click.command()

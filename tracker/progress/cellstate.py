@@ -33,7 +33,7 @@ mark, so the views leave room for two characters."""
 
 
 @lru_cache(maxsize=4096)
-def _day_end(day: date, timezone: str) -> datetime:
+def day_end(day: date, timezone: str) -> datetime:
     """Midnight after `day` in `timezone`: few distinct values, asked for once per zone."""
     return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo(timezone))
 
@@ -41,7 +41,7 @@ def _day_end(day: date, timezone: str) -> datetime:
 def deadline_end(plan: Plan, item: Item, unit: str) -> datetime:
     """The first moment at which the cell (item, unit) is late: midnight after its deadline's
     day, in the unit's own zone."""
-    return _day_end(plan.day_of(plan.cell_deadline(item, unit)), plan.unit_timezone(unit))
+    return day_end(plan.day_of(plan.cell_deadline(item, unit)), plan.unit_timezone(unit))
 
 
 def is_overdue(plan: Plan, item: Item, unit: str, now: datetime) -> bool:
@@ -98,7 +98,7 @@ class LateUnits:
         zones = {unit: plan.unit_timezone(unit) for unit in plan.unit_keys}
         self._ended: dict[str, frozenset[str]] = {}
         for key, milestone in plan.milestones.items():
-            over = {zone: now >= _day_end(milestone.date, zone) for zone in set(zones.values())}
+            over = {zone: now >= day_end(milestone.date, zone) for zone in set(zones.values())}
             self._ended[key] = frozenset(unit for unit, zone in zones.items() if over[zone])
         self._by_item: dict[int, frozenset[str]] = {}
 

@@ -111,6 +111,15 @@ class Event(SQLModel, table=True):
     actor: str = Field(sa_column=Column(String(200), nullable=False))
     note: str = Field(sa_column=Column(Text, nullable=False, default=""))
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    via: str = Field(default="cli", sa_column=Column(String(16), nullable=False,
+                                                     server_default="cli"))
+    """How the change came: `cli` (staff at the terminal), `link` (the agency on its page),
+    `import`, `mail` (an accepted reply)."""
+    evidence_url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """A link the reporter gave as evidence."""
+    evidence: str | None = Field(default=None, sa_column=Column(
+        String(64), ForeignKey("upload.digest"), nullable=True))
+    """The file the reporter attached as evidence (its `upload` row)."""
 
 
 
@@ -244,6 +253,11 @@ class RegionReport(SQLModel, table=True):
     received_at: datetime | None = Field(default=None,
                                          sa_column=Column(UTCDateTime, nullable=True))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    received_by: str | None = Field(default=None,
+                                    sa_column=Column(String(320), nullable=True))
+    """Who submitted it (staff's login or the agency's address); None before it arrived."""
+    received_via: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    """How it arrived: `cli`, `import`, `link` (the reporting page), `mail`."""
 
 
 class RegionReportValue(SQLModel, table=True):
@@ -276,6 +290,46 @@ class MediaCoverage(SQLModel, table=True):
     url: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class Link(SQLModel, table=True):
+    """A recipient's personal link to the reporting page (agency) or the dashboard (manager).
+
+    The token itself is never stored: it is an HMAC of this row's fields under the secret key
+    (tracker.access.links), so a copy of the database gives no one a way in.  Revoking bumps
+    `generation`, which kills every token made before; the next mail carries a new one.
+    """
+
+    __tablename__ = "link"
+    __table_args__ = (UniqueConstraint("campaign", "email", name="uq_link_recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign: str = Field(sa_column=Column(String(64), nullable=False))
+    email: str = Field(sa_column=Column(String(320), nullable=False))
+    """The recipient's address, lower-cased."""
+    generation: int = Field(default=0, nullable=False)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    revoked_at: datetime | None = Field(default=None,
+                                        sa_column=Column(UTCDateTime, nullable=True))
+    """When it was last revoked (for `links show`); the generation is what counts."""
+
+
+class Upload(SQLModel, table=True):
+    """A file an agency sent as evidence, stored once by its SHA-256 however often it is sent.
+
+    In the database rather than on a disk, so that several hosts serving one PostgreSQL see the
+    same files and a backup of the database holds them.  Its type was judged by its content.
+    """
+
+    __tablename__ = "upload"
+
+    digest: str = Field(sa_column=Column(String(64), primary_key=True))
+    media_type: str = Field(sa_column=Column(String(100), nullable=False))
+    size: int = Field(nullable=False)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    """The file's name as first sent, reduced to a plain base name."""
+    stored_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 def _table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
 
@@ -295,3 +349,5 @@ RELAY_SLOT = _table(RelaySlot)
 REGION_REPORT = _table(RegionReport)
 REGION_REPORT_VALUE = _table(RegionReportValue)
 MEDIA_COVERAGE = _table(MediaCoverage)
+LINK = _table(Link)
+UPLOAD = _table(Upload)

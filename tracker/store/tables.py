@@ -49,7 +49,8 @@ ASSIGNMENT = table(
 EVENT = table(
     "event", column("id", Integer), column("assignment_id", Integer), column("at", UTCDateTime()),
     column("action", String), column("actor", String), column("note", Text),
-    column("done_at", UTCDateTime()),
+    column("done_at", UTCDateTime()), column("via", String), column("evidence_url", Text),
+    column("evidence", String),
 )
 
 
@@ -97,7 +98,8 @@ RELAY_SLOT = table(
 
 REGION_REPORT = table(
     "region_report", column("unit_key", String), column("received_at", UTCDateTime()),
-    column("updated_at", UTCDateTime()),
+    column("updated_at", UTCDateTime()), column("received_by", String),
+    column("received_via", String),
 )
 
 
@@ -113,8 +115,21 @@ MEDIA_COVERAGE = table(
 )
 
 
+LINK = table(
+    "link", column("id", Integer), column("campaign", String), column("email", String),
+    column("generation", Integer), column("created_at", UTCDateTime()),
+    column("revoked_at", UTCDateTime()),
+)
+
+
+UPLOAD = table(
+    "upload", column("digest", String), column("media_type", String), column("size", Integer),
+    column("name", Text), column("stored_at", UTCDateTime()), column("data", LargeBinary),
+)
+
+
 TABLES: tuple[TableClause, ...] = (
     CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY, RELAY,
-    RELAY_SLOT, REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE,
+    RELAY_SLOT, REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE, LINK, UPLOAD,
 )
 """Every table of the schema, in the order the models define them."""

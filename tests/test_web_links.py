@@ -1,0 +1,49 @@
+"""Personal links on a real server: one recipient's token opens its page; anything else is a
+plain 404; headers forbid framing and sniffing; the token never reaches the log."""
+
+from __future__ import annotations
+
+from tests.webserver import Served
+
+AGENCY = "edu@akmola.example"
+
+
+def test_the_link_opens_the_recipients_page_and_a_changed_token_does_not(served: Served) -> None:
+    with served.client() as http:
+        page = http.get(served.link(AGENCY).removeprefix(served.base))
+        assert page.status_code == 200
+        assert "Ақмола облысының білім басқармасы" in page.text
+        token = served.token(AGENCY)
+        for i in (0, 10, len(token) - 1):
+            changed = token[:i] + ("A" if token[i] != "A" else "B") + token[i + 1:]
+            refused = http.get(f"/r/{changed}")
+            assert refused.status_code == 404
+            assert refused.text == "404"
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert token not in served.log()
+    assert "GET /r/… 200" in served.log()
+
+
+def test_a_revoked_link_is_refused_and_the_next_one_works(served: Served) -> None:
+    old = served.link(AGENCY)
+    served.tracker.ok("links", "revoke", AGENCY, lang="en", env=served.env)
+    served._links.clear()
+    new = served.link(AGENCY)
+    assert new != old
+    with served.client() as http:
+        assert http.get(old.removeprefix(served.base)).status_code == 404
+        assert http.get(new.removeprefix(served.base)).status_code == 200
+
+
+def test_a_link_after_the_campaign_closed_and_its_grace_is_refused(served: Served) -> None:
+    link = served.link(AGENCY)
+    from tests.webserver import start_server, stop_server
+
+    late = start_server(served.tracker, served.log_file.parent, now="2017-06-30T10:00:00+06:00")
+    try:
+        with late.client() as http:
+            assert http.get(link.removeprefix(served.base)).status_code == 404
+    finally:
+        stop_server(late.process)

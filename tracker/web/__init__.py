@@ -1,0 +1,1 @@
+"""The web side: the page behind each recipient's personal link, served by `tracker serve`."""

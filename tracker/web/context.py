@@ -1,0 +1,22 @@
+"""What every request handler of one server process shares: the database, the key, the
+settings, the clock and the page templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from jinja2 import Environment
+
+from tracker.store.database import Database
+from tracker.web.settings import Clock, WebSettings
+
+
+@dataclass
+class WebContext:
+    db: Database
+    key: bytes
+    settings: WebSettings
+    clock: Clock
+    pages: Environment
+    environ: Mapping[str, str]

@@ -1,0 +1,5 @@
+"""(to be built)"""
+
+from starlette.routing import BaseRoute
+
+ROUTES: list[BaseRoute] = []

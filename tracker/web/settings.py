@@ -1,0 +1,82 @@
+"""What `tracker serve` is told by its environment, read and checked once at start-up.
+
+Every value is checked here, so a mistyped setting stops the server with one line naming the
+variable instead of failing at the first request.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from tracker.errors import UserError
+
+UPLOAD_LIMIT_ENV = "TRACKER_UPLOAD_LIMIT_MB"
+DEFAULT_UPLOAD_MB = 10
+TRUSTED_PROXIES_ENV = "TRACKER_TRUSTED_PROXIES"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The server's clock: the real one, or one that starts at `--now` and runs on from there
+    (a simulated campaign day keeps moving, so a page shows what it would then)."""
+
+    start: datetime | None = None
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        real = datetime.now(UTC)
+        return real if self.start is None else self.start + (real - self.started)
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    public_url: str | None
+    """`TRACKER_PUBLIC_URL`: the address agencies see (links in mail point there)."""
+    upload_limit: int
+    """The largest evidence or form file taken, in bytes (`TRACKER_UPLOAD_LIMIT_MB`)."""
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    """Peers whose X-Forwarded-For is believed (`TRACKER_TRUSTED_PROXIES`); none by default."""
+    link_grace: timedelta
+
+    @property
+    def behind_tls(self) -> bool:
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+
+def check_public_url(value: str) -> str | None:
+    """Why `TRACKER_PUBLIC_URL` is not an address agencies can open, or None."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http(s) address"
+    if parts.query or parts.fragment:
+        return "has a query or fragment"
+    return None
+
+
+def read_settings(environ: Mapping[str, str] = os.environ) -> WebSettings:
+    from tracker.access.links import grace, public_url
+
+    url = public_url(environ)
+    if url is not None:
+        problem = check_public_url(url)
+        if problem:
+            raise UserError.said("web.bad_setting", variable="TRACKER_PUBLIC_URL", value=url,
+                                 problem=problem)
+    raw = environ.get(UPLOAD_LIMIT_ENV, "").strip()
+    if raw and (not raw.isdigit() or not 1 <= int(raw) <= 100):
+        raise UserError.said("web.bad_setting", variable=UPLOAD_LIMIT_ENV, value=raw,
+                             problem="1–100")
+    limit = int(raw or DEFAULT_UPLOAD_MB) * 1024 * 1024
+    proxies = []
+    for part in environ.get(TRUSTED_PROXIES_ENV, "").replace(",", " ").split():
+        try:
+            proxies.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise UserError.said("web.bad_setting", variable=TRUSTED_PROXIES_ENV, value=part,
+                                 problem="127.0.0.1, 10.0.0.0/8, ::1") from None
+    return WebSettings(url, limit, tuple(proxies), grace(environ))

@@ -1,0 +1,65 @@
+"""Who is behind a personal link: the recipient a good token names, and what they answer for.
+
+What a link opens is read from contacts.yaml as loaded now, not from the token: an agency sees
+the assignments its address answers for (as its reminder lists them), a manager the dashboard;
+an address that is both sees both.  A bad, revoked or expired token, or one whose address is no
+longer in the contacts, is the same plain 404 (a caller learns nothing from it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from tracker.access.links import Link, holder
+from tracker.mail.recipients import Recipient, recipients_from
+from tracker.plan.model import Plan
+from tracker.progress.contacts import ContactBook, stored_contacts
+from tracker.web.context import WebContext
+
+
+@dataclass(frozen=True)
+class Visitor:
+    link: Link
+    token: str
+    email: str
+    name: str
+    lang: str
+    """The recipient's language from contacts (kk, ru or both): the page's first language."""
+    recipient: Recipient | None
+    """The agency side: the (unit, body) pairs this address answers for; None for a manager."""
+    manager: bool
+
+    @property
+    def actor(self) -> str:
+        """How its changes are recorded: by the recipient's address."""
+        return self.email
+
+
+def _find(plan: Plan, book: ContactBook, email: str) -> tuple[Recipient | None, bool, str, str]:
+    recipient = next((r for r in recipients_from(plan, book) if r.email.lower() == email), None)
+    managers = [c for c in book.managers if c.email.lower() == email]
+    if recipient is not None:
+        return recipient, bool(managers), recipient.name, recipient.lang
+    if managers:
+        return None, True, managers[0].name, managers[0].lang
+    return None, False, "", "kk"
+
+
+def visitor(request: Request) -> Visitor:
+    """The recipient of the link in the path, or a 404 (counted by the guard)."""
+    web: WebContext = request.app.state.web
+    token = str(request.path_params.get("token", ""))
+    db = web.db
+    plan = db.plan()
+    with db.reading() as conn:
+        link = holder(conn, web.key, token, plan, web.clock.now(), web.environ)
+        book = stored_contacts(conn) if link is not None else None
+    if link is None or book is None:
+        raise HTTPException(404)
+    recipient, manager, name, lang = _find(plan, book, link.email)
+    if recipient is None and not manager:
+        raise HTTPException(404)
+    return Visitor(link, token, link.email, name, lang, recipient, manager)
