@@ -54,10 +54,9 @@ def _health(request: Request) -> Response:
 async def _not_found(request: Request, exc: Exception) -> Response:
     """Every refusal of a page is the same plain 404 (and a 405 for a wrong method)."""
     code = exc.status_code if isinstance(exc, HTTPException) else 404
-    if code not in (404, 405, 400, 413, 429):
+    if code not in (400, 403, 404, 405, 411, 413, 429):
         code = 404
-    words = {404: "404", 405: "405", 400: "400", 413: "413", 429: "429"}
-    return PlainTextResponse(words[code], status_code=code)
+    return PlainTextResponse(str(code), status_code=code)
 
 
 def routes() -> list[BaseRoute]:
@@ -85,8 +84,8 @@ def create_app(db_url: str, environ: Mapping[str, str] = os.environ,
     web = WebContext(db=db, key=key, settings=settings, clock=Clock(start), pages=environment(),
                      environ=environ)
     handlers: dict[Any, Any] = {HTTPException: _not_found}
-    app = Starlette(routes=routes(), middleware=[Middleware(Guard)],
-                    exception_handlers=handlers)
+    guard = Middleware(Guard, upload_limit=settings.upload_limit)
+    app = Starlette(routes=routes(), middleware=[guard], exception_handlers=handlers)
     app.state.web = web
     return app
 

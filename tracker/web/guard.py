@@ -32,11 +32,37 @@ def redacted(path: str) -> str:
     return _TOKEN.sub(r"\1…", path)
 
 
-class Guard:
-    """ASGI middleware: the headers on every response, one redacted log line per request."""
+FORM_OVERHEAD = 256 * 1024
+"""What a form may carry beyond its one file: the fields and multipart's own lines."""
 
-    def __init__(self, app: ASGIApp) -> None:
+
+async def _refuse(send: Send, status: int) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(str(status))).encode())]})
+    await send({"type": "http.response.body", "body": str(status).encode()})
+
+
+def body_refusal(scope: Scope, limit: int) -> int | None:
+    """411 or 413 for a request body that is not announced or too large, before any of it is
+    read: a 200 MB upload costs the server nothing."""
+    if scope["method"] in ("GET", "HEAD"):
+        return None
+    length = dict(scope.get("headers") or []).get(b"content-length")
+    if length is None:
+        return 411
+    if not length.isdigit() or int(length) > limit + FORM_OVERHEAD:
+        return 413
+    return None
+
+
+class Guard:
+    """ASGI middleware: the headers on every response, one redacted log line per request, and
+    the cap on request bodies."""
+
+    def __init__(self, app: ASGIApp, upload_limit: int) -> None:
         self.app = app
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,6 +79,10 @@ class Guard:
             await send(message)
 
         try:
+            refusal = body_refusal(scope, self.upload_limit)
+            if refusal is not None:
+                await _refuse(sending, refusal)
+                return
             await self.app(scope, receive, sending)
         finally:
             client = scope.get("client") or ("-", 0)
