@@ -123,8 +123,8 @@ def test_outage_then_back_delivers_once_and_hopeless_mail_stops_at_the_bound(
     arrivals = Counter(m.message_id for m in received)
     assert max(arrivals.values()) == 1, "nothing twice"
     for row in rows:
-        if row["recipient"] in (REFUSED, DEFERRED):
-            continue
+        if row["recipient"] in (REFUSED, DEFERRED) or row["id"] not in settled:
+            continue  # (a digest whose slot the run's last two seconds reached may still wait)
         assert row["state"] == "sent" and arrivals[row["message_id"]] == 1, row
     assert set(arrivals) == {r["message_id"] for r in rows if r["state"] == "sent"}
     # The permanent refusal: failed at the first answer, never delivered, others unaffected.
@@ -136,7 +136,9 @@ def test_outage_then_back_delivers_once_and_hopeless_mail_stops_at_the_bound(
     assert deferred["state"] == "failed" and deferred["attempts"] == MAX_ATTEMPTS
     assert f"gave up after {MAX_ATTEMPTS} attempts" in deferred["last_error"]
     assert 1 <= server_attempts(rcpt_later, DEFERRED) <= MAX_ATTEMPTS
-    assert rcpt_then == rcpt_later and settled == later, "retries stopped at the bound"
+    assert all(server_attempts(rcpt_then, address) == server_attempts(rcpt_later, address)
+               for address in (REFUSED, DEFERRED)), "retries stopped at the bound"
+    assert {ident: later[ident] for ident in settled} == settled, "retries stopped at the bound"
     assert all(REFUSED not in m.rcpt_tos and DEFERRED not in m.rcpt_tos for m in received)
 
     # Staff see both, in the outbox listing and in the digest.
