@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from jinja2 import Environment
 
@@ -20,3 +21,5 @@ class WebContext:
     clock: Clock
     pages: Environment
     environ: Mapping[str, str]
+    plan_loaded_at: datetime | None = None
+    """When the plan this process holds was loaded (tracker.web.visitor.current_plan)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
@@ -17,6 +18,7 @@ from tracker.access.links import Link, holder
 from tracker.mail.recipients import Recipient, recipients_from
 from tracker.plan.model import Plan
 from tracker.progress.contacts import ContactBook, stored_contacts
+from tracker.store.tables import CAMPAIGN
 from tracker.web.context import WebContext
 
 
@@ -48,13 +50,23 @@ def _find(plan: Plan, book: ContactBook, email: str) -> tuple[Recipient | None, 
     return None, False, "", "kk"
 
 
+def current_plan(web: WebContext, conn: Connection) -> Plan:
+    """The plan as loaded now: read again when staff have loaded another since (`plan load`
+    while the server runs), so no page shows the old one."""
+    loaded = conn.execute(select(CAMPAIGN.c.loaded_at)).scalar()
+    if loaded != web.plan_loaded_at:
+        web.db.forget_plan()
+        web.plan_loaded_at = loaded
+    return web.db.plan()
+
+
 def visitor(request: Request) -> Visitor:
     """The recipient of the link in the path, or a 404 (counted by the guard)."""
     web: WebContext = request.app.state.web
     token = str(request.path_params.get("token", ""))
     db = web.db
-    plan = db.plan()
     with db.reading() as conn:
+        plan = current_plan(web, conn)
         link = holder(conn, web.key, token, plan, web.clock.now(), web.environ)
         book = stored_contacts(conn) if link is not None else None
     if link is None or book is None:
