@@ -5,9 +5,10 @@ Referer would hand it to any site a page links to); a strict content security po
 this server's own style sheet and nothing else.  The access log is the server's own: uvicorn's
 would print each request's path, and a path holds a token, so the token is written as `…`.
 
-Guessing links costs the guesser: every 404 (a bad, revoked or expired token, a probed path)
-spends one of the address's misses, and an address out of misses gets 429 for everything for a
-while; every request also spends one of a generous per-minute allowance.  The address is the
+Guessing links costs the guesser: every 404 under /r/ (a bad, revoked or expired token) spends
+one of the address's misses (a browser's own /favicon.ico does not, or it would lock out a busy
+office), and an address out of misses gets 429 for everything for a while; every request also
+spends one of a generous per-minute allowance.  The address is the
 peer's, or the one X-Forwarded-For names when the peer is a trusted proxy: uvicorn's proxy
 header middleware rewrites the client only for TRACKER_TRUSTED_PROXIES (tracker.cli.web), so a
 forged header from anyone else changes nothing.  The counts live in each process (a worker or a
@@ -185,7 +186,7 @@ class Guard:
                 await _refuse(sending, refusal)
                 return
             await self.app(scope, receive, sending)
-            if status == 404:
+            if status == 404 and scope["path"].startswith("/r/"):
                 self.limiter.missed(client[0])
         finally:
             access_log.info("%s %s %s %d %.1f ms", client[0], scope["method"],
