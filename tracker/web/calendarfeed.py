@@ -26,7 +26,8 @@ def feed(request: Request) -> Response:
     asked = page_language(request, who.lang) if "lang" in request.query_params else who.lang
     plan = web.db.plan()
     with web.db.reading() as conn:
-        calendar = deadline_calendar(conn, plan, who.email, web.clock.now(), asked)
+        calendar = deadline_calendar(conn, plan, who.email, web.clock.now(), asked,
+                                     (who.recipient, who.manager, who.lang))
     if calendar is None:
         raise HTTPException(404)
     return Response(calendar.to_ical(), media_type=MEDIA_TYPE,
