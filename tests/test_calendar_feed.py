@@ -123,6 +123,15 @@ def _changes(served: Served) -> None:
     assert finished.walk("VALARM") == []  # nothing left to be reminded of
     assert finished["uid"] == old["uid"]
 
+    # the results form received: the report's event no longer asks for it
+    report_before = _by_day(done)["2017-04-25"]
+    served.tracker.ok("report", "submit", "aktobe", lang="en", now="2017-04-14T14:00:00+06:00")
+    _, received = _feed(served, AKTOBE)
+    report = _by_day(received)["2017-04-25"]
+    assert "нәтижелер нысаны" not in str(report["description"])
+    assert report["sequence"] == report_before["sequence"] + 1
+    assert report.decoded("last-modified") == datetime(2017, 4, 14, 8, tzinfo=UTC)
+
 
 def test_a_manager_gets_the_campaigns_milestones(served: Served) -> None:
     plan = _plan()

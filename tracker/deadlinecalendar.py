@@ -100,11 +100,13 @@ def _all_changes(conn: Connection, now: datetime) -> Version:
     return Version(int(row[0]), row[1])
 
 
-def _report_versions(conn: Connection, now: datetime) -> dict[str, Version]:
-    """Each region's results report, as one change when received by `now`."""
+def _report_versions(conn: Connection, units: Iterable[str],
+                     now: datetime) -> dict[str, Version]:
+    """The results report of each of `units`, as one change when received by `now`."""
     r = REGION_REPORT
     rows = conn.execute(select(r.c.unit_key, r.c.received_at)
-                        .where(r.c.received_at.is_not(None), r.c.received_at <= now))
+                        .where(r.c.unit_key.in_(sorted(set(units))),
+                               r.c.received_at.is_not(None), r.c.received_at <= now))
     return {unit: Version(1, received) for unit, received in rows}
 
 
@@ -208,7 +210,7 @@ def _agency_events(conn: Connection, plan: Plan, recipient: Recipient, langs: tu
     progress = Progress(assignment_groups(conn, units=units, as_of=now),
                         missing_reports(conn, plan, now))
     versions = _cell_versions(conn, units, now)
-    reports = _report_versions(conn, now)
+    reports = _report_versions(conn, units, now)
     events = []
     for deadline in recipient.deadlines(plan):
         owed = _owed(plan, recipient, deadline, progress, versions, reports)
