@@ -233,6 +233,7 @@ def _measure(base_url: str, targets: list[tuple[str, str]], args: argparse.Names
           f"load by {'wrk' if load is with_wrk else 'httpx (asyncio)'}, one uvicorn worker")
     print(f"  {'target':<24} {'bytes':>8} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} "
           f"{'× floor':>8} {'alone ms':>9}")
+    found: dict[str, tuple[Result, Result, float]] = {}
     for name, path in targets:
         first = httpx.get(base_url + path, timeout=60)
         if first.status_code != 200:
@@ -245,6 +246,17 @@ def _measure(base_url: str, targets: list[tuple[str, str]], args: argparse.Names
         floor = load(f"{base_url}/floor/{size}", args.clients, args.seconds)
         _row(name, size, page, floor.rps, alone)
         _row("  floor (static body)", size, floor, floor.rps, None)
+        found[name] = (page, floor, alone)
+    if "agency page" in found:
+        page, floor, _ = found["agency page"]
+        ratio = page.rps / floor.rps
+        print(f"goal: agency page ≥ 0.5× the floor: {ratio:.2f}× "
+              f"({'met' if ratio >= 0.5 else 'not met'})")
+    if "dashboard" in found:
+        page, _, alone = found["dashboard"]
+        print(f"goal: dashboard within 1 s: {alone * 1000:.0f} ms alone, p50 "
+              f"{page.p50 * 1000:.0f} ms under {args.clients} clients "
+              f"({'met' if alone <= 1 else 'not met'} alone)")
 
 
 def _once(url: str) -> float:
