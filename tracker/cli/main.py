@@ -151,9 +151,19 @@ def cli(ctx: click.Context, db: str | None, now: str | None, lang: str) -> None:
 
 
 def _register() -> None:
-    from tracker.cli import digest, doctor, finalreport, mail, progress, report, setup, web
+    from tracker.cli import (
+        calendar,
+        digest,
+        doctor,
+        finalreport,
+        mail,
+        progress,
+        report,
+        setup,
+        web,
+    )
 
-    for module in (setup, progress, mail, report, digest, finalreport, doctor, web):
+    for module in (setup, progress, mail, report, digest, finalreport, doctor, web, calendar):
         for command in module.COMMANDS:
             cli.add_command(command)
 

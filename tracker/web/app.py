@@ -84,7 +84,7 @@ def create_app(db_url: str, environ: Mapping[str, str] = os.environ,
     web = WebContext(db=db, key=key, settings=settings, clock=Clock(start), pages=environment(),
                      environ=environ)
     handlers: dict[Any, Any] = {HTTPException: _not_found}
-    guard = Middleware(Guard, upload_limit=settings.upload_limit)
+    guard = Middleware(Guard, upload_limit=settings.upload_limit, limits=settings.limits)
     app = Starlette(routes=routes(), middleware=[guard], exception_handlers=handlers)
     app.state.web = web
     return app

@@ -18,6 +18,23 @@ from tracker.errors import UserError
 UPLOAD_LIMIT_ENV = "TRACKER_UPLOAD_LIMIT_MB"
 DEFAULT_UPLOAD_MB = 10
 TRUSTED_PROXIES_ENV = "TRACKER_TRUSTED_PROXIES"
+RATE_LIMIT_ENV = "TRACKER_RATE_LIMIT"
+MISS_LIMIT_ENV = "TRACKER_MISS_LIMIT"
+BLOCK_MINUTES_ENV = "TRACKER_BLOCK_MINUTES"
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """What one client address may do, per server process (tracker.web.guard.Limiter)."""
+
+    per_minute: int = 1200
+    """Requests a minute (`TRACKER_RATE_LIMIT`; 0: no limit): generous, an office behind one
+    address reports from many desks at once."""
+    misses: int = 30
+    """Refusals (404: a bad, revoked or expired link) taken in ten minutes before the address
+    is refused everything (`TRACKER_MISS_LIMIT`; 0: no limit)."""
+    block: timedelta = timedelta(minutes=15)
+    """How long such an address is then refused (`TRACKER_BLOCK_MINUTES`)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,7 @@ class WebSettings:
     trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     """Peers whose X-Forwarded-For is believed (`TRACKER_TRUSTED_PROXIES`); none by default."""
     link_grace: timedelta
+    limits: RateLimits = RateLimits()
 
     @property
     def behind_tls(self) -> bool:
@@ -79,4 +97,20 @@ def read_settings(environ: Mapping[str, str] = os.environ) -> WebSettings:
         except ValueError:
             raise UserError.said("web.bad_setting", variable=TRUSTED_PROXIES_ENV, value=part,
                                  problem="127.0.0.1, 10.0.0.0/8, ::1") from None
-    return WebSettings(url, limit, tuple(proxies), grace(environ))
+    return WebSettings(url, limit, tuple(proxies), grace(environ), _limits(environ))
+
+
+def _number(environ: Mapping[str, str], name: str, default: int, top: int) -> int:
+    raw = environ.get(name, "").strip()
+    if raw and (not raw.isdigit() or int(raw) > top):
+        raise UserError.said("web.bad_setting", variable=name, value=raw, problem=f"0–{top}")
+    return int(raw) if raw else default
+
+
+def _limits(environ: Mapping[str, str]) -> RateLimits:
+    default = RateLimits()
+    return RateLimits(
+        _number(environ, RATE_LIMIT_ENV, default.per_minute, 10_000_000),
+        _number(environ, MISS_LIMIT_ENV, default.misses, 1_000_000),
+        timedelta(minutes=_number(environ, BLOCK_MINUTES_ENV,
+                                  int(default.block.total_seconds() // 60), 10_080)))
