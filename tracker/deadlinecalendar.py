@@ -33,13 +33,12 @@ from sqlalchemy import Connection, func, select
 
 from tracker.brief import brief
 from tracker.mail.due import Progress
-from tracker.mail.recipients import Recipient, recipients_from
+from tracker.mail.recipients import Owner, Recipient, owner_at
 from tracker.mail.schedule import send_moment, stages_for
 from tracker.plan.model import NATIONAL, Plan, Text
-from tracker.progress.contacts import Contact, ContactBook
 from tracker.progress.status import AssignmentGroup, assignment_groups
 from tracker.reports.store import missing_reports
-from tracker.store.tables import ASSIGNMENT, CAMPAIGN, CONTACT, EVENT, REGION_REPORT
+from tracker.store.tables import ASSIGNMENT, CAMPAIGN, EVENT, REGION_REPORT
 from tracker.wording import count, say
 
 PRODID = "-//tracker//Qauipsiz internet deadlines//KK"
@@ -263,31 +262,6 @@ def _manager_events(conn: Connection, plan: Plan, email: str, langs: tuple[str, 
     return events
 
 
-Owner = tuple[Recipient | None, bool, str]
-"""The recipient at an address (or None), whether it is a manager, and its language."""
-
-
-def _address_book(conn: Connection, address: str) -> ContactBook:
-    """The contacts of one address only: a campaign of 7,500 schools has 15,000 contacts, and
-    reading and grouping them all would cost a feed half a second."""
-    c = CONTACT
-    rows = conn.execute(select(c.c.role, c.c.unit_key, c.c.body_key, c.c.email, c.c.name,
-                               c.c.lang)
-                        .where(func.lower(c.c.email) == address).order_by(c.c.id)).all()
-    return ContactBook(tuple(Contact(*row) for row in rows))
-
-
-def find_owner(conn: Connection, plan: Plan, email: str) -> Owner | None:
-    """Who is at `email` (see `Owner`); None when the address is not in the contacts."""
-    address = email.strip().lower()
-    book = _address_book(conn, address)
-    recipient = next(iter(recipients_from(plan, book)), None)
-    managers = book.managers
-    if recipient is None and not managers:
-        return None
-    return recipient, bool(managers), recipient.lang if recipient else managers[0].lang
-
-
 @lru_cache(maxsize=64)
 def _zone(tzid: str, year: int) -> Timezone:
     """The zone's VTIMEZONE for the campaign's years (built once: it walks the zone's rules)."""
@@ -299,10 +273,10 @@ def deadline_calendar(conn: Connection, plan: Plan, email: str, now: datetime,
                       lang: str | None = None, owner: Owner | None = None) -> Calendar | None:
     """The feed of the contact at `email` as of `now`, in its language (or `lang`); None when
     the address is not in the contacts.  `owner`: who is at `email`, when the caller knows."""
-    owner = owner or find_owner(conn, plan, email)
+    owner = owner or owner_at(conn, plan, email)
     if owner is None:
         return None
-    recipient, manager, own_lang = owner
+    recipient, manager, own_lang, _ = owner
     langs = _languages(lang or own_lang)
     loaded = _loaded_at(conn, plan)
     cal = Calendar()

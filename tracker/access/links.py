@@ -87,7 +87,8 @@ def campaign_closes(plan: Plan) -> datetime:
     from tracker.progress.cellstate import day_end
 
     day = plan.last_deadline
-    return max(day_end(day, plan.unit_timezone(unit)) for unit in plan.unit_keys)
+    zones = {plan.unit_timezone(unit) for unit in plan.unit_keys}
+    return max(day_end(day, zone) for zone in zones)
 
 
 def expires(plan: Plan, environ: Mapping[str, str] = os.environ) -> datetime:
@@ -133,9 +134,10 @@ def revoke(conn: Connection, campaign: str, email: str, now: datetime) -> Link:
 
 
 def holder(conn: Connection, key: bytes, token: str, plan: Plan, now: datetime,
-           environ: Mapping[str, str] = os.environ) -> Link | None:
-    """The link this token is, if it is good now: else None, whatever the reason (a caller
-    learns nothing from a refusal)."""
+           until: datetime | None = None) -> Link | None:
+    """The link this token is, if it is good now (`until`: when links of this plan expire, if
+    the caller has it at hand): else None, whatever the reason (a caller learns nothing from a
+    refusal)."""
     decoded = _decode(token)
     if decoded is None:
         return None
@@ -149,7 +151,7 @@ def holder(conn: Connection, key: bytes, token: str, plan: Plan, now: datetime,
     good = hmac.compare_digest(mac, _mac(key, link.campaign, link.email, ident, generation))
     if not good or generation != link.generation or link.campaign != plan.key:
         return None
-    if now >= expires(plan, environ):
+    if now >= (until or expires(plan)):
         return None
     return link
 

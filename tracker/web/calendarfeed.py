@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tracker.deadlinecalendar import deadline_calendar
+from tracker.mail.recipients import Owner
 from tracker.web.context import WebContext
 from tracker.web.pages import page_language
 from tracker.web.visitor import visitor
@@ -27,7 +28,7 @@ def feed(request: Request) -> Response:
     plan = web.db.plan()
     with web.db.reading() as conn:
         calendar = deadline_calendar(conn, plan, who.email, web.clock.now(), asked,
-                                     (who.recipient, who.manager, who.lang))
+                                     Owner(who.recipient, who.manager, who.lang, who.name))
     if calendar is None:
         raise HTTPException(404)
     return Response(calendar.to_ical(), media_type=MEDIA_TYPE,

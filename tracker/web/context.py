@@ -23,3 +23,5 @@ class WebContext:
     environ: Mapping[str, str]
     plan_loaded_at: datetime | None = None
     """When the plan this process holds was loaded (tracker.web.visitor.current_plan)."""
+    expires: datetime | None = None
+    """When that plan's links expire (worked out once per plan: it walks every unit's zone)."""

@@ -14,10 +14,9 @@ from sqlalchemy import Connection, select
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from tracker.access.links import Link, holder
-from tracker.mail.recipients import Recipient, recipients_from
+from tracker.access.links import Link, expires, holder
+from tracker.mail.recipients import Recipient, owner_at
 from tracker.plan.model import Plan
-from tracker.progress.contacts import ContactBook, stored_contacts
 from tracker.store.tables import CAMPAIGN
 from tracker.web.context import WebContext
 
@@ -40,16 +39,6 @@ class Visitor:
         return self.email
 
 
-def _find(plan: Plan, book: ContactBook, email: str) -> tuple[Recipient | None, bool, str, str]:
-    recipient = next((r for r in recipients_from(plan, book) if r.email.lower() == email), None)
-    managers = [c for c in book.managers if c.email.lower() == email]
-    if recipient is not None:
-        return recipient, bool(managers), recipient.name, recipient.lang
-    if managers:
-        return None, True, managers[0].name, managers[0].lang
-    return None, False, "", "kk"
-
-
 def current_plan(web: WebContext, conn: Connection) -> Plan:
     """The plan as loaded now: read again when staff have loaded another since (`plan load`
     while the server runs), so no page shows the old one."""
@@ -57,6 +46,7 @@ def current_plan(web: WebContext, conn: Connection) -> Plan:
     if loaded != web.plan_loaded_at:
         web.db.forget_plan()
         web.plan_loaded_at = loaded
+        web.expires = expires(web.db.plan(), web.environ)
     return web.db.plan()
 
 
@@ -67,11 +57,9 @@ def visitor(request: Request) -> Visitor:
     db = web.db
     with db.reading() as conn:
         plan = current_plan(web, conn)
-        link = holder(conn, web.key, token, plan, web.clock.now(), web.environ)
-        book = stored_contacts(conn) if link is not None else None
-    if link is None or book is None:
+        link = holder(conn, web.key, token, plan, web.clock.now(), web.expires)
+        owner = owner_at(conn, plan, link.email) if link is not None else None
+    if link is None or owner is None:
         raise HTTPException(404)
-    recipient, manager, name, lang = _find(plan, book, link.email)
-    if recipient is None and not manager:
-        raise HTTPException(404)
-    return Visitor(link, token, link.email, name, lang, recipient, manager)
+    return Visitor(link, token, link.email, owner.name, owner.lang, owner.recipient,
+                   owner.manager)
