@@ -37,11 +37,20 @@ def test_forms_without_or_with_a_foreign_csrf_token_or_foreign_work_change_nothi
             other = post(http, served, EDU, "mark", ["5:akmola:education", "5:aktobe:education"],
                          csrf=mine, lang=lang)
             assert other.status_code == 400 and said in other.text
+        # its language switch reads the page again, changing nothing
+        switch = http.get(f"{path_of(served, EDU)}/mark?lang=ru")
+        assert switch.status_code == 303
+        assert switch.headers["location"] == f"{path_of(served, EDU)}?lang=ru"
         # a page posted from another site
         forged = http.post(f"{path_of(served, EDU)}/mark", data={"csrf": mine, "a": chosen},
                            headers={"origin": "https://evil.example"})
         assert forged.status_code == 403
         assert post(http, served, EDU, "mark", [], csrf=mine).status_code == 400
+        # a link that is not http(s), a note with a control character or too long
+        for bad in ({"url": "javascript:alert(1)"}, {"url": "file:///etc/passwd"},
+                    {"note": "хат\x1b[2J"}, {"note": "х" * 2001}):
+            assert post(http, served, EDU, "mark", chosen, csrf=mine,
+                        **bad).status_code == 400  # type: ignore[arg-type]
         assert dump_database(served.tracker.url) == before
 
 
@@ -104,3 +113,37 @@ def test_oversized_uploads_and_renamed_executables_are_refused_and_nothing_store
         stop_server(small.process)
     (event,) = served.tracker.json("history", "8", "--region", "akmola", now=LATER)
     assert event["evidence"]["name"] == "y.pdf"
+
+
+def _zip(member: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(member, "<x/>")
+    return out.getvalue()
+
+
+def test_files_are_judged_by_content_and_named_by_their_base_name_only() -> None:
+    import pytest
+
+    from tracker.evidence import DOC, DOCX, JPEG, PNG, XLS, XLSX, EvidenceRefused, judge
+
+    ole2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504)
+    for name, data, kind in (("a.docx", _zip("word/document.xml"), DOCX),
+                             ("a.xlsx", _zip("xl/workbook.xml"), XLSX),
+                             ("a.doc", ole2, DOC), ("a.xls", ole2, XLS),
+                             ("scan.jpg", b"\xff\xd8\xff\xe0" + bytes(20), JPEG),
+                             ("scan.png", b"\x89PNG\r\n\x1a\n" + bytes(20), PNG),
+                             ("report.pdf", PDF, "application/pdf")):
+        assert judge(name, data).media_type == kind
+    for name, data in (("a.docx", _zip("evil/run.sh")), ("report.pdf", ELF),
+                       ("a.png", b"GIF89a"), ("a.pdf", b"")):
+        with pytest.raises(EvidenceRefused):
+            judge(name, data)
+    assert judge("..\\..\\C:\\Windows\\x.pdf", PDF).name == "x.pdf"
+    assert judge("/etc/\x1b[31mred\x00.pdf", PDF).name == "[31mred.pdf"
+    assert judge("../..", PDF).name == "evidence.pdf"
+    long = judge("я" * 500 + ".pdf", PDF).name
+    assert len(long) == 120 and long.endswith("я.pdf")

@@ -156,6 +156,10 @@ async def _change(request: Request, action: str) -> Response:
     who = await run_in_threadpool(visitor, request)
     if who.recipient is None:
         raise HTTPException(404)
+    if request.method != "POST":
+        # the language switch of a refused report's page points here: back to the page
+        lang = page_language(request, who.lang)
+        return RedirectResponse(f"/r/{who.token}?{urlencode({'lang': lang})}", status_code=303)
     web: WebContext = request.app.state.web
     form = await read_form(request, who.token)
     try:
@@ -190,5 +194,5 @@ async def unmark(request: Request) -> Response:
 
 
 ROUTES = [Route("/r/{token}", page),
-          Route("/r/{token}/mark", mark, methods=["POST"]),
-          Route("/r/{token}/unmark", unmark, methods=["POST"])]
+          Route("/r/{token}/mark", mark, methods=["GET", "POST"]),
+          Route("/r/{token}/unmark", unmark, methods=["GET", "POST"])]
