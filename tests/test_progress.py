@@ -74,7 +74,8 @@ def test_mark_twice_records_one_event_and_unmark_is_history(tracker: Tracker) ->
         ("mark", "Айгерім", "хат 1"), ("unmark", history[1]["by"], "қате")]
     assert history[0] == {"at": "2017-04-14T04:00:00Z", "item": 1, "unit": "aktobe",
                           "body": "education", "action": "mark", "by": "Айгерім",
-                          "note": "хат 1", "done_at": "2017-04-14T04:00:00Z"}
+                          "note": "хат 1", "done_at": "2017-04-14T04:00:00Z",
+                          "via": "cli", "evidence_url": None, "evidence": None}
     assert history[1]["at"] == "2017-04-15T04:00:00Z"
     assert _cell(tracker.json("status", now=later), 1, "aktobe")["state"] == "pending"
     assert tracker.json("history", "--region", "almaty", now=later) == []

@@ -1129,6 +1129,26 @@ WORDS: dict[str, dict[str, str]] = {
     "calendar.cannot_write": {"kk": "{file}: жазу мүмкін емес ({reason})",
                               "ru": "{file}: не удалось записать ({reason})",
                               "en": "{file}: cannot write it ({reason})"},
+    # The agency page's attribution (issue 14, agencypage): how a change came, and the
+    # `tracker evidence save` command.
+    "via.cli": {"kk": "терминалда", "ru": "в терминале", "en": "at the terminal"},
+    "via.link": {"kk": "сілтеме арқылы", "ru": "по ссылке", "en": "via link"},
+    "via.import": {"kk": "импорт арқылы", "ru": "импортом", "en": "import"},
+    "via.mail": {"kk": "хат арқылы", "ru": "по почте", "en": "by mail"},
+    "via.evidence": {"kk": "растау: {what}", "ru": "подтверждение: {what}",
+                     "en": "evidence: {what}"},
+    "evidence.unknown": {"kk": "{digest}: мұндай жүктелген файл жоқ (tracker history --json "
+                               "ішіндегі evidence.digest мәнін беріңіз)",
+                         "ru": "{digest}: такого загруженного файла нет (укажите "
+                               "evidence.digest из tracker history --json)",
+                         "en": "{digest}: no such uploaded file (give evidence.digest from "
+                               "tracker history --json)"},
+    "evidence.saved": {"kk": "{file}: сақталды ({name}, {kind}, {size} байт)",
+                       "ru": "{file}: сохранено ({name}, {kind}, {size} байт)",
+                       "en": "{file}: saved ({name}, {kind}, {size} bytes)"},
+    "evidence.exists": {"kk": "{file} бар: басқа атау беріңіз",
+                        "ru": "{file} уже существует: укажите другое имя",
+                        "en": "{file} exists: give another name"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

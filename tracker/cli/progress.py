@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tracker.cli.evidence import evidence
 from tracker.cli.output import emit_json
 from tracker.cli.params import ROW_ID, BoundedText
 from tracker.fieldrules import ACTOR_MAX, NOTE_MAX
@@ -211,12 +212,15 @@ def status(inv: Invocation, region: str | None, as_json: bool) -> None:
         from tracker.wording import say
 
         raise UserError(say(inv.lang, "error.one_region"))
+    from tracker.progress.history import latest_marks
+
     with inv.database().reading() as conn:
         grid = load_grid(conn, plan, inv.now, units=units)
+        marks = latest_marks(conn, units, until=inv.now) if units and not as_json else None
     if as_json:
         emit_json_text(status_json_text(plan, grid))
     elif units:
-        click.echo(render_unit(plan, grid, units[0], inv.lang))
+        click.echo(render_unit(plan, grid, units[0], inv.lang, marks))
     else:
         click.echo(render_grid(plan, grid, inv.lang))
 
@@ -254,4 +258,4 @@ def history(inv: Invocation, item: int | None, region: str | None, limit: int | 
     click.echo(render_history(plan, entries, inv.lang))
 
 
-COMMANDS = [items, regions, mark, unmark, status, history]
+COMMANDS = [items, regions, mark, unmark, status, history, evidence]

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from tracker.mail import backlog
 from tracker.plan.model import Plan
 from tracker.progress.cellstate import Overdue, find_overdue
-from tracker.progress.history import load_history
+from tracker.progress.history import evidence_fields, load_history
 from tracker.progress.status import Grid, load_grid
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.reports.store import load_reports
@@ -78,7 +78,7 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
     since = min(since or default_since(conn, plan), now)
     changes: list[dict[str, Any]] = [
         {"at": e.at, "kind": e.action, "item": e.item, "unit": e.unit, "body": e.body,
-         "by": e.by, "note": e.note}
+         "by": e.by, "note": e.note, **evidence_fields(e)}
         for e in load_history(conn, since=since, until=now)]
     changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late}
                 for r in reports if r.received_at and since < r.received_at <= now]

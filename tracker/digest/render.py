@@ -25,6 +25,7 @@ from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
 from tracker.progress.cellstate import SYMBOLS, cell_states
 from tracker.resources import bundled
+from tracker.wording import WORDS, say
 
 _CLASSES = {"done": "done", "partial": "partial", "pending": "pending", "overdue": "late",
             "partial_overdue": "partial late"}
@@ -131,9 +132,21 @@ def _change(plan: Plan, change: dict[str, Any], tz: str) -> dict[str, Any]:
         verb = {"mark": ("орындалды деп белгіленді", "отмечено выполненным"),
                 "unmark": ("белгі алынды", "отметка снята")}[change["kind"]]
         note = f" — {change['note']}" if change.get("note") else ""
+        via = change.get("via") or "cli"
+        how = {lang: say(lang, f"via.{via}") if f"via.{via}" in WORDS else via
+               for lang in ("kk", "ru")}
         text = {lang: f"{unit[lang]}, {body_name[lang]}: {change['item']} {verb[i]} "
-                      f"({change['by']}){note}" for i, lang in enumerate(("kk", "ru"))}
+                      f"({change['by']}, {how[lang]}){note}{_backing(change, lang)}"
+                for i, lang in enumerate(("kk", "ru"))}
     return {"when": when, "text": text}
+
+
+def _backing(change: dict[str, Any], lang: str) -> str:
+    """`; подтверждение: report.pdf` when a change came with an evidence link or file."""
+    shown = [change["evidence_url"]] if change.get("evidence_url") else []
+    if change.get("evidence"):
+        shown.append(change["evidence"]["name"])
+    return f"; {say(lang, 'via.evidence', what=' / '.join(shown))}" if shown else ""
 
 
 def renderer(template_dir: Path | None = None) -> MailRenderer:

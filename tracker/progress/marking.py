@@ -55,20 +55,30 @@ def done_time(plan: Plan, unit: str, on: date | datetime | None, now: datetime,
     return moment
 
 
+VIA = ("cli", "link", "import", "mail")
+"""How a change came: the command line, an agency's personal link, an imported file, a mail."""
+
+
 def change(db: Database, selection: Selection, action: str, *, actor: str, note: str,
-           now: datetime, on: date | datetime | None = None, lang: str = "en") -> MarkResult:
-    """The one way progress changes (the command line today; the reporting page and accepted
-    replies next): mark (`action='mark'`) or unmark the selection in one transaction."""
+           now: datetime, on: date | datetime | None = None, lang: str = "en",
+           via: str = "cli", evidence_url: str | None = None,
+           evidence: str | None = None) -> MarkResult:
+    """The one way progress changes (the command line, the reporting page, accepted replies):
+    mark (`action='mark'`) or unmark the selection in one transaction."""
     with db.writing() as conn:
         return apply(conn, db.plan(), selection, action, actor=actor, note=note, now=now, on=on,
-                     lang=lang)
+                     lang=lang, via=via, evidence_url=evidence_url, evidence=evidence)
 
 
 def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, actor: str,
           note: str, now: datetime, on: date | datetime | None = None,
-          lang: str = "en") -> MarkResult:
+          lang: str = "en", via: str = "cli", evidence_url: str | None = None,
+          evidence: str | None = None) -> MarkResult:
     """`change` inside the caller's transaction: an event for every assignment that changed
-    (`lang`: the language a refusal is written in)."""
+    (`lang`: the language a refusal is written in), saying how it came (`via`, one of `VIA`)
+    and what backs it: a link, or the digest of a stored upload (`tracker.evidence`)."""
+    if via not in VIA:
+        raise ValueError(f"unknown way of change {via!r}")
     a = ASSIGNMENT
     result = MarkResult(action)
     if action == "mark":
@@ -93,7 +103,8 @@ def apply(conn: Connection, plan: Plan, selection: Selection, action: str, *, ac
         for ident, item, unit, body in rows:
             result.changed.append((item, unit, body))
             events.append({"assignment_id": ident, "at": now, "action": action, "actor": actor,
-                           "note": note, "done_at": values["done_at"]})
+                           "note": note, "done_at": values["done_at"], "via": via,
+                           "evidence_url": evidence_url, "evidence": evidence})
     e = EVENT
     for start in range(0, len(events), _CHUNK):
         conn.execute(insert(e), events[start:start + _CHUNK])

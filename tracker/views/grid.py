@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tracker.plan.model import NATIONAL, Plan
 from tracker.progress.cellstate import SYMBOLS, cell_states
+from tracker.progress.history import HistoryEntry
 from tracker.progress.status import Grid
 from tracker.timefmt import local
+from tracker.views.history import how
 from tracker.wording import WORDS, say
 
 
@@ -79,7 +83,10 @@ def _cell(state: str | None) -> str:
     return f"  {SYMBOLS[state]:<2}"
 
 
-def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
+def render_unit(plan: Plan, grid: Grid, unit: str, lang: str,
+                marks: Mapping[tuple[int, str, str], HistoryEntry] | None = None) -> str:
+    """One unit item by item: each cell's state and bodies, the title, and for each body done,
+    who recorded it and how (`marks`: the latest events, tracker.progress.history)."""
     name = plan.unit_name(unit, lang)
     zone = plan.unit_timezone(unit)
     states = cell_states(plan, grid)
@@ -94,6 +101,12 @@ def render_unit(plan: Plan, grid: Grid, unit: str, lang: str) -> str:
                            for b, s in cell.bodies.items())
         lines.append(f"{cell.item:>4} {SYMBOLS[state]:<2} {words[state]:<{width}} {bodies}")
         lines.append(f"       {item.title.get(lang)}")
+        for body in cell.bodies:
+            entry = (marks or {}).get((cell.item, cell.unit, body))
+            if entry is not None:
+                body_name = plan.bodies[body].name.get(lang) if body in plan.bodies else body
+                lines.append(f"       {SYMBOLS['done']} {body_name}: {entry.by}, "
+                             f"{local(entry.at, zone)}, {how(entry, lang)}")
     summary = next((s for s in grid.units if s.unit == unit), None)
     if summary:
         lines.append("\n" + say(lang, "unit.summary", done=summary.done, total=summary.total)

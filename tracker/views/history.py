@@ -6,14 +6,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from tracker.plan.model import Plan
-from tracker.progress.history import HistoryEntry
+from tracker.progress.history import HistoryEntry, evidence_fields
+from tracker.progress.marking import VIA
 from tracker.timefmt import iso_utc, local
 
 
 def history_json(entries: list[HistoryEntry]) -> list[dict[str, Any]]:
     return [{"at": iso_utc(e.at), "item": e.item, "unit": e.unit, "body": e.body,
-             "action": e.action, "by": e.by, "note": e.note, "done_at": iso_utc(e.done_at)}
+             "action": e.action, "by": e.by, "note": e.note, "done_at": iso_utc(e.done_at),
+             **evidence_fields(e)}
             for e in entries]
+
+
+def how(e: HistoryEntry, lang: str) -> str:
+    """`via link; evidence: https://… / report.pdf (sha256 1a2b3c4d5e6f)` in `lang`: how a
+    change came, and what backs it."""
+    from tracker.wording import say
+
+    said = say(lang, f"via.{e.via}") if e.via in VIA else e.via
+    backing = [e.evidence_url] if e.evidence_url else []
+    if e.evidence:
+        backing.append(f"{e.evidence_name or ''} (sha256 {e.evidence[:12]})".lstrip())
+    return said + (f"; {say(lang, 'via.evidence', what=' / '.join(backing))}" if backing else "")
 
 
 def render_history(plan: Plan, entries: Sequence[HistoryEntry], lang: str) -> str:
@@ -34,6 +48,6 @@ def render_history(plan: Plan, entries: Sequence[HistoryEntry], lang: str) -> st
         line = (f"{local(e.at, plan.unit_timezone(e.unit))}  "
                 f"{actions.get(e.action, e.action):<{widths[0]}}  {item:<8} "
                 f"{units[e.unit]:<{widths[1]}}  {bodies[e.body]}; "
-                f"{say(lang, 'history.by', by=e.by)}")
+                f"{say(lang, 'history.by', by=e.by)}, {how(e, lang)}")
         lines.append(line + (f"  — {e.note}" if e.note else ""))
     return "\n".join(lines)
