@@ -72,6 +72,13 @@ def _decode(token: str) -> tuple[int, int, bytes] | None:
     return ident, generation, raw[_PACK.size:]
 
 
+def link_id(token: str) -> int | None:
+    """The id of the link row a token names, if it is spelled as a token at all (whether it is
+    good is `holder`'s question)."""
+    decoded = _decode(token)
+    return None if decoded is None else decoded[0]
+
+
 def grace(environ: Mapping[str, str] = os.environ) -> timedelta:
     """How long links stay good after the campaign closes; a bad value is refused in words."""
     raw = environ.get(GRACE_ENV, "").strip()

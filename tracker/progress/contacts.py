@@ -160,8 +160,9 @@ def store_contacts(conn: Connection, book: ContactBook) -> int:
     conn.execute(insert(CONTACT), [
         {"role": c.role, "unit_key": c.unit, "body_key": c.body, "email": c.email,
          "name": c.name, "lang": c.lang} for c in book.contacts])
-    from tracker.store.settings import set_setting
+    from tracker.store.settings import bump_content_version, set_setting
 
+    bump_content_version(conn)
     set_setting(conn, "reply_to", book.reply_to or "")
     coordinator = book.coordinator
     set_setting(conn, "coordinator", json.dumps(coordinator.as_json(), ensure_ascii=False)

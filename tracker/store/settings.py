@@ -1,5 +1,5 @@
 """Small key/value settings kept in the database (the reply-to address and the coordinator
-from contacts)."""
+from contacts, the content version the web pages' cache goes by)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,15 @@ def get_setting(conn: Connection, key: str) -> str | None:
 def set_setting(conn: Connection, key: str, value: str) -> None:
     conn.execute(delete(SETTING).where(SETTING.c.key == key))
     conn.execute(insert(SETTING).values(key=key, value=value))
+
+
+CONTENT_VERSION = "content_version"
+"""Changed by every write that changes what the pages show other than marks (which add events):
+a plan or contacts load, a results report's change.  Pages cached by a server process are good
+while it and the latest event are the same (tracker.web.pagecache)."""
+
+
+def bump_content_version(conn: Connection) -> None:
+    import uuid
+
+    set_setting(conn, CONTENT_VERSION, uuid.uuid4().hex)

@@ -32,6 +32,7 @@ from tracker.progress.worklist import Assignment, work_list
 from tracker.web.agencyview import page_data
 from tracker.web.context import WebContext
 from tracker.web.forms import csrf_token, file_of, read_form
+from tracker.web.pagecache import cached
 from tracker.web.pages import LANGS, page_language, render
 from tracker.web.visitor import Visitor, visitor
 
@@ -72,6 +73,7 @@ def _show(request: Request, who: Visitor, lang: str, *, status: int = 200,
                   **page_data(plan, work, who.email, now))
 
 
+@cached
 def page(request: Request) -> Response:
     who = visitor(request)
     if who.recipient is None:
