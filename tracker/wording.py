@@ -1104,6 +1104,11 @@ WORDS: dict[str, dict[str, str]] = {
     "link.revoked": {"kk": "{email}: бұрынғы сілтеме жойылды; келесі хаттарда жаңасы болады",
                      "ru": "{email}: прежняя ссылка отозвана; в следующих письмах будет новая",
                      "en": "{email}: the old link is revoked; the next mails carry a new one"},
+    # issue 14, the results page: who submitted a region's report and how (`report show`)
+    "report.via.cli": {"kk": "командалық жол", "ru": "командная строка", "en": "command line"},
+    "report.via.import": {"kk": "файлдан импорт", "ru": "импорт файла", "en": "file import"},
+    "report.via.link": {"kk": "жеке сілтеме", "ru": "личная ссылка", "en": "personal link"},
+    "report.by": {"kk": "{by}, {via}", "ru": "{by}, {via}", "en": "{by}, {via}"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 
