@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
 from tracker.digest.summary import (
@@ -61,24 +63,16 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
     local = digest.as_of.astimezone(ZoneInfo(tz))
     units = [u for u in plan.unit_keys if u in digest.by_unit]
     summaries = {s.unit: s for s in digest.grid.units}
-    states = cell_states(plan, digest.grid)
+    states = cell_states(plan, digest.grid) if cells else {}
     by_item = digest.by_item
     items = []
+    names = {unit: str(escape(plan.unit_name(unit, "kk"))) for unit in units} if cells else {}
     for item in plan.items:
         if item.number not in by_item:
             continue
-        row = []
-        for unit in units if cells else ():
-            state = states.get((item.number, unit))
-            if state is None:
-                row.append({"unit": unit, "state": "none", "symbol": "", "tip": ""})
-                continue
-            tip = (f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
-                   f"{_STATE_WORDS[state][1]}")
-            row.append({"unit": unit, "state": _CLASSES[state], "symbol": SYMBOLS[state],
-                        "tip": tip})
         items.append({"number": item.number, "title": _pair(item.title),
-                      "pct": _pct(by_item[item.number]), "cells": row})
+                      "pct": _pct(by_item[item.number]),
+                      "cells": _row(item.number, names, states)})
     by_body = overdue_by_body(plan, digest.overdue)
     groups: dict[str, list[dict[str, Any]]] = {}
     for overdue in digest.overdue:
@@ -116,6 +110,28 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
         "more_problems": more_problems,
         "mail_units_shown": MAIL_UNITS_SHOWN,
     }
+
+
+_CELLS = {state: (f'<td class="{_CLASSES[state]}" title="', f' — {{number}}: {words[0]} / '
+                  f'{words[1]}">{SYMBOLS[state]}</td>') for state, words in _STATE_WORDS.items()}
+_NO_CELL = '<td class="none" title=""></td>'
+
+
+def _row(number: int, names: dict[str, str], states: dict[tuple[int, str], str]) -> Markup:
+    """An item's cells of the grid, one per unit of `names` (escaped), as digest.html shows
+    them; written here in one join, since at school scale the grid is 195,000 cells and a
+    template loop over them would take seconds."""
+    heads = {state: (head, tail.replace("{number}", str(number)))
+             for state, (head, tail) in _CELLS.items()}
+    parts = []
+    for unit, name in names.items():
+        state = states.get((number, unit))
+        if state is None:
+            parts.append(_NO_CELL)
+        else:
+            head, tail = heads[state]
+            parts.append(head + name + tail)
+    return Markup("".join(parts))
 
 
 def _change(plan: Plan, change: dict[str, Any], tz: str) -> dict[str, Any]:
