@@ -16,6 +16,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -169,19 +170,23 @@ def _read_entry(form: FormData, lang: str) -> tuple[dict[str, str], MediaEntry |
 
 
 async def post(request: Request) -> Response:
-    who = visitor(request)
+    """Read the form (and its file) here; the database work runs in the thread pool, so a
+    request waiting on the database does not hold up the others."""
+    who = await run_in_threadpool(visitor, request)
     web: WebContext = request.app.state.web
     plan = web.db.plan()
     unit = report_region(plan, who)
     form = await read_form(request, who.token)
     try:
-        return await _act(request, who, plan, unit, form)
+        sent = await file_of(form, "file", web.settings.upload_limit) \
+            if _field(form, "action") == "upload" else None
+        return await run_in_threadpool(_act, request, who, plan, unit, form, sent)
     finally:
         await form.close()
 
 
-async def _act(request: Request, who: Visitor, plan: Plan, unit: str,
-               form: FormData) -> Response:
+def _act(request: Request, who: Visitor, plan: Plan, unit: str, form: FormData,
+         sent: tuple[str, bytes] | None) -> Response:
     from tracker.reports import store
 
     web: WebContext = request.app.state.web
@@ -214,7 +219,7 @@ async def _act(request: Request, who: Visitor, plan: Plan, unit: str,
             store.remove_media(conn, int(ident), now)
         return _done(request, who, "removed")
     if action == "upload":
-        return await _upload(request, who, plan, unit, form, lang)
+        return _upload(request, who, plan, unit, sent, lang)
     raise HTTPException(400)
 
 
@@ -236,14 +241,13 @@ def _words(lang: str) -> dict[str, Any]:
     }[lang]
 
 
-async def _upload(request: Request, who: Visitor, plan: Plan, unit: str, form: FormData,
-                  lang: str) -> Response:
+def _upload(request: Request, who: Visitor, plan: Plan, unit: str,
+            sent: tuple[str, bytes] | None, lang: str) -> Response:
     from tracker.reports import store
     from tracker.reports.formfile import content_suffix, read_form_bytes, shown_name
 
     web: WebContext = request.app.state.web
     words = _words(lang)
-    sent = await file_of(form, "file", web.settings.upload_limit)
     if sent is None:
         return _page(request, who, plan, unit, status=400, problem=words["no_file"])
     name, data = shown_name(sent[0]), sent[1]
