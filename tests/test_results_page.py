@@ -200,3 +200,30 @@ def test_report_submit_says_it_came_from_the_command_line(tracker: Tracker) -> N
     aktobe = next(r for r in tracker.json("report", "show")["regions"] if r["unit"] == "aktobe")
     assert (aktobe["received_by"], aktobe["received_via"]) == ("Ә. Сапарова", "cli")
     assert "Ә. Сапарова, командалық жол" in tracker.ok("report", "show").stdout
+
+
+def test_a_csv_form_with_a_bad_cell_is_refused_with_the_importers_words(served: Served) -> None:
+    from tracker.reports.exporter import header_row
+    from tracker.store.database import Database
+
+    db = Database(served.tracker.url)
+    try:
+        header = header_row(db.plan())
+    finally:
+        db.engine.dispose()
+    row = ["Акмолинская область", *["1"] * (len(header) - 1)]
+    row[header.index("Кол-во встреч")] = "-3"
+    row[-2:] = ["", ""]  # the media list and «Другие» left empty
+    data = "\n".join(";".join(cells) for cells in (header, row)).encode("utf-8-sig")
+    path = _path(served)
+    before = dump_database(served.tracker.url)
+    with served.client() as http:
+        refused = _post(http, path + "?lang=ru", {"action": "upload"},
+                        files={"file": ("akmola.csv", data)})
+    assert refused.status_code == 400
+    try:
+        parse_count("-3")
+    except CellError as exc:
+        assert exc.said("ru") in html.unescape(refused.text)
+    assert "akmola.csv: строка 2" in html.unescape(refused.text)
+    assert dump_database(served.tracker.url) == before

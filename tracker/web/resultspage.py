@@ -258,7 +258,7 @@ def _upload(request: Request, who: Visitor, plan: Plan, unit: str,
     try:
         imported = read_form_bytes(data, suffix, plan, name, lang)
     except UserError as exc:
-        return _page(request, who, plan, unit, status=400, problem=str(exc))
+        return _page(request, who, plan, unit, status=400, problem=exc.in_language(lang))
     own = plan.unit_name(unit, lang)
     other = next((r.unit for r in imported.reports if r.unit != unit), None)
     if other is not None:
