@@ -25,7 +25,8 @@ def test_fresh_show_lists_every_region_with_zeros(tracker: Tracker) -> None:
     assert show["regions"][0] == {
         "unit": "akmola", "received_at": None, "late": False, "school_assemblies": 0,
         "class_hours": 0, "contests": 0, "meetings": 0, "debates": 0, "parent_meetings": 0,
-        "children_reached": 0, "media_coverage": [], "other": ""}
+        "children_reached": 0, "media_coverage": [], "other": "", "received_by": None,
+        "received_via": None}
     assert show["totals"] == {**dict.fromkeys(COUNTS, 0), "media_coverage": 0}
 
 
@@ -43,7 +44,7 @@ def test_set_then_show_round_trip_and_totals(tracker: Tracker) -> None:
         "unit": "aktobe", "received_at": None, "late": False, "school_assemblies": 310,
         "class_hours": 1250, "contests": 40, "meetings": 90, "debates": 12,
         "parent_meetings": 96, "children_reached": 54000, "media_coverage": [],
-        "other": "Круглый стол, 18.04"}
+        "other": "Круглый стол, 18.04", "received_by": None, "received_via": None}
     assert _region(show, "akmola")["class_hours"] == 100
     assert _region(show, "astana")["children_reached"] == 1000
     assert show["totals"] == {"school_assemblies": 310, "class_hours": 1350, "contests": 40,

@@ -50,9 +50,12 @@ def _region(show: dict[str, Any], unit: str) -> dict[str, Any]:
     return next(r for r in show["regions"] if r["unit"] == unit)
 
 
+RECEIVING = ("received_at", "late", "received_by", "received_via")
+
+
 def _data(show: dict[str, Any]) -> dict[str, Any]:
     """A `report show --json` without the receiving times (and the late flags they make)."""
-    return {"regions": [{k: v for k, v in r.items() if k not in ("received_at", "late")}
+    return {"regions": [{k: v for k, v in r.items() if k not in RECEIVING}
                         for r in show["regions"]],
             "totals": show["totals"]}
 
@@ -67,7 +70,8 @@ def test_import_csv_with_russian_headers(tracker: Tracker, tmp_path: Path) -> No
         row("город Астана", (1, 0, "", 0, 0, 0, 500)),
         row("Итого", (311, 1250, 40, 87, 12, 96, 54500), "3"),
     ])
-    result = tracker.ok("report", "import", str(file), now="2017-04-24T10:00+06:00", lang="en")
+    result = tracker.ok("report", "import", str(file), "--by", "clerk",
+                        now="2017-04-24T10:00+06:00", lang="en")
     assert "imported 2 region(s): aktobe, astana" in result.stdout
     show = tracker.json("report", "show", now="2017-04-24T10:00+06:00")
     assert _region(show, "aktobe") == {
@@ -77,7 +81,7 @@ def test_import_csv_with_russian_headers(tracker: Tracker, tmp_path: Path) -> No
         "media_coverage": [
             {"outlet": "Хабар", "date": "2017-04-12", "url": None},
             {"outlet": "Ақтөбе, газет", "date": "2017-04-13", "url": "https://aktobe.kz/a?x=1"}],
-        "other": "Круглый стол"}
+        "other": "Круглый стол", "received_by": "clerk", "received_via": "import"}
     assert _region(show, "astana")["children_reached"] == 500
     assert _region(show, "astana")["contests"] == 0  # a blank count is none
     assert show["totals"]["children_reached"] == 54500

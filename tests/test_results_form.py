@@ -76,7 +76,8 @@ def test_report_set_and_show_carry_the_extra_columns(extra: Tracker) -> None:
     extra.ok("report", "set", "aktobe", "--online-lessons", "8")  # the others stay as they are
     show = extra.json("report", "show")
     aktobe = _region(show, "aktobe")
-    assert list(aktobe) == ["unit", "received_at", "late", *COLUMNS]
+    assert list(aktobe) == ["unit", "received_at", "late", *COLUMNS, "received_by",
+                            "received_via"]
     assert (aktobe["online_lessons"], aktobe["meetings"], aktobe["partners"]) == (8, 3, "ЮНИСЕФ")
     assert _region(show, "akmola")["online_lessons"] == 0
     assert _region(show, "akmola")["partners"] == ""

@@ -1149,6 +1149,11 @@ WORDS: dict[str, dict[str, str]] = {
     "evidence.exists": {"kk": "{file} бар: басқа атау беріңіз",
                         "ru": "{file} уже существует: укажите другое имя",
                         "en": "{file} exists: give another name"},
+    # issue 14, the results page: who submitted a region's report and how (`report show`)
+    "report.via.cli": {"kk": "командалық жол", "ru": "командная строка", "en": "command line"},
+    "report.via.import": {"kk": "файлдан импорт", "ru": "импорт файла", "en": "file import"},
+    "report.via.link": {"kk": "жеке сілтеме", "ru": "личная ссылка", "en": "personal link"},
+    "report.by": {"kk": "{by}, {via}", "ru": "{by}, {via}", "en": "{by}, {via}"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

@@ -10,6 +10,7 @@ import click
 
 from tracker.cli.output import emit_json
 from tracker.cli.params import ROW_ID, BoundedText
+from tracker.cli.progress import _BY, _actor
 from tracker.fieldrules import FREE_TEXT_MAX, NAME_MAX, TITLE_MAX
 
 if TYPE_CHECKING:
@@ -126,8 +127,9 @@ def report_set(inv: Invocation, /, region: str, **given: int | str | None) -> No
 @click.argument("region")
 @click.option("--again", is_flag=True,
               help="Receive it anew at the current time (the first time is kept otherwise).")
+@_BY
 @click.pass_obj
-def report_submit(inv: Invocation, region: str, again: bool) -> None:
+def report_submit(inv: Invocation, region: str, again: bool, by: str | None) -> None:
     """Record a region's report as received now (--now); after 25 April there, it is late.
 
     The deadline is the end of 25 April in the region's own time zone (Aktobe was UTC+5 in
@@ -144,7 +146,7 @@ def report_submit(inv: Invocation, region: str, again: bool) -> None:
     plan = inv.plan()
     unit = require_region(region, plan, inv.lang)
     with inv.database().writing() as conn:
-        outcome = submit(conn, plan, unit, inv.now, again=again)
+        outcome = submit(conn, plan, unit, inv.now, again=again, by=_actor(by), via="cli")
     click.echo(_received_line(inv, outcome))
 
 
@@ -195,8 +197,9 @@ def report_show(inv: Invocation, as_json: bool) -> None:
 @click.argument("file", type=_FILE)
 @click.option("--again", is_flag=True,
               help="Count regions already received as received anew now.")
+@_BY
 @click.pass_obj
-def report_import(inv: Invocation, file: Path, again: bool) -> None:
+def report_import(inv: Invocation, file: Path, again: bool, by: str | None) -> None:
     """Import a filled-in form (.xlsx or .csv) and receive its regions' reports.
 
     One row per region, the region named in Russian («Актюбинская область»), Kazakh or by key;
@@ -220,7 +223,8 @@ def report_import(inv: Invocation, file: Path, again: bool) -> None:
     if not imported.reports:
         raise UserError(say(inv.lang, "error.no_figures", file=file))
     with inv.database().writing() as conn:
-        outcomes = replace_reports(conn, plan, imported.reports, inv.now, again=again)
+        outcomes = replace_reports(conn, plan, imported.reports, inv.now, again=again,
+                                   by=_actor(by), via="import")
 
     def names(units: list[str]) -> str:
         return ", ".join(_region_name(inv, u) for u in units)

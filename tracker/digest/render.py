@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 from notifications.render import MailRenderer, RenderedMail
 from tracker.digest.data import Digest
 from tracker.digest.summary import (
@@ -23,7 +25,7 @@ from tracker.digest.summary import (
 )
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
-from tracker.progress.cellstate import SYMBOLS, cell_states
+from tracker.progress.cellstate import SYMBOLS, stretches
 from tracker.resources import bundled
 from tracker.wording import WORDS, say
 
@@ -62,24 +64,16 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
     local = digest.as_of.astimezone(ZoneInfo(tz))
     units = [u for u in plan.unit_keys if u in digest.by_unit]
     summaries = {s.unit: s for s in digest.grid.units}
-    states = cell_states(plan, digest.grid)
     by_item = digest.by_item
     items = []
+    rows = _rows(plan, digest, units) if cells else {}
+    empty = Markup(_NO_CELL * len(units) if cells else "")
     for item in plan.items:
         if item.number not in by_item:
             continue
-        row = []
-        for unit in units if cells else ():
-            state = states.get((item.number, unit))
-            if state is None:
-                row.append({"unit": unit, "state": "none", "symbol": "", "tip": ""})
-                continue
-            tip = (f"{plan.unit_name(unit, 'kk')} — {item.number}: {_STATE_WORDS[state][0]} / "
-                   f"{_STATE_WORDS[state][1]}")
-            row.append({"unit": unit, "state": _CLASSES[state], "symbol": SYMBOLS[state],
-                        "tip": tip})
         items.append({"number": item.number, "title": _pair(item.title),
-                      "pct": _pct(by_item[item.number]), "cells": row})
+                      "pct": _pct(by_item[item.number]),
+                      "cells": rows.get(item.number, empty)})
     by_body = overdue_by_body(plan, digest.overdue)
     groups: dict[str, list[dict[str, Any]]] = {}
     for overdue in digest.overdue:
@@ -117,6 +111,37 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
         "more_problems": more_problems,
         "mail_units_shown": MAIL_UNITS_SHOWN,
     }
+
+
+_CELLS = {state: (f'<td class="{_CLASSES[state]}" title="', f' — {{number}}: {words[0]} / '
+                  f'{words[1]}">{SYMBOLS[state]}</td>') for state, words in _STATE_WORDS.items()}
+_NO_CELL = '<td class="none" title=""></td>'
+
+
+def _rows(plan: Plan, digest: Digest, units: list[str]) -> dict[int, Markup]:
+    """Each item's cells of the grid, one per unit of `units`, as digest.html shows them.
+
+    Written here per run of the grid (one `str.join` of its units' names between the texts
+    of its state), since at school scale the grid is 195,000 cells and a template loop over
+    them would take seconds.  A unit without a cell of the item gets an empty one."""
+    names = {unit: str(escape(plan.unit_name(unit, "kk"))) for unit in units}
+    position = {unit: index for index, unit in enumerate(units)}
+    parts: dict[int, list[str]] = {}
+    filled: dict[int, int] = {}
+    for run in stretches(plan, digest.grid):
+        shown = run.units if run.units[-1] in position else [
+            u for u in run.units if u in position]
+        if not shown:
+            continue
+        row = parts.setdefault(run.item, [])
+        start = position[shown[0]]
+        row.append(_NO_CELL * (start - filled.get(run.item, 0)))
+        head, tail = _CELLS[run.state]
+        tail = tail.replace("{number}", str(run.item))
+        row.append(head + (tail + head).join(map(names.__getitem__, shown)) + tail)
+        filled[run.item] = start + len(shown)
+    return {number: Markup("".join(row) + _NO_CELL * (len(units) - filled[number]))
+            for number, row in parts.items()}
 
 
 def _change(plan: Plan, change: dict[str, Any], tz: str) -> dict[str, Any]:

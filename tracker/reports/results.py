@@ -30,6 +30,10 @@ class RegionResult:
     late: bool = False
     entered: bool = False
     """Whether anything was ever recorded for the region (a blank form row if not)."""
+    received_by: str | None = None
+    """Who submitted it: the login or --by at the command line, the address behind a link."""
+    received_via: str | None = None
+    """How it came: cli (`report submit`), import (`report import`), link (the results page)."""
 
     @property
     def received(self) -> bool:

@@ -28,7 +28,7 @@ from tracker.store.database import upsert_insert
 from tracker.store.tables import MEDIA_COVERAGE, REGION_REPORT, REGION_REPORT_VALUE
 
 __all__ = [
-    "MediaListing", "Received", "RegionResult", "Totals", "add_media", "list_media",
+    "VIAS", "MediaListing", "Received", "RegionResult", "Totals", "add_media", "list_media",
     "load_reports", "missing_reports", "remove_media", "replace_reports", "set_fields",
     "submit", "totals",
 ]
@@ -89,7 +89,9 @@ def load_reports(conn: Connection, plan: Plan,
             media_coverage=entries,
             received_at=_known(row.received_at, as_of),
             late=is_late(plan, region.key, _known(row.received_at, as_of)),
-            entered=True))
+            entered=True,
+            received_by=row.received_by if _known(row.received_at, as_of) else None,
+            received_via=row.received_via if _known(row.received_at, as_of) else None))
     return results
 
 
@@ -144,16 +146,24 @@ def set_fields(conn: Connection, plan: Plan, unit: str, values: Mapping[str, int
                  .values(updated_at=now))
 
 
+VIAS = ("cli", "import", "link")
+"""How a report can come: `report submit`, `report import`, the region's results page."""
+
+
 def submit(conn: Connection, plan: Plan, unit: str, now: datetime,
-           again: bool = False) -> Received:
-    """Record the report as received now, unless it already was (then keep that time, which
-    is what the late flag is judged by) or `again` asks to receive it anew."""
+           again: bool = False, by: str | None = None, via: str = "cli") -> Received:
+    """Record the report as received now, by `by` through `via`, unless it already was (then
+    keep that time, which is what the late flag is judged by, and who sent it) or `again` asks
+    to receive it anew."""
+    if via not in VIAS:
+        raise ValueError(f"not a way a report comes: {via!r}")
     r = REGION_REPORT
     _ensure_row(conn, unit, now)
     statement = update(r).where(r.c.unit_key == unit)
     if not again:
         statement = statement.where(r.c.received_at.is_(None))
-    changed = conn.execute(statement.values(received_at=now, updated_at=now)
+    changed = conn.execute(statement.values(received_at=now, updated_at=now, received_by=by,
+                                            received_via=via)
                            .returning(r.c.unit_key)).first() is not None
     received_at: datetime = conn.execute(
         select(r.c.received_at).where(r.c.unit_key == unit)).scalar_one()
@@ -198,7 +208,8 @@ def remove_media(conn: Connection, ident: int, now: datetime) -> MediaListing | 
 
 
 def replace_reports(conn: Connection, plan: Plan, reports: Sequence[RegionResult],
-                    now: datetime, again: bool = False) -> list[Received]:
+                    now: datetime, again: bool = False, by: str | None = None,
+                    via: str = "import") -> list[Received]:
     """Replace the given regions' reports (counts, texts, media list) and receive them.
 
     Used by the import: the file is the region's report as a whole, so what it leaves out
@@ -216,5 +227,5 @@ def replace_reports(conn: Connection, plan: Plan, reports: Sequence[RegionResult
             conn.execute(insert(m), [
                 {"unit_key": report.unit, "outlet": e.outlet, "published_on": e.published_on,
                  "url": e.url} for e in report.media_coverage])
-        outcomes.append(submit(conn, plan, report.unit, now, again=again))
+        outcomes.append(submit(conn, plan, report.unit, now, again=again, by=by, via=via))
     return outcomes

@@ -43,7 +43,8 @@ def region_json(form: ResultsForm, result: RegionResult) -> dict[str, Any]:
     """A region's report: who, when, and every column of the form by its key, in order."""
     return {"unit": result.unit, "received_at": iso_utc(result.received_at),
             "late": result.late,
-            **{c.key: _value_json(c, result) for c in form.columns}}
+            **{c.key: _value_json(c, result) for c in form.columns},
+            "received_by": result.received_by, "received_via": result.received_via}
 
 
 def report_json(plan: Plan, results: Sequence[RegionResult]) -> dict[str, Any]:
@@ -75,6 +76,12 @@ def render_media(plan: Plan, listing: Sequence[MediaListing], lang: str) -> str:
     return "\n".join(lines)
 
 
+def received_by(result: RegionResult, lang: str) -> str:
+    """Who sent a received report and how: `edu@akmola.example, жеке сілтеме`."""
+    via = say(lang, f"report.via.{result.received_via}")
+    return say(lang, "report.by", by=result.received_by or "—", via=via)
+
+
 def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str:
     """A table: one line per region, the totals, then who is missing and who was late."""
     w = words(lang)
@@ -91,6 +98,7 @@ def render_report(plan: Plan, results: Sequence[RegionResult], lang: str) -> str
         if r.received_at is not None:
             received = local(r.received_at, plan.unit_timezone(r.unit))
             received += f" {w['late_mark']}" if r.late else ""
+            received += f" — {received_by(r, lang)}" if r.received_via else ""
         body.append((names[r.unit], cells, received))
     total_cells = [str(total.figure(c)) for c in columns]
     name_width = max(len(w["region"]), len(w["total"]), *(len(n) for n in names.values()))

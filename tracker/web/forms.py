@@ -29,8 +29,10 @@ def csrf_token(web: WebContext, token: str) -> str:
 
 def _same_origin(request: Request, web: WebContext) -> bool:
     origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not sent (an old browser): the CSRF token alone decides
+    if origin is None or origin == "null":
+        # not sent (an old browser), or hidden: under `Referrer-Policy: no-referrer` (the
+        # guard's) Chromium sends `Origin: null` with a form's POST; the CSRF token decides
+        return True
     allowed = {f"{request.url.scheme}://{request.url.netloc}"}
     if web.settings.public_url:
         parts = urlsplit(web.settings.public_url)
