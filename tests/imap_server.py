@@ -30,6 +30,7 @@ import email
 import email.message
 import email.policy
 import functools
+import grp
 import imaplib
 import os
 import pwd
@@ -217,7 +218,9 @@ class ImapTestServer:
         self._internal, self._login = internal, login
 
     def _write_config(self) -> Path:
-        chroot = "" if os.geteuid() != 0 else "login"
+        chroot, anvil_chroot = ("login", "empty") if os.geteuid() == 0 else ("", "")
+        # Unprivileged, the internal group must be our own (the package's `dovecot` otherwise).
+        group = "" if os.geteuid() == 0 else grp.getgrgid(os.getegid()).gr_name
         config = self.root / "dovecot.conf"
         config.write_text(f"""\
 # A private test instance: nothing here refers to the system's Dovecot.
@@ -229,6 +232,7 @@ protocols = imap
 listen = {HOST}
 default_internal_user = {self._internal}
 default_login_user = {self._login}
+{f"default_internal_group = {group}" if group else ""}
 first_valid_uid = {min(self._uid, 500)}
 first_valid_gid = {min(self._gid, 500)}
 mail_uid = {self._uid}
@@ -271,6 +275,7 @@ service imap-login {{
 }}
 # No penalty of up to 15 s after failed logins: tests log in wrongly on purpose.
 service anvil {{
+  chroot = {anvil_chroot}
   unix_listener anvil-auth-penalty {{
     mode = 0
   }}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import imaplib
 import re
+import shutil
 import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -147,3 +148,13 @@ def test_the_log_is_the_instances_own(imap_server: ImapTestServer) -> None:
     assert re.search(r"Login: user=<inbox@tracker\.test>.*TLS", log), log
     assert imap_server.users[USER] not in log
     assert imap_server.log_path.parent == imap_server.root
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception),
+                                             ("", pytest.skip.Exception)])
+def test_missing_dovecot_fails_under_ci_and_skips_elsewhere(
+        monkeypatch: pytest.MonkeyPatch, ci: str, outcome: type[BaseException]) -> None:
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(outcome, match="Dovecot"):
+        ImapTestServer()
