@@ -324,6 +324,7 @@ service auth-worker {{
         while True:
             if self._process.poll() is not None:
                 self._process = None
+                atexit.unregister(self._reaper)
                 raise RuntimeError(f"Dovecot did not start:\n{self.log()}")
             if self._greets(self.port) and self._greets(self.tls_port, tls=True):
                 return
