@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest_imap import imap_ca, imap_server, imap_server_factory  # noqa: F401
 from tests.conftest_smtp import smtp_ca, smtp_server, smtp_server_factory  # noqa: F401
 from tracker.cli.main import cli
 
