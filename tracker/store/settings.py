@@ -19,9 +19,9 @@ def set_setting(conn: Connection, key: str, value: str) -> None:
 
 
 CONTENT_VERSION = "content_version"
-"""Changed by every write that changes what the pages show other than marks (which add events):
-a plan or contacts load, a results report's change.  Pages cached by a server process are good
-while it and the latest event are the same (tracker.web.pagecache)."""
+"""Changed by a plan or contacts load: with the latest event's id (every mark and unmark adds
+one), it tells a server process whether a page it keeps is still what it would render
+(tracker.web.pagecache; pages that show results reports or the outbox are not kept)."""
 
 
 def bump_content_version(conn: Connection) -> None:
