@@ -3,6 +3,8 @@ plain 404; headers forbid framing and sniffing; the token never reaches the log.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.webserver import Served
 
 AGENCY = "edu@akmola.example"
@@ -47,3 +49,28 @@ def test_a_link_after_the_campaign_closed_and_its_grace_is_refused(served: Serve
             assert http.get(link.removeprefix(served.base)).status_code == 404
     finally:
         stop_server(late.process)
+
+
+def test_a_kept_page_follows_marks_and_contacts_loads(served: Served, tmp_path: Path) -> None:
+    """The server keeps a page while nothing it shows changed: a mark at the terminal and a new
+    contacts file each show at the next request."""
+    path = served.link(AGENCY).removeprefix(served.base)
+    with served.client() as http:
+        first = http.get(path).text
+        assert http.get(path).text == first  # kept, the same
+        served.tracker.ok("mark", "5", "--region", "akmola", "--body", "education", "--note",
+                          "хат № 7", lang="en")
+        marked = http.get(path).text
+        assert marked != first and "хат № 7" in marked
+        contacts = tmp_path / "contacts.yaml"
+        from tests.webserver import CONTACTS
+
+        contacts.write_text(CONTACTS.read_text(encoding="utf-8").replace(
+            "Ақмола облысының білім басқармасы", "Ақмола облысы білім басқармасы (жаңа)"),
+            encoding="utf-8")
+        served.tracker.ok("contacts", "load", str(contacts), lang="en")
+        assert "(жаңа)" in http.get(path).text
+        contacts.write_text(CONTACTS.read_text(encoding="utf-8").replace(
+            "edu@akmola.example", "other@akmola.example"), encoding="utf-8")
+        served.tracker.ok("contacts", "load", str(contacts), lang="en")
+        assert http.get(path).status_code == 404  # no longer in the contacts

@@ -17,12 +17,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from tracker.access.links import link_id
 from tracker.store.settings import CONTENT_VERSION
+from tracker.store.statements import DriverStatement
 from tracker.store.tables import CAMPAIGN, EVENT, LINK, SETTING
 
 PAGES_KEPT = 2048
@@ -49,18 +50,23 @@ class PageCache:
                 self._pages.popitem(last=False)
 
 
+_STAMP = DriverStatement(
+    select(LINK.c.generation, select(func.max(EVENT.c.id)).scalar_subquery(),
+           select(SETTING.c.value).where(SETTING.c.key == CONTENT_VERSION).scalar_subquery(),
+           select(CAMPAIGN.c.loaded_at).scalar_subquery())
+    .where(LINK.c.id == bindparam("ident")))
+"""Run on the driver's cursor: asked before every page, SQLAlchemy's execution of it cost
+more than the rest of a kept page's answer (the README gives figures)."""
+
+
 def stamp(conn: Connection, token: str) -> tuple[object, ...] | None:
     """What the pages of this token depend on in the database, in one statement; None for a
-    token naming no link."""
+    token naming no link.  (The values as the driver gives them: they are only compared.)"""
     ident = link_id(token)
     if ident is None:
         return None
-    latest_event = select(func.max(EVENT.c.id)).scalar_subquery()
-    version = select(SETTING.c.value).where(SETTING.c.key == CONTENT_VERSION).scalar_subquery()
-    loaded = select(CAMPAIGN.c.loaded_at).scalar_subquery()
-    row = conn.execute(select(LINK.c.generation, latest_event, version, loaded)
-                       .where(LINK.c.id == ident)).first()
-    return None if row is None else tuple(row)
+    rows = _STAMP.execute(conn, {"ident": ident})
+    return tuple(rows[0]) if rows else None
 
 
 def _minute(moment: datetime) -> datetime:
