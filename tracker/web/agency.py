@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from tracker.evidence import EvidenceRefused, Upload, judge, link_problem, store
 from tracker.fieldrules import NOTE_MAX, text_problem
+from tracker.plan.model import Plan
 from tracker.progress.marking import apply
 from tracker.progress.selection import Selection
 from tracker.progress.worklist import Assignment, work_list
@@ -67,13 +68,25 @@ def _show(request: Request, who: Visitor, lang: str, *, status: int = 200,
               "unmarked": _numbers(query.get("unmarked", "")),
               "unchanged": query.get("unchanged") == "1"}
     return render(request, "agency.html", status_code=status, lang=lang, who=who,
-                  home=f"/r/{who.token}", csrf=csrf_token(web, who.token), notice=notice,
+                  home=f"/r/{who.token}", reports=_sends_report(plan, who),
+                  csrf=csrf_token(web, who.token), notice=notice,
                   problem=problem, note=note, url=url,
                   limit_mb=web.settings.upload_limit // (1024 * 1024),
                   **page_data(plan, work, who.email, now))
 
 
 @cached
+def _sends_report(plan: Plan, who: Visitor) -> bool:
+    """Whether the page links to the results form: this address sends a region's report."""
+    from tracker.web.resultspage import report_region
+
+    try:
+        report_region(plan, who)
+    except HTTPException:
+        return False
+    return True
+
+
 def page(request: Request) -> Response:
     who = visitor(request)
     if who.recipient is None:
