@@ -75,7 +75,6 @@ def _show(request: Request, who: Visitor, lang: str, *, status: int = 200,
                   **page_data(plan, work, who.email, now))
 
 
-@cached
 def _sends_report(plan: Plan, who: Visitor) -> bool:
     """Whether the page links to the results form: this address sends a region's report."""
     from tracker.web.resultspage import report_region
@@ -87,6 +86,7 @@ def _sends_report(plan: Plan, who: Visitor) -> bool:
     return True
 
 
+@cached
 def page(request: Request) -> Response:
     who = visitor(request)
     if who.recipient is None:
