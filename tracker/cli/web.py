@@ -37,7 +37,7 @@ def serve(inv: Invocation, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    from tracker.web.app import START_ENV, create_app
+    from tracker.web.app import LOG_FORMAT, START_ENV, create_app
 
     # Everything a worker needs is checked here first, so a mistake is one line, not a crash
     # in each worker.
@@ -47,7 +47,7 @@ def serve(inv: Invocation, host: str, port: int, workers: int) -> None:
     os.environ["TRACKER_DATABASE_URL"] = inv.db_url
     if inv.now_given:
         os.environ[START_ENV] = inv.now.isoformat()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     trusted = ",".join(str(net) for net in settings.trusted_proxies)
     uvicorn.run("tracker.web.app:from_environment", factory=True, host=host, port=port,
                 workers=workers, access_log=False, proxy_headers=bool(trusted),

@@ -290,13 +290,18 @@ class Database:
         self._write_engine = self.engine.execution_options(immediate=True)
         self._plan: Plan | None = None
 
-    def plan(self) -> Plan:
-        """The plan as last loaded (`tracker init`, `plan load`), read once per handle."""
+    def plan(self, conn: Connection | None = None) -> Plan:
+        """The plan as last loaded (`tracker init`, `plan load`), read once per handle (on
+        `conn` when the caller holds one: a second connection taken while holding one can wait
+        forever once every thread of a server does it)."""
         if self._plan is None:
             from tracker.plan.codec import plan_from_dict
 
-            with self.reading() as conn:
+            if conn is not None:
                 stored = conn.execute(text("SELECT plan_json FROM campaign")).scalar()
+            else:
+                with self.reading() as reader:
+                    stored = reader.execute(text("SELECT plan_json FROM campaign")).scalar()
             if stored is None:
                 raise RuntimeFailure.said("db.no_plan")
             self._plan = plan_from_dict(json.loads(stored))

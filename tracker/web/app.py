@@ -90,10 +90,17 @@ def create_app(db_url: str, environ: Mapping[str, str] = os.environ,
     return app
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+
+
 def from_environment() -> Starlette:
-    """uvicorn's factory in each worker: the database and clock `tracker serve` was given."""
+    """uvicorn's factory in each worker: the database and clock `tracker serve` was given (a
+    worker is a new process: the access log is set up here, not inherited)."""
+    import logging
+
     from tracker.store.database import resolve_url
 
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     start = os.environ.get(START_ENV)
     return create_app(resolve_url(None, os.environ), os.environ,
                       datetime.fromisoformat(start) if start else None)

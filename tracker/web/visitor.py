@@ -46,8 +46,8 @@ def current_plan(web: WebContext, conn: Connection) -> Plan:
     if loaded != web.plan_loaded_at:
         web.db.forget_plan()
         web.plan_loaded_at = loaded
-        web.expires = expires(web.db.plan(), web.environ)
-    return web.db.plan()
+        web.expires = expires(web.db.plan(conn), web.environ)
+    return web.db.plan(conn)
 
 
 def visitor(request: Request) -> Visitor:
