@@ -163,7 +163,9 @@ def test_the_digest_carries_each_managers_own_dashboard_link(
         for message in smtp_server.messages:
             text, html = _parts(message.data)
             pattern = re.escape(served.base) + f"/r/({TOKEN})/dashboard"
-            [token] = re.findall(pattern + " *$", text.replace("\r\n", "\n"), re.MULTILINE)
+            tokens = re.findall(pattern + " *$", text.replace("\r\n", "\n"), re.MULTILINE)
+            assert tokens and set(tokens) == {tokens[0]}  # the one link, in each language
+            token = tokens[0]
             assert f'href="{served.base}/r/{token}/dashboard' in html
             with db.reading() as conn:
                 link = holder(conn, key, token, db.plan(), datetime.fromisoformat(MORNING))
@@ -221,3 +223,28 @@ def test_a_filled_body_is_the_message_with_the_value_in_place(text: str) -> None
     assert re.sub(r" +\n", "\n", decoded.replace("\r\n", "\n")).rstrip() == expected.rstrip()
     assert f'href="https://x.kz/r/{value}' in html
     assert value.encode() not in prepared.body
+
+
+@pytest.mark.parametrize(("public", "status", "words"), [
+    ("http://tracker.bkk.edu.example", "problem", "https://"),
+    ("https://tracker.bkk.edu.example?x=1", "problem", "not an address"),
+    ("http://127.0.0.1:8080", "ok", "/r/…"),
+    ("https://tracker.bkk.edu.example", "ok", "owner only"),
+])
+def test_doctor_checks_the_public_address(sqlite_tracker: Tracker, smtp_server: SmtpTestServer,
+                                          public: str, status: str, words: str) -> None:
+    result = sqlite_tracker("doctor", "--json", lang="en", env=_env(smtp_server, public))
+    [found] = [f for f in json.loads(result.stdout)["findings"] if f["area"] == "links"]
+    assert found["status"] == status and words in found["detail"], found
+
+
+def test_doctor_refuses_a_key_others_can_read(sqlite_tracker: Tracker,
+                                              smtp_server: SmtpTestServer) -> None:
+    import os
+
+    key = os.environ["TRACKER_SECRET_KEY_FILE"]
+    os.chmod(key, 0o644)
+    result = sqlite_tracker("doctor", "--json", lang="en",
+                            env=_env(smtp_server, "https://tracker.bkk.edu.example"))
+    [found] = [f for f in json.loads(result.stdout)["findings"] if f["area"] == "links"]
+    assert found["status"] == "problem" and key in found["detail"], found
