@@ -280,22 +280,12 @@ class Sender:
     async def claim_batch(self) -> list[outbox.Claimed]:
         """Due rows, committed as ours before any of them is sent; none while the relay's
         pause holds."""
-        found, rows = await self.writer.call(self._claim, self.clock(), frozenset(self.bodies),
-                                             self.pacer.renewal())
+        found, rows, values = await self.writer.call(
+            self._claim, self.clock(), frozenset(self.bodies), self.pacer.renewal())
         if self.pacer.heed(found):
             return []
-        await self._fill_values(rows)
+        self.slot_values.update(values)
         return rows
-
-    async def _fill_values(self, rows: list[outbox.Claimed]) -> None:
-        """The slot values (personal links) of the rows whose body has slots, derived now from
-        their link rows: a retry carries the same link, a revoked one the new one."""
-        slotted = [(row.id, row.campaign, row.recipient) for row in rows
-                   if isinstance(self._body(row), SlottedBody)]
-        key = self._signing_key() if slotted else None
-        if key is not None:
-            self.slot_values.update(await self.writer.call(slot_values, key, slotted,
-                                                           self.clock()))
 
     def _signing_key(self) -> bytes | None:
         if self._key is None and self._key_problem is None:
@@ -306,13 +296,24 @@ class Sender:
         return self._key
 
     def _claim(self, conn: Connection, now: datetime, known: frozenset[str | None],
-               renewal: tuple[str, str, datetime] | None) -> tuple[Pause, list[outbox.Claimed]]:
+               renewal: tuple[str, str, datetime] | None
+               ) -> tuple[Pause, list[outbox.Claimed], dict[int, dict[str, str]]]:
+        """Due rows, and the slot values (personal links) of those whose body has slots,
+        derived now from their link rows in the same transaction: a retry carries the same
+        link, one revoked meanwhile the new one."""
         if renewal is not None:
             renew_slots(conn, [renewal])
         found = pause_of(conn, self.pacer.key)
         if found.holds(now):
-            return found, []
-        return found, outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
+            return found, [], {}
+        rows = outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
+        slotted = [(row.id, row.campaign, row.recipient) for row in rows if self._slotted(row)]
+        key = self._signing_key() if slotted else None
+        return found, rows, slot_values(conn, key, slotted, now) if key is not None else {}
+
+    def _slotted(self, row: outbox.Claimed) -> bool:
+        known = self.bodies.get(row.body_digest)
+        return isinstance(known, SlottedBody) if known is not None else has_slots(row.body)
 
     async def send_batch(self, connection: SmtpConnection, rows: list[outbox.Claimed]) -> bool:
         """Send the rows in order; what cannot be sent now is handed back untouched.  False
