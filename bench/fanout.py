@@ -10,6 +10,8 @@ pre-built bytes to the same sink — and, where `smtp-source` is installed, Post
 rate with the same message size.  Goal: end to end at least half of the floor.
 With `--runs N` the end-to-end run (each on a fresh copy of the campaign) and the floor take
 turns N times, and the medians are compared: the machine's speed drifts between minutes.
+Every mail carries its recipient's personal link (TRACKER_PUBLIC_URL is set; the floor sends
+the same bytes with a stand-in token of the same length); `--no-links` measures without.
 """
 
 from __future__ import annotations
@@ -84,24 +86,40 @@ async def floor(port: int, messages: list[tuple[str, bytes]], workers: int) -> f
     return time.perf_counter() - start
 
 
+def filled(body: bytes) -> bytes:
+    """A stored body as sent: its link slots filled with a stand-in token of the same size."""
+    sys.path.insert(0, str(REPO))
+    from notifications.slots import fill
+
+    stand_in = "x" * 30
+    return fill(body, {"link": stand_in, "dashboard": f"{stand_in}/dashboard"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--mails", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--runs", type=int, default=3, help="turns of end to end and floor")
+    parser.add_argument("--no-links", dest="links", action="store_false",
+                        help="mails without personal links (no TRACKER_PUBLIC_URL)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracker-fanout-"))
+    keyed = {**os.environ, "TRACKER_SECRET_KEY_FILE": str(work / "secret.key")}
+    if args.links:
+        keyed["TRACKER_PUBLIC_URL"] = "https://tracker.bench.example"
+    else:
+        keyed.pop("TRACKER_PUBLIC_URL", None)
     prepared = work / "prepared.db"
     db_file = work / "fanout.db"
     per_pair = math.ceil(args.mails / 64)  # 16 regions x 4 regional bodies
     contacts = generated_contacts(REPO / "plan.yaml", work / "contacts.yaml", per_pair)
     subprocess.run([*TRACKER, "--db", f"sqlite:///{prepared}", "init"], check=True,
-                   capture_output=True)
+                   capture_output=True, env=keyed)
     subprocess.run([*TRACKER, "--db", f"sqlite:///{prepared}", "contacts", "load",
-                    str(contacts)], check=True, capture_output=True)
+                    str(contacts)], check=True, capture_output=True, env=keyed)
     port = free_port()
     sink, kind = start_sink(port)
-    env = {**os.environ, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
+    env = {**keyed, "TRACKER_SMTP_HOST": "127.0.0.1", "TRACKER_SMTP_PORT": str(port),
            "TRACKER_SMTP_SECURITY": "none", "TRACKER_MAIL_FROM": "noreply@bkk.edu.example"}
     ends: list[float] = []
     floors: list[float] = []
@@ -120,7 +138,7 @@ def main() -> None:
                 raise SystemExit(result.stderr)
             with contextlib.closing(sqlite3.connect(db_file)) as conn:
                 # the header section per row, the body stored once per distinct text
-                rows = [(recipient, bytes(head) + bytes(body or b""))
+                rows = [(recipient, bytes(head) + filled(bytes(body or b"")))
                         for recipient, head, body in conn.execute(
                             "SELECT o.recipient, o.message, b.data FROM outbox o "
                             "LEFT JOIN outbox_body b ON b.digest = o.body_digest "
@@ -138,7 +156,7 @@ def main() -> None:
               f"{max(ends):.2f} s, floor {min(floors):.2f}-{max(floors):.2f} s)")
     print(f"machine: {machine()}")
     print(f"sink: {kind} on 127.0.0.1; {sent} mails of {size:,} bytes on average; "
-          f"{args.workers} workers")
+          f"{args.workers} workers; {'with' if args.links else 'without'} personal links")
     print(f"  end to end (`tracker remind send`, whole process): {end_to_end:6.2f} s "
           f"{e2e_rate:8.0f} mails/s")
     print(f"  floor: aiosmtplib, pre-built bytes:                {floor_seconds:6.2f} s "

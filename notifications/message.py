@@ -36,6 +36,7 @@ from notifications.headers import (
     validate_header_name,
     validate_message_id,
 )
+from notifications.slots import encode_base64, encode_qp, split_text
 
 __all__ = [
     "Attachment",
@@ -110,6 +111,9 @@ class OutgoingMail:
     extra_headers: tuple[tuple[str, str], ...] = ()
     attachments: tuple[Attachment, ...] = ()
     """Files after the text (and HTML): the message becomes multipart/mixed."""
+    slots: tuple[str, ...] = ()
+    """Names of the slots whose `notifications.slots.placeholder` the text and HTML hold: the
+    body gets a marker line there, filled per recipient when it is sent (`slots.fill`)."""
     date: datetime
 
 
@@ -182,7 +186,8 @@ class _MimeBody:
 
 @functools.lru_cache(maxsize=128)
 def _mime_body(text: str, html: str | None,
-               attachments: tuple[Attachment, ...] = ()) -> _MimeBody:
+               attachments: tuple[Attachment, ...] = (), slots: tuple[str, ...] = ()
+               ) -> _MimeBody:
     """Encode a body once, however many recipients get it: a reminder to every school of a
     district is one text, and encoding its body was most of the cost of preparing a message.
 
@@ -190,12 +195,12 @@ def _mime_body(text: str, html: str | None,
     same bytes); base64 and quoted-printable never produce a line starting with ``--=_``, so it
     cannot collide with the content.
     """
-    text_part = _text_part(text, "plain")
+    text_part = _text_part(text, "plain", slots)
     if html is None:
         headers, payload = text_part
         readable = _MimeBody(headers, _crlf(payload).encode("ascii"))
     else:
-        html_part = _text_part(html, "html")
+        html_part = _text_part(html, "html", slots)
         seed = hashlib.sha256(text.encode("utf-8") + b"\0" + html.encode("utf-8"))
         boundary = "=_" + seed.hexdigest()[:40]
         blocks = [_header_lines(headers)
@@ -252,7 +257,7 @@ def prepare(mail: OutgoingMail) -> PreparedMail:
     """
     recipients = _parse_recipients(mail.recipients)
     fields = _header_fields(mail, recipients)
-    body = _mime_body(mail.text, mail.html, mail.attachments)
+    body = _mime_body(mail.text, mail.html, mail.attachments, mail.slots)
     head = _header_lines((*fields, *body.headers))
     return PreparedMail(
         message_id=mail.message_id,
@@ -283,7 +288,8 @@ def _extra_header(name: str, value: str) -> tuple[str, str]:
     return name, encode_unstructured(name, value)
 
 
-def _text_part(text: str, subtype: str) -> tuple[tuple[tuple[str, str], ...], str]:
+def _text_part(text: str, subtype: str, slots: tuple[str, ...] = ()
+               ) -> tuple[tuple[tuple[str, str], ...], str]:
     """*text* as a UTF-8 body with a 7-bit transfer encoding: (its Content-* headers, payload).
 
     Pure ASCII uses quoted-printable (still readable in raw form); anything
@@ -299,7 +305,13 @@ def _text_part(text: str, subtype: str) -> tuple[tuple[tuple[str, str], ...], st
         data = normalized.encode("utf-8")
     except UnicodeEncodeError:
         raise MessageError(f"text/{subtype} body is not valid Unicode (lone surrogate)") from None
-    if data.isascii():
+    pieces = split_text(normalized, slots)
+    if len(pieces) > 1:
+        encoding = ("quoted-printable" if all(p.isascii() for p in pieces[::2])
+                    else "base64")
+        payload = (encode_qp(pieces) if encoding == "quoted-printable"
+                   else encode_base64(pieces))
+    elif data.isascii():
         encoding = "quoted-printable"
         # Line breaks stay literal (written as CRLF on the wire, see `_crlf`).
         payload = binascii.b2a_qp(data, istext=True).decode("ascii")

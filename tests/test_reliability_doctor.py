@@ -47,7 +47,8 @@ def _env(server: SmtpTestServer, tmp_path: Path, **extra: str) -> dict[str, str]
     cafile = tmp_path / "ca.pem"
     server.ca.cert_pem.write_to_path(str(cafile))
     settings = {"TRACKER_SMTP_SECURITY": "starttls", "TRACKER_SMTP_USERNAME": "bkk",
-                "TRACKER_SMTP_PASSWORD": PASSWORD, "SSL_CERT_FILE": str(cafile), **extra}
+                "TRACKER_SMTP_PASSWORD": PASSWORD, "SSL_CERT_FILE": str(cafile),
+                "TRACKER_PUBLIC_URL": "https://tracker.bkk.edu.example", **extra}
     return smtp_env(server, **settings)
 
 
@@ -74,8 +75,8 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
     result = campaign("doctor", lang="en", now=NOW, env=_env(secured, tmp_path))
     assert result.exit_code == 0, result.output
     found = _findings(result)
-    assert set(found) == {"configuration", "retries", "database", "pace", "contacts",
-                          "managers", "outbox", "mail server"}
+    assert set(found) == {"configuration", "retries", "database", "personal links", "pace",
+                          "contacts", "managers", "outbox", "mail server"}
     assert all(statuses == {"ok"} for statuses in _statuses(found).values()), result.output
     server_line = found["mail server"][0][1]
     assert "STARTTLS" in server_line and "login accepted" in server_line
@@ -84,7 +85,7 @@ def test_all_well_exits_0_and_sends_nothing(campaign: Tracker, secured: SmtpTest
                      found["database"][0][1]), found["database"]
     assert secured.connections == 1 and secured.messages == []
     as_json = campaign.json("doctor", lang="en", now=NOW, env=_env(secured, tmp_path))
-    assert as_json["healthy"] is True and len(as_json["findings"]) == 8
+    assert as_json["healthy"] is True and len(as_json["findings"]) == 9
 
 
 def test_configuration_mistakes_are_named_and_the_server_not_contacted(

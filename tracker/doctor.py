@@ -83,6 +83,7 @@ def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
     settings = _check_configuration(report, environ)
     policy = _check_policy(report, environ)
     db = _check_database(report, db_url)
+    _check_links(report, db_url, environ)
     _check_pace(report, environ, db, settings, now)
     if db is not None:
         try:
@@ -119,6 +120,41 @@ def _check_configuration(report: Report, environ: Mapping[str, str]) -> SmtpSett
                security=settings.security, login=login, sender=settings.mail_from,
                tls=Phrase("doctor.tls_off") if settings.security == "none" else "")
     return settings
+
+
+def _check_links(report: Report, db_url: str, environ: Mapping[str, str]) -> None:
+    """Whether mails will carry personal links: the public address (https, but on this
+    machine), and a key readable by its owner only to sign them with."""
+    from urllib.parse import urlsplit
+
+    from tracker.access.links import public_url
+    from tracker.access.secretkey import key_path, read_key
+
+    base = public_url(environ)
+    if base is None:
+        report.add("links", "skipped", "doctor.links_off")
+        return
+    try:
+        parts = urlsplit(base)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("http", "https") or not host or parts.query \
+            or parts.fragment:
+        report.add("links", "problem", "doctor.links_bad_url", url=base,
+                   problem=Phrase("doctor.links_not_url"))
+        return
+    if parts.scheme != "https" and host not in ("127.0.0.1", "localhost", "::1"):
+        report.add("links", "problem", "doctor.links_bad_url", url=base,
+                   problem=Phrase("doctor.links_not_https"))
+        return
+    try:
+        read_key(db_url, environ)
+    except UserError as exc:
+        report.add("links", "problem", "doctor.links_key", reason=exc)
+        return
+    report.add("links", "ok", "doctor.links_ok", url=base, file=key_path(db_url, environ))
 
 
 def _check_policy(report: Report, environ: Mapping[str, str]) -> RetryPolicy:

@@ -1154,6 +1154,47 @@ WORDS: dict[str, dict[str, str]] = {
     "report.via.import": {"kk": "файлдан импорт", "ru": "импорт файла", "en": "file import"},
     "report.via.link": {"kk": "жеке сілтеме", "ru": "личная ссылка", "en": "personal link"},
     "report.by": {"kk": "{by}, {via}", "ru": "{by}, {via}", "en": "{by}, {via}"},
+    # -- issue 14, personal links in mail (helper maillinks): doctor, the "not accepted" mail --
+    "doctor.links": {"kk": "жеке сілтемелер", "ru": "личные ссылки", "en": "personal links"},
+    "doctor.links_off": {
+        "kk": "TRACKER_PUBLIC_URL берілмеген: хаттарда жеке сілтеме жоқ (агенттіктер тек хатпен "
+              "жауап береді)",
+        "ru": "TRACKER_PUBLIC_URL не задан: в письмах нет личных ссылок (агентства отвечают "
+              "только письмом)",
+        "en": "TRACKER_PUBLIC_URL is not set: mails carry no personal link (agencies can only "
+              "reply by mail)"},
+    "doctor.links_bad_url": {
+        "kk": "TRACKER_PUBLIC_URL={url}: {problem}", "ru": "TRACKER_PUBLIC_URL={url}: {problem}",
+        "en": "TRACKER_PUBLIC_URL={url}: {problem}"},
+    "doctor.links_not_https": {
+        "kk": "https:// болуы керек (127.0.0.1 немесе localhost болмаса): сілтемедегі токен "
+              "желіде ашық жүреді",
+        "ru": "должен начинаться с https:// (кроме 127.0.0.1 и localhost): иначе токен ссылки "
+              "идёт по сети открытым текстом",
+        "en": "must be https:// (unless 127.0.0.1 or localhost): the link's token would cross "
+              "the network in the clear"},
+    "doctor.links_not_url": {
+        "kk": "мекенжай емес (мысалы https://tracker.bkk.edu.kz)",
+        "ru": "не адрес (например https://tracker.bkk.edu.kz)",
+        "en": "not an address (e.g. https://tracker.bkk.edu.kz)"},
+    "doctor.links_key": {
+        "kk": "TRACKER_PUBLIC_URL бар, бірақ кілт жоқ: хаттарда сілтеме болмайды: {reason}",
+        "ru": "TRACKER_PUBLIC_URL задан, но ключа нет: письма уйдут без ссылок: {reason}",
+        "en": "TRACKER_PUBLIC_URL is set but the key cannot be used, so mails carry no link: "
+              "{reason}"},
+    "doctor.links_ok": {
+        "kk": "хаттардағы сілтемелер: {url}/r/…; кілт {file} (тек иесі оқиды)",
+        "ru": "ссылки в письмах: {url}/r/…; ключ {file} (читает только владелец)",
+        "en": "links in mail: {url}/r/…; key {file} (readable by its owner only)"},
+    "unmark.no_mail": {
+        "kk": "Ескерту: агенттікке «қабылданбады» хаты жазылмады: {reason}",
+        "ru": "Внимание: письмо агентству «не принято» не записано: {reason}",
+        "en": "Note: no 'not accepted' mail recorded for the agency: {reason}"},
+    "unmark.mail": {
+        "kk": "Агенттікке «қабылданбады» хаты кезекке қойылды: {n} (келесі remind send жібереді)",
+        "ru": "Письмо агентству «не принято» поставлено в очередь: {n} (отправит следующий "
+              "remind send)",
+        "en": "'Not accepted' mail queued for the agency: {n} (the next remind send sends it)"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

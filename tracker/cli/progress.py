@@ -129,6 +129,21 @@ def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tu
     result = change(inv.database(), selection, action, actor=_actor(by), note=note,
                     now=inv.now, on=on_day, lang=inv.lang)
     click.echo(render_change(plan, result, action, inv.lang))
+    if action == "unmark":
+        _tell_agencies(inv, result.changed, note)
+
+
+def _tell_agencies(inv: Invocation, changed: list[tuple[int, str, str]], note: str) -> None:
+    """Agencies whose own reports were just unmarked get the "not accepted" mail, through the
+    outbox (tracker.mail.unmark); without mail settings, staff are told none was recorded."""
+    from tracker.mail.unmark import notify
+    from tracker.wording import say
+
+    notice = notify(inv.database(), changed, note, inv.now)
+    if notice.problem is not None:
+        click.echo(say(inv.lang, "unmark.no_mail", reason=notice.problem), err=True)
+    elif notice.recorded:
+        click.echo(say(inv.lang, "unmark.mail", n=notice.recorded))
 
 
 _ITEMS = click.argument("item_args", metavar="ITEM...", nargs=-1, required=True)

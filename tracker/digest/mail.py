@@ -11,11 +11,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from notifications.message import OutgoingMail, prepare
-from tracker.digest.data import LAST_SENT, build_digest
-from tracker.digest.render import render_digest
+from notifications.render import RenderedMail
+from tracker.digest.data import LAST_SENT, Digest, build_digest
+from tracker.digest.render import context, render_digest, renderer
 from tracker.mail import outbox
 from tracker.mail.compose import message_id
 from tracker.mail.due import dedupe_key
+from tracker.mail.links import SLOTS, link_in_mail, mail_base
 from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
 from tracker.store.database import Database
@@ -52,6 +54,15 @@ def period_of(plan: Plan, moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(plan.reminders.digest.timezone)).date().isoformat()
 
 
+def _rendered(digest: Digest, lang: str, dashboard: str | None) -> RenderedMail:
+    """The digest mail for readers of `lang`, with the slot of each manager's own link to the
+    live dashboard (filled when it is sent: the text stays one per language)."""
+    if dashboard is None:
+        return render_digest(digest, lang)
+    data = {**context(digest, lang, "kk", cells=False), "dashboard": dashboard}
+    return renderer().render("digest_mail", data)
+
+
 def record_digest(db: Database, now: datetime, sender: str, period: str) -> tuple[int, int]:
     """Record one digest mail per manager for `period`; returns (recorded, managers)."""
     plan = db.plan()
@@ -61,18 +72,21 @@ def record_digest(db: Database, now: datetime, sender: str, period: str) -> tupl
         recorded = outbox.recorded_keys(conn, plan.key, kind="digest")
     rows = []
     rendered_by_lang = {}
+    base = mail_base(db.url)
+    dashboard = link_in_mail(base, "dashboard") if base else None
     for manager in book.managers:
         key = dedupe_key(plan.key, "digest", period, manager.email)
         if key in recorded:
             continue
         if manager.lang not in rendered_by_lang:
-            rendered_by_lang[manager.lang] = render_digest(digest, manager.lang)
+            rendered_by_lang[manager.lang] = _rendered(digest, manager.lang, dashboard)
         rendered = rendered_by_lang[manager.lang]
         prepared = prepare(OutgoingMail(
             message_id=message_id(key, sender), sender=sender,
             recipients=(manager.email,), subject=rendered.subject, text=rendered.text,
             html=rendered.html, reply_to=book.reply_to, date=now,
-            extra_headers=(("X-Tracker-Key", key.replace("|", " ")),)))
+            extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
+            slots=SLOTS if dashboard else ()))
         rows.append(outbox.NewRow(
             key=key, campaign=plan.key, kind="digest", deadline="digest", stage=period,
             recipient=manager.email, recipient_name=manager.name, lang=manager.lang,

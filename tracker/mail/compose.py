@@ -21,6 +21,7 @@ from notifications.render import MailRenderer, RenderedMail
 from tracker.brief import brief
 from tracker.errors import RuntimeFailure, UserError
 from tracker.mail.due import DueMail, dedupe_key
+from tracker.mail.links import SLOTS, link_in_mail
 from tracker.mail.outbox import NewRow
 from tracker.mail.overdue import days_overdue
 from tracker.mail.resultsform import RegionForms
@@ -139,9 +140,10 @@ def _behind(plan: Plan, mail: DueMail) -> list[dict[str, Any]]:
 
 
 def context(plan: Plan, mail: DueMail, reply_to: str | None,
-            coordinator: Coordinator | None = None, form_name: str | None = None
-            ) -> dict[str, Any]:
-    """Everything the reminder templates show, as plain data."""
+            coordinator: Coordinator | None = None, form_name: str | None = None,
+            link: str | None = None) -> dict[str, Any]:
+    """Everything the reminder templates show, as plain data (`link`: the recipient's page as
+    the template writes it, a slot for the token; None: the mail carries no link)."""
     recipient = mail.recipient
     headline = mail.headline
     due_day = plan.milestones[headline.deadline].date
@@ -194,6 +196,7 @@ def context(plan: Plan, mail: DueMail, reply_to: str | None,
         "report_due": _date_parts(plan.day_of(plan.deadlines.results_report)),
         "form_name": form_name,
         "form_title": title_lines(plan)[1],
+        "link": link,
     }
 
 
@@ -202,13 +205,17 @@ class Composer:
 
     A region's education department, while its results report has not come in, gets the
     region's form attached (`tracker.mail.resultsform.RegionForms`): made once per region and
-    run, with what is known of its report filled in.
+    run, with what is known of its report filled in.  With a `base` (the public address,
+    tracker.mail.links.mail_base), every reminder carries its recipient's personal link as a
+    slot filled when it is sent, so the text stays shared.
     """
 
     def __init__(self, plan: Plan, sender: str, reply_to: str | None,
                  template_dir: Path | None = None, *, coordinator: Coordinator | None = None,
-                 results: Mapping[str, RegionResult] | None = None) -> None:
+                 results: Mapping[str, RegionResult] | None = None,
+                 base: str | None = None) -> None:
         self.plan = plan
+        self.link = link_in_mail(base) if base else None
         self.sender = sender
         self.reply_to = reply_to
         self.coordinator = coordinator
@@ -227,7 +234,7 @@ class Composer:
         if rendered is None:
             form = self.form(mail)
             data = context(self.plan, mail, self.reply_to, self.coordinator,
-                           form.filename if form else None)
+                           form.filename if form else None, self.link)
             rendered = self._rendered[key] = self.renderer.render("reminder", data)
         return rendered
 
@@ -250,6 +257,7 @@ class Composer:
             reply_to=self.reply_to,
             extra_headers=(("X-Tracker-Key", key.replace("|", " ")),),
             attachments=(form,) if form else (),
+            slots=SLOTS if self.link else (),
             date=now,
         ))
         return self._row(mail, key, mail.recipient.email, mail.recipient.name,

@@ -229,6 +229,8 @@ class Claimed:
     body_digest: str | None
     body: bytes
     attempts: int
+    campaign: str = ""
+    """The campaign whose link the mail's slots are filled from (tracker.mail.links)."""
 
 
 def _claim_statement(skip_locked: bool) -> DriverStatement:
@@ -253,7 +255,8 @@ def _claim_statement(skip_locked: bool) -> DriverStatement:
         .values(claimed_by=bindparam("worker"),
                 claimed_at=bindparam("claimed_at", type_=UTCDateTime))
         .returning(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.message_id, OUTBOX.c.message,
-                   OUTBOX.c.body_digest, OUTBOX.c.attempts, OUTBOX.c.next_attempt_at))
+                   OUTBOX.c.body_digest, OUTBOX.c.attempts, OUTBOX.c.next_attempt_at,
+                   OUTBOX.c.campaign))
 
 
 _CLAIM = {skip_locked: _claim_statement(skip_locked) for skip_locked in (False, True)}
@@ -270,8 +273,8 @@ def claim(conn: Connection, worker: str, now: datetime, limit: int,
     rows.sort(key=lambda row: (row[6], row[0]))
     bodies = _load_bodies(conn, {row[4] for row in rows if row[4] not in known})
     return [Claimed(row_id, recipient, message_id, bytes(head), digest,
-                    bodies.get(digest, b""), attempts)
-            for row_id, recipient, message_id, head, digest, attempts, _ in rows]
+                    bodies.get(digest, b""), attempts, campaign)
+            for row_id, recipient, message_id, head, digest, attempts, _, campaign in rows]
 
 
 def _load_bodies(conn: Connection, digests: set[str | None]) -> dict[str | None, bytes]:

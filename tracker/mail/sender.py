@@ -32,16 +32,24 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from notifications.errors import SmtpAuthError, SmtpConfigError, SmtpSecurityError
+from notifications.errors import (
+    MessageError,
+    SmtpAuthError,
+    SmtpConfigError,
+    SmtpSecurityError,
+)
 from notifications.headers import parse_mailbox
 from notifications.outcome import Outcome, SendResult, relay_throttled
 from notifications.payload import Payload, Section, joined, section_of
 from notifications.settings import SmtpSettings
+from notifications.slots import SlottedBody, has_slots, joined_filled, slotted_body
 from notifications.smtp import SmtpConnection
-from tracker.errors import Phrase, RuntimeFailure
+from tracker.access.secretkey import read_key
+from tracker.errors import Phrase, RuntimeFailure, UserError
 from tracker.mail import outbox
 from tracker.mail.backlog import count_due
 from tracker.mail.configuration import configuration_error
+from tracker.mail.links import slot_values
 from tracker.mail.relay import Pacer, Pause, pause_of, relay_key, relay_pace, renew_slots
 from tracker.mail.senders import RetryPolicy, worker_identity
 from tracker.mail.writer import OutboxWriter
@@ -220,8 +228,13 @@ class Sender:
         self.pace = relay_pace()
         self.pacer = Pacer(self.pace, relay_key(settings), self.writer, self.me, clock, policy)
         self.recording = _RecordingProgress(recording)
-        self.bodies: dict[str | None, Section] = {}
+        self.bodies: dict[str | None, Section | SlottedBody] = {}
         """Bodies prepared for DATA by digest: a campaign's mails share few bodies."""
+        self.slot_values: dict[int, Mapping[str, str]] = {}
+        """The personal values of claimed rows whose body has slots (tracker.mail.links), by
+        row id: made when the row is claimed, never stored."""
+        self._key: bytes | None = None
+        self._key_problem: str | None = None
 
     async def run(self, workers: int) -> DeliverySummary:
         """Recover dead processes' rows, then deliver with `workers` connections."""
@@ -267,18 +280,40 @@ class Sender:
     async def claim_batch(self) -> list[outbox.Claimed]:
         """Due rows, committed as ours before any of them is sent; none while the relay's
         pause holds."""
-        found, rows = await self.writer.call(self._claim, self.clock(), frozenset(self.bodies),
-                                             self.pacer.renewal())
-        return [] if self.pacer.heed(found) else rows
+        found, rows, values = await self.writer.call(
+            self._claim, self.clock(), frozenset(self.bodies), self.pacer.renewal())
+        if self.pacer.heed(found):
+            return []
+        self.slot_values.update(values)
+        return rows
+
+    def _signing_key(self) -> bytes | None:
+        if self._key is None and self._key_problem is None:
+            try:
+                self._key = read_key(self.db.url)
+            except UserError as exc:
+                self._key_problem = str(exc)
+        return self._key
 
     def _claim(self, conn: Connection, now: datetime, known: frozenset[str | None],
-               renewal: tuple[str, str, datetime] | None) -> tuple[Pause, list[outbox.Claimed]]:
+               renewal: tuple[str, str, datetime] | None
+               ) -> tuple[Pause, list[outbox.Claimed], dict[int, dict[str, str]]]:
+        """Due rows, and the slot values (personal links) of those whose body has slots,
+        derived now from their link rows in the same transaction: a retry carries the same
+        link, one revoked meanwhile the new one."""
         if renewal is not None:
             renew_slots(conn, [renewal])
         found = pause_of(conn, self.pacer.key)
         if found.holds(now):
-            return found, []
-        return found, outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
+            return found, [], {}
+        rows = outbox.claim(conn, self.me, now, self.batch, not self.db.is_sqlite, known)
+        slotted = [(row.id, row.campaign, row.recipient) for row in rows if self._slotted(row)]
+        key = self._signing_key() if slotted else None
+        return found, rows, slot_values(conn, key, slotted, now) if key is not None else {}
+
+    def _slotted(self, row: outbox.Claimed) -> bool:
+        known = self.bodies.get(row.body_digest)
+        return isinstance(known, SlottedBody) if known is not None else has_slots(row.body)
 
     async def send_batch(self, connection: SmtpConnection, rows: list[outbox.Claimed]) -> bool:
         """Send the rows in order; what cannot be sent now is handed back untouched.  False
@@ -402,11 +437,24 @@ class Sender:
         if rows:
             await self.writer.call(outbox.release, [r.id for r in rows], self.me)
 
-    def payload(self, row: outbox.Claimed) -> Payload:
+    def _body(self, row: outbox.Claimed) -> Section | SlottedBody:
         body = self.bodies.get(row.body_digest)
         if body is None:
-            body = self.bodies[row.body_digest] = section_of(row.body)
-        return joined(row.head, body)
+            body = self.bodies[row.body_digest] = (
+                slotted_body(row.body) if has_slots(row.body) else section_of(row.body))
+        return body
+
+    def payload(self, row: outbox.Claimed) -> Payload:
+        """What DATA sends: the stored head and body, the body's slots filled for this row
+        (a mail whose link cannot be made fails alone, with the reason)."""
+        body = self._body(row)
+        if isinstance(body, Section):
+            return joined(row.head, body)
+        values = self.slot_values.pop(row.id, None)
+        if values is None:
+            raise MessageError(f"its personal link cannot be made: "
+                               f"{self._key_problem or 'no link for the address'}")
+        return joined_filled(row.head, body, values)
 
 
 async def deliver(db: Database, settings: SmtpSettings, policy: RetryPolicy,

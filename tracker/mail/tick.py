@@ -102,10 +102,12 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
         return
     from tracker.mail.compose import Composer  # imported before a fork, never in a child
     from tracker.mail.forked import composed
+    from tracker.mail.links import mail_base
     from tracker.mail.resultsform import known_results
     from tracker.progress.contacts import stored_coordinator
 
     plan = db.plan()
+    base = mail_base(db.url)
     chunks = [mails[start:start + RECORD_CHUNK] for start in range(0, len(mails), RECORD_CHUNK)]
     with db.reading() as conn:  # read here: the child that composes never reads the database
         coordinator = stored_coordinator(conn)
@@ -114,7 +116,7 @@ def recorder(db: Database, tick: TickResult, now: datetime, sender: str,
     @lru_cache(maxsize=1)
     def composer() -> Composer:  # made where the mails are composed: the templates load there
         return Composer(plan, sender, tick.reply_to or reply_to, coordinator=coordinator,
-                        results=known)
+                        results=known, base=base)
 
     def compose(chunk: list[tuple[DueMail, bool]]) -> list[outbox.NewRow]:
         return [composer().compose_or_fail(mail, now, overtaken) for mail, overtaken in chunk]
