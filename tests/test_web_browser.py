@@ -82,7 +82,8 @@ def _attributed(tracker: Tracker, address: str, unit: str, chosen: list[str]) ->
             if e["by"] == address and e["via"] == "link" and e["action"] == "mark"}
     wanted = {(int(n), u, b) for n, u, b in (c.split(":") for c in chosen)}
     assert wanted <= mine, (wanted, history[-3:])
-    cells = {(c["item"], c["unit"]): c for c in tracker.json("status", lang="en", now=AFTER)["cells"]}
+    status = tracker.json("status", lang="en", now=AFTER)
+    cells = {(c["item"], c["unit"]): c for c in status["cells"]}
     for number, cell_unit, body in wanted:
         assert cells[(number, cell_unit)]["bodies"][body] == "done"
     report = next(r for r in tracker.json("report", "show", lang="en",

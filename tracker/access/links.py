@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select, update
 
 from tracker.errors import UserError
 from tracker.plan.model import Plan
@@ -112,14 +112,19 @@ _COLUMNS = (LINK.c.id, LINK.c.campaign, LINK.c.email, LINK.c.generation, LINK.c.
 
 def ensure(conn: Connection, campaign: str, emails: Iterable[str], now: datetime
            ) -> dict[str, Link]:
-    """The links of these recipients (by lower-cased address), made where missing."""
+    """The links of these recipients (by lower-cased address), made where missing; safe when
+    several senders or pages make the same link at once (the second insert is skipped, not an
+    error that would fail the caller's transaction)."""
+    from tracker.store.database import upsert_insert
+
     wanted = {email.lower() for email in emails}
     found = {link.email: link for link in _links(conn, campaign, wanted)}
     missing = sorted(wanted - found.keys())
     if missing:
-        conn.execute(insert(LINK), [{"campaign": campaign, "email": email, "generation": 0,
-                                     "created_at": now, "revoked_at": None}
-                                    for email in missing])
+        conn.execute(upsert_insert(conn, LINK).on_conflict_do_nothing(
+            index_elements=["campaign", "email"]),
+            [{"campaign": campaign, "email": email, "generation": 0, "created_at": now,
+              "revoked_at": None} for email in missing])
         found.update({link.email: link for link in _links(conn, campaign, set(missing))})
     return found
 

@@ -16,14 +16,12 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from notifications.slots import placeholder
-from tracker.access.links import Link, page_url, public_url, token_of
+from tracker.access.links import ensure, page_url, public_url, token_of
 from tracker.access.secretkey import read_key
 from tracker.errors import UserError
-from tracker.store.database import upsert_insert
-from tracker.store.tables import LINK
 
 AFTER_TOKEN: Mapping[str, str] = {"link": "", "dashboard": "/dashboard"}
 """The slots a mail may hold, and what follows the token in each: the agency's page, or a
@@ -49,32 +47,6 @@ def link_in_mail(base: str, slot: str = "link") -> str:
     return page_url(base, placeholder(slot))
 
 
-_COLUMNS = (LINK.c.id, LINK.c.campaign, LINK.c.email, LINK.c.generation, LINK.c.created_at,
-            LINK.c.revoked_at)
-
-
-def _ensured(conn: Connection, campaign: str, emails: set[str], now: datetime
-             ) -> dict[str, Link]:
-    """`tracker.access.links.ensure`, safe when several senders make the same link at once
-    (the second insert is skipped, not an error that would fail the writer's transaction)."""
-    wanted = sorted({email.lower() for email in emails})
-
-    def found() -> dict[str, Link]:
-        rows = conn.execute(select(*_COLUMNS).where(LINK.c.campaign == campaign,
-                                                    LINK.c.email.in_(wanted))).all()
-        return {row.email: Link(*row) for row in rows}
-
-    links = found()
-    missing = [email for email in wanted if email not in links]
-    if missing:
-        conn.execute(upsert_insert(conn, LINK).on_conflict_do_nothing(
-            index_elements=["campaign", "email"]),
-            [{"campaign": campaign, "email": email, "generation": 0, "created_at": now,
-              "revoked_at": None} for email in missing])
-        links = found()
-    return links
-
-
 def slot_values(conn: Connection, key: bytes, rows: Sequence[tuple[int, str, str]],
                 now: datetime) -> dict[int, dict[str, str]]:
     """Each row's slot values by row id, from its recipient's link in its campaign (rows as
@@ -84,7 +56,7 @@ def slot_values(conn: Connection, key: bytes, rows: Sequence[tuple[int, str, str
         campaigns.setdefault(campaign, set()).add(email)
     tokens: dict[tuple[str, str], str] = {}
     for campaign, emails in campaigns.items():
-        for email, link in _ensured(conn, campaign, emails, now).items():
+        for email, link in ensure(conn, campaign, emails, now).items():
             tokens[(campaign, email)] = token_of(key, link)
     values = {}
     for row_id, campaign, email in rows:
