@@ -1164,7 +1164,8 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "TRACKER_PUBLIC_URL is not set: mails carry no personal link (agencies can only "
               "reply by mail)"},
     "doctor.links_bad_url": {
-        "kk": "TRACKER_PUBLIC_URL={url}: {problem}", "ru": "TRACKER_PUBLIC_URL={url}: {problem}",
+        "kk": "TRACKER_PUBLIC_URL={url} мәні жарамсыз: {problem}",
+        "ru": "неверное значение TRACKER_PUBLIC_URL={url}: {problem}",
         "en": "TRACKER_PUBLIC_URL={url}: {problem}"},
     "doctor.links_not_https": {
         "kk": "https:// болуы керек (127.0.0.1 немесе localhost болмаса): сілтемедегі токен "

@@ -44,9 +44,10 @@ def sync_plan(conn: Connection, plan: Plan, now: datetime) -> SyncReport:
     _delete_missing(conn, ITEM, "number", {i.number for i in plan.items}, report, "items")
     _delete_missing(conn, UNIT, "key", set(plan.unit_keys), report, "units")
     _delete_missing(conn, BODY, "key", set(plan.bodies), report, "bodies")
-    from tracker.store.settings import bump_content_version
+    if report.changed:
+        from tracker.store.settings import bump_content_version
 
-    bump_content_version(conn)
+        bump_content_version(conn)
     return report
 
 
