@@ -267,8 +267,9 @@ def _once(url: str) -> float:
 
 def _row(name: str, size: int, result: Result, floor_rps: float, alone: float | None) -> None:
     errors = f"  ({result.errors} errors)" if result.errors else ""
+    ratio = f"{result.rps / floor_rps:>7.2f}×" if floor_rps else "    n/a "
     print(f"  {name:<24} {size:>8,} {result.rps:>9.1f} {result.p50 * 1000:>9.1f} "
-          f"{result.p99 * 1000:>9.1f} {result.rps / floor_rps:>7.2f}× "
+          f"{result.p99 * 1000:>9.1f} {ratio} "
           f"{'' if alone is None else f'{alone * 1000:.1f}':>9}{errors}")
 
 

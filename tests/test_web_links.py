@@ -74,3 +74,18 @@ def test_a_kept_page_follows_marks_and_contacts_loads(served: Served, tmp_path: 
             "edu@akmola.example", "other@akmola.example"), encoding="utf-8")
         served.tracker.ok("contacts", "load", str(contacts), lang="en")
         assert http.get(path).status_code == 404  # no longer in the contacts
+
+
+def test_the_kept_dashboard_follows_a_results_report(served: Served) -> None:
+    """A manager's dashboard is kept too, with its own style policy, and a results report
+    entered at the terminal shows at the next request."""
+    path = served.link("chair@bkk.edu.example").removeprefix(served.base) + "/dashboard"
+    with served.client() as http:
+        first = http.get(path)
+        kept = http.get(path)
+        assert kept.text == first.text
+        assert kept.headers["content-security-policy"] == \
+            first.headers["content-security-policy"]
+        served.tracker.ok("report", "set", "aktobe", "--children-reached", "987654", lang="en")
+        served.tracker.ok("report", "submit", "aktobe", lang="en")
+        assert http.get(path).text != first.text

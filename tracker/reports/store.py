@@ -25,6 +25,7 @@ from tracker.reports.deadline import is_late
 from tracker.reports.fields import MediaEntry
 from tracker.reports.results import RegionResult, Totals, totals
 from tracker.store.database import upsert_insert
+from tracker.store.settings import bump_content_version
 from tracker.store.tables import MEDIA_COVERAGE, REGION_REPORT, REGION_REPORT_VALUE
 
 __all__ = [
@@ -114,9 +115,11 @@ def missing_reports(conn: Connection, plan: Plan, as_of: datetime | None = None)
 
 
 def _ensure_row(conn: Connection, unit: str, now: datetime) -> None:
-    """The region's row, created empty if missing; safe when two commands race to create it."""
+    """The region's row, created empty if missing; safe when two commands race to create it.
+    Every write of a report passes here: pages kept by a server are renewed (content version)."""
     conn.execute(upsert_insert(conn, REGION_REPORT).values(unit_key=unit, updated_at=now)
                  .on_conflict_do_nothing())
+    bump_content_version(conn)
 
 
 def set_fields(conn: Connection, plan: Plan, unit: str, values: Mapping[str, int | str],
@@ -204,6 +207,7 @@ def remove_media(conn: Connection, ident: int, now: datetime) -> MediaListing | 
         return None
     conn.execute(update(REGION_REPORT).where(REGION_REPORT.c.unit_key == row.unit_key)
                  .values(updated_at=now))
+    bump_content_version(conn)
     return MediaListing(row.unit_key, MediaEntry(row.outlet, row.published_on, row.url, ident))
 
 

@@ -19,9 +19,9 @@ def set_setting(conn: Connection, key: str, value: str) -> None:
 
 
 CONTENT_VERSION = "content_version"
-"""Changed by a plan or contacts load: with the latest event's id (every mark and unmark adds
-one), it tells a server process whether a page it keeps is still what it would render
-(tracker.web.pagecache; pages that show results reports or the outbox are not kept)."""
+"""Changed by a plan or contacts load and by every results report write: with the latest
+event's id (every mark and unmark adds one), it tells a server process whether a page it keeps
+is still what it would render (tracker.web.pagecache; nothing kept shows the outbox)."""
 
 
 def bump_content_version(conn: Connection) -> None:

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from tracker.plan.model import Plan
 from tracker.web.context import WebContext
+from tracker.web.pagecache import cached
 from tracker.web.pages import LANGS, page_language
 from tracker.web.visitor import Visitor, visitor
 
@@ -64,6 +65,7 @@ def live(html: str, path: str, lang: str) -> str:
     return html.replace("<body>", f'<body>\n<nav class="langs">{switch}</nav>', 1)
 
 
+@cached
 def page(request: Request) -> Response:
     from tracker.digest.data import build_digest
     from tracker.digest.render import render_page

@@ -4,10 +4,10 @@ An agency opens its page, its colleagues open the same link, a mail scanner open
 page is the same until a mark, a plan, contacts or report change, or the clock's minute moves
 on.  One statement tells: the link's generation (a revoked link changes it), the latest event's
 id (every mark and unmark adds one), the content version (tracker.store.settings: bumped by
-plan, contacts and report writes) and when the plan was loaded.  A page is stored only after its
-token passed every check, under its full path, so a forged token never finds one; one that
-expired is refused before the cache is asked.  Each server process keeps its own (bounded) set:
-another worker's writes reach it through the database, like everything else.
+plan, contacts and results report writes) and when the plan was loaded.  A page is stored
+only after its token passed every check, under its full path, so a forged token never finds
+one; one that expired is refused before the cache is asked.  Each server process keeps its own
+(bounded) set: another worker's writes reach it through the database, like everything else.
 """
 
 from __future__ import annotations
@@ -27,22 +27,25 @@ from tracker.store.statements import DriverStatement
 from tracker.store.tables import CAMPAIGN, EVENT, LINK, SETTING
 
 PAGES_KEPT = 2048
+Kept = tuple[bytes, str, tuple[tuple[str, str], ...]]
+"""A kept answer: its body, media type and own headers (the dashboard's style policy)."""
+_OWN_HEADERS = ("content-security-policy",)
 
 
 class PageCache:
     def __init__(self, kept: int = PAGES_KEPT) -> None:
         self.kept = kept
-        self._pages: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> tuple[bytes, str] | None:
+    def get(self, key: Hashable) -> Kept | None:
         with self._lock:
             page = self._pages.get(key)
             if page is not None:
                 self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: tuple[bytes, str]) -> None:
+    def put(self, key: Hashable, page: Kept) -> None:
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)
@@ -88,10 +91,12 @@ def cached(handler: Callable[[Request], Response]) -> Callable[[Request], Respon
             key = (request.url.path, request.url.query, found, _minute(now))
             page = web.cache.get(key)
             if page is not None:
-                return Response(page[0], media_type=page[1])
+                return Response(page[0], media_type=page[1], headers=dict(page[2]))
         response = handler(request)
         if key is not None and response.status_code == 200 and response.media_type:
-            web.cache.put(key, (bytes(response.body), response.media_type))
+            own = tuple((name, response.headers[name]) for name in _OWN_HEADERS
+                        if name in response.headers)
+            web.cache.put(key, (bytes(response.body), response.media_type, own))
         return response
 
     answer.__name__ = handler.__name__
