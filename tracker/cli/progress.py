@@ -14,7 +14,10 @@ from tracker.cli.params import ROW_ID, BoundedText
 from tracker.fieldrules import ACTOR_MAX, NOTE_MAX
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from tracker.cli.context import Invocation
+    from tracker.mail.unmark import Notice
 
 _STATE = click.Choice(["pending", "partial", "done"])
 
@@ -119,27 +122,37 @@ def _parse_on(value: str | None, lang: str) -> date | datetime | None:
 
 def _change(inv: Invocation, action: str, item_args: tuple[str, ...], region: tuple[str, ...],
             body: str | None, note: str, by: str | None, on: str | None) -> None:
-    from tracker.progress.marking import change
+    from tracker.progress.marking import apply
     from tracker.progress.selection import select
     from tracker.views.marks import render_change
 
     plan = inv.plan()
     on_day = _parse_on(on, inv.lang)
     selection = select(plan, item_args, region, body, inv.lang)
-    result = change(inv.database(), selection, action, actor=_actor(by), note=note,
-                    now=inv.now, on=on_day, lang=inv.lang)
+    db = inv.database()
+    with db.writing() as conn:  # one transaction: the change, and an unmark's mail with it
+        result = apply(conn, plan, selection, action, actor=_actor(by), note=note,
+                       now=inv.now, on=on_day, lang=inv.lang)
+        notice = _tell_agencies(conn, inv, result.changed, note) if action == "unmark" \
+            else None
     click.echo(render_change(plan, result, action, inv.lang))
-    if action == "unmark":
-        _tell_agencies(inv, result.changed, note)
+    if notice is not None:
+        _said(inv, notice)
 
 
-def _tell_agencies(inv: Invocation, changed: list[tuple[int, str, str]], note: str) -> None:
+def _tell_agencies(conn: Connection, inv: Invocation, changed: list[tuple[int, str, str]],
+                   note: str) -> Notice:
     """Agencies whose own reports were just unmarked get the "not accepted" mail, through the
-    outbox (tracker.mail.unmark); without mail settings, staff are told none was recorded."""
+    outbox (tracker.mail.unmark), recorded in the unmark's transaction."""
     from tracker.mail.unmark import notify
+
+    return notify(conn, inv.plan(), inv.db_url, changed, note, inv.now)
+
+
+def _said(inv: Invocation, notice: Notice) -> None:
+    """What staff are told of the mail: how many were recorded, or why none could be."""
     from tracker.wording import say
 
-    notice = notify(inv.database(), changed, note, inv.now)
     if notice.problem is not None:
         click.echo(say(inv.lang, "unmark.no_mail", reason=notice.problem), err=True)
     elif notice.recorded:

@@ -29,7 +29,6 @@ from tracker.mail.recipients import Recipient, recipients_from
 from tracker.plan.model import Plan
 from tracker.progress.contacts import stored_contacts
 from tracker.resources import bundled
-from tracker.store.database import Database
 from tracker.store.tables import ASSIGNMENT, EVENT
 
 SELF_REPORTED = ("link", "mail")
@@ -149,28 +148,28 @@ class Notice:
     problem: object | None = None
 
 
-def notify(db: Database, changed: Sequence[tuple[int, str, str]], note: str, now: datetime,
-           environ: Mapping[str, str] = os.environ) -> Notice:
-    """Record the "not accepted" mails for the assignments just unmarked, once each."""
+def notify(conn: Connection, plan: Plan, db_url: str, changed: Sequence[tuple[int, str, str]],
+           note: str, now: datetime, environ: Mapping[str, str] = os.environ) -> Notice:
+    """Record the "not accepted" mails for the assignments just unmarked, once each, in the
+    unmark's own transaction (`conn`): the unmark and its mail are kept together or not at
+    all."""
     if not changed:
         return Notice()
-    plan = db.plan()
-    with db.writing() as conn:
-        undone = self_reported(conn, changed)
-        if not undone:
-            return Notice()
-        from notifications.errors import SmtpConfigError
-        from notifications.settings import SmtpSettings
+    undone = self_reported(conn, changed)
+    if not undone:
+        return Notice()
+    from notifications.errors import SmtpConfigError
+    from notifications.settings import SmtpSettings
 
-        try:
-            settings = SmtpSettings.from_env(environ)
-        except SmtpConfigError as exc:
-            return Notice(problem=exc)
-        book = stored_contacts(conn)
-        addressed = _addressed(plan, recipients_from(plan, book), undone)
-        base = mail_base(db.url, environ)
-        renderer = MailRenderer(bundled("templates"))
-        reply_to = book.reply_to or settings.reply_to
-        rows = [compose(plan, recipient, mine, note, now, settings.mail_from, reply_to, base,
-                        renderer) for recipient, mine in addressed]
-        return Notice(recorded=outbox.record(conn, rows, now))
+    try:
+        settings = SmtpSettings.from_env(environ)
+    except SmtpConfigError as exc:
+        return Notice(problem=exc)
+    book = stored_contacts(conn)
+    addressed = _addressed(plan, recipients_from(plan, book), undone)
+    base = mail_base(db_url, environ)
+    renderer = MailRenderer(bundled("templates"))
+    reply_to = book.reply_to or settings.reply_to
+    rows = [compose(plan, recipient, mine, note, now, settings.mail_from, reply_to, base,
+                    renderer) for recipient, mine in addressed]
+    return Notice(recorded=outbox.record(conn, rows, now))
