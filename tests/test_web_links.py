@@ -89,3 +89,23 @@ def test_the_kept_dashboard_follows_a_results_report(served: Served) -> None:
         served.tracker.ok("report", "set", "aktobe", "--children-reached", "987654", lang="en")
         served.tracker.ok("report", "submit", "aktobe", lang="en")
         assert http.get(path).text != first.text
+
+
+def test_serve_refuses_bad_settings_in_one_line(tmp_path: Path) -> None:
+    """A mistake in the server's settings stops it before it listens: one line in the reader's
+    language, exit status 2 (1 for a database not set up), no traceback."""
+    from tests.conftest import Tracker
+
+    t = Tracker(f"sqlite:///{tmp_path / 'tracker.db'}")
+    missing = t("serve", "--port", "1", lang="ru")
+    assert missing.exit_code == 1 and "tracker init" in missing.output
+    t.ok("init")
+    cases = [({"TRACKER_PUBLIC_URL": "ftp://tracker.example"}, "мекенжайы емес"),
+             ({"TRACKER_UPLOAD_LIMIT_MB": "500"}, "TRACKER_UPLOAD_LIMIT_MB=500"),
+             ({"TRACKER_TRUSTED_PROXIES": "proxy.local"}, "TRACKER_TRUSTED_PROXIES=proxy.local"),
+             ({"TRACKER_SECRET_KEY_FILE": str(tmp_path / "none.key")}, "none.key")]
+    for env, words in cases:
+        refused = t("serve", "--port", "1", lang="kk", env=env)
+        assert refused.exit_code == 2, (env, refused.output)
+        assert refused.output.startswith("қате: ") and words in refused.output, refused.output
+        assert len(refused.output.strip().splitlines()) == 1 and "Traceback" not in refused.output

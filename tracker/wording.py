@@ -1096,6 +1096,11 @@ WORDS: dict[str, dict[str, str]] = {
     "web.bad_setting": {"kk": "{variable}={value}: жарамсыз ({problem})",
                         "ru": "{variable}={value}: недопустимое значение ({problem})",
                         "en": "{variable}={value}: not valid ({problem})"},
+    "web.not_http": {"kk": "http:// немесе https:// мекенжайы емес", "ru": "не адрес http:// или "
+                     "https://", "en": "not an http:// or https:// address"},
+    "web.query": {"kk": "мекенжайда ? немесе # бөлігі болмауы керек",
+                  "ru": "в адресе не должно быть части после ? или #",
+                  "en": "the address must not have a ? or # part"},
     "link.unknown_recipient": {"kk": "{email} байланыстарда жоқ", "ru": "{email} нет в контактах",
                                "en": "{email} is not in the contacts"},
     "link.shown": {"kk": "{email}: {url}\nжарамды: {expires} дейін",

@@ -101,9 +101,9 @@ def create_app(db_url: str, environ: Mapping[str, str] = os.environ,
     from tracker.store.schema import ensure_current
 
     settings = read_settings(environ)
-    key = read_key(db_url, environ)
     db = Database(db_url)
-    ensure_current(db)
+    ensure_current(db)  # a database not set up says so before the key it would have made
+    key = read_key(db_url, environ)
     web = WebContext(db=db, key=key, settings=settings, clock=Clock(start), pages=environment(),
                      environ=environ)
     handlers: dict[Any, Any] = {HTTPException: _not_found}

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from tracker.errors import UserError
+from tracker.wording import Phrase
 
 UPLOAD_LIMIT_ENV = "TRACKER_UPLOAD_LIMIT_MB"
 DEFAULT_UPLOAD_MB = 10
@@ -66,13 +67,13 @@ class WebSettings:
         return bool(self.public_url and self.public_url.startswith("https://"))
 
 
-def check_public_url(value: str) -> str | None:
+def check_public_url(value: str) -> Phrase | None:
     """Why `TRACKER_PUBLIC_URL` is not an address agencies can open, or None."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "not an http(s) address"
+        return Phrase("web.not_http")
     if parts.query or parts.fragment:
-        return "has a query or fragment"
+        return Phrase("web.query")
     return None
 
 
