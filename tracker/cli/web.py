@@ -61,13 +61,14 @@ def links() -> None:
 
 
 def _recipient(inv: Invocation, email: str) -> str:
+    """The address as links know it (lower-cased), refused unless someone is at it: the same
+    question a page asks of its visitor (tracker.mail.recipients.owner_at)."""
     from tracker.errors import UserError
-    from tracker.progress.contacts import stored_contacts
+    from tracker.mail.recipients import owner_at
 
     with inv.database().reading() as conn:
-        book = stored_contacts(conn)
-    known = {c.email.lower() for c in book.contacts}
-    if email.strip().lower() not in known:
+        owner = owner_at(conn, inv.plan(), email)
+    if owner is None:
         raise UserError.said("link.unknown_recipient", email=email.strip())
     return email.strip().lower()
 

@@ -47,15 +47,21 @@ FIELD = "c-"
 NOTICES = ("saved", "submitted", "added", "removed", "uploaded")
 
 
-def report_region(plan: Plan, who: Visitor) -> str:
-    """The region whose report this visitor sends, or a 404: an address answering for a
+def reported_region(plan: Plan, who: Visitor) -> str | None:
+    """The region whose report this visitor sends, if any: an address answering for a
     region's `report_body` (the first such region, in plan order)."""
     body = plan.reminders.report_body
     units = {unit for unit, b in (who.recipient.pairs if who.recipient else ()) if b == body}
-    for region in plan.regions:
-        if region.key in units and region.key != NATIONAL:
-            return region.key
-    raise HTTPException(404)
+    return next((region.key for region in plan.regions
+                 if region.key in units and region.key != NATIONAL), None)
+
+
+def report_region(plan: Plan, who: Visitor) -> str:
+    """`reported_region`, or a 404 for a visitor that sends no report."""
+    region = reported_region(plan, who)
+    if region is None:
+        raise HTTPException(404)
+    return region
 
 
 def _result(web: WebContext, plan: Plan, unit: str) -> RegionResult:
