@@ -156,6 +156,7 @@ def _register() -> None:
         digest,
         doctor,
         finalreport,
+        inbox,
         mail,
         progress,
         report,
@@ -163,7 +164,8 @@ def _register() -> None:
         web,
     )
 
-    for module in (setup, progress, mail, report, digest, finalreport, doctor, web, calendar):
+    for module in (setup, progress, mail, inbox, report, digest, finalreport, doctor, web,
+                   calendar):
         for command in module.COMMANDS:
             cli.add_command(command)
 

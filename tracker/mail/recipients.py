@@ -85,7 +85,7 @@ def _address_book(conn: Connection, address: str) -> ContactBook:
     reading and grouping them all would cost each page half a second."""
     c = CONTACT
     rows = conn.execute(select(c.c.role, c.c.unit_key, c.c.body_key, c.c.email, c.c.name,
-                               c.c.lang)
+                               c.c.lang, c.c.trusted)
                         .where(func.lower(c.c.email) == address).order_by(c.c.id)).all()
     return ContactBook(tuple(Contact(*row) for row in rows))
 

@@ -38,6 +38,8 @@ class Contact:
     email: str
     name: str
     lang: str
+    trusted: bool = False
+    """Its replies to our own reminders apply without waiting for staff (tracker.inbox)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def _coordinator(entry: Fields) -> Coordinator:
 def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     unit = body = None
     if role == "agency":
-        entry.only("unit", "body", "email", "name", "lang")
+        entry.only("unit", "body", "email", "name", "lang", "trusted")
         unit = entry.string("unit", maximum=KEY_MAX)
         body = entry.string("body", maximum=KEY_MAX)
         if unit != NATIONAL and unit not in plan.regions_by_key:
@@ -151,7 +153,8 @@ def _contact(entry: Fields, role: str, plan: Plan) -> Contact:
     lang = entry.string("lang") if entry.has("lang") else "both"
     if lang not in LANGS:
         entry.fail(Phrase("file.contact_lang", value=lang), entry.line("lang"))
-    return Contact(role, unit, body, email, name, lang)
+    trusted = entry.boolean("trusted", False)
+    return Contact(role, unit, body, email, name, lang, trusted)
 
 
 def store_contacts(conn: Connection, book: ContactBook) -> int:
@@ -159,7 +162,7 @@ def store_contacts(conn: Connection, book: ContactBook) -> int:
     conn.execute(delete(CONTACT))
     conn.execute(insert(CONTACT), [
         {"role": c.role, "unit_key": c.unit, "body_key": c.body, "email": c.email,
-         "name": c.name, "lang": c.lang} for c in book.contacts])
+         "name": c.name, "lang": c.lang, "trusted": c.trusted} for c in book.contacts])
     from tracker.store.settings import bump_content_version, set_setting
 
     bump_content_version(conn)
@@ -172,7 +175,8 @@ def store_contacts(conn: Connection, book: ContactBook) -> int:
 
 def stored_contacts(conn: Connection) -> ContactBook:
     rows = conn.execute(select(CONTACT.c.role, CONTACT.c.unit_key, CONTACT.c.body_key,
-                               CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang)
+                               CONTACT.c.email, CONTACT.c.name, CONTACT.c.lang,
+                               CONTACT.c.trusted)
                         .order_by(CONTACT.c.id)).all()
     from tracker.store.settings import get_setting
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -135,6 +138,10 @@ class Contact(SQLModel, table=True):
     email: str = Field(sa_column=Column(String(320), nullable=False))
     name: str = Field(sa_column=Column(Text, nullable=False))
     lang: str = Field(sa_column=Column(String(8), nullable=False))
+    trusted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False,
+                                                          server_default=false()))
+    """contacts.yaml's `trusted: true`: a reply from this address to a reminder we sent it is
+    applied at once instead of waiting for staff (tracker.inbox)."""
 
 
 class Setting(SQLModel, table=True):
@@ -185,6 +192,10 @@ class Outbox(SQLModel, table=True):
     is that row of `outbox_body` (shared by every recipient of the same text)."""
     body_digest: str | None = Field(default=None, sa_column=Column(
         String(64), ForeignKey("outbox_body.digest"), nullable=True))
+    bounced_at: datetime | None = Field(default=None,
+                                        sa_column=Column(UTCDateTime, nullable=True))
+    """When a bounce for this mail was read from the inbox (the row is then `failed` and
+    `last_error` holds the receiving server's diagnostic)."""
 
 
 class OutboxBody(SQLModel, table=True):
@@ -330,6 +341,81 @@ class Upload(SQLModel, table=True):
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
 
 
+class InboxMessage(SQLModel, table=True):
+    """One message read from the tracker's mailbox, recorded before anything is done with it.
+
+    A message is known by its place (`mailbox`, the folder's UIDVALIDITY, its UID), so two
+    fetchers never both take it; `message_key` (its Message-ID, unique) catches the same mail
+    arriving twice under another UID, which is then recorded as a `duplicate` and never acted
+    on.  The claim (`claimed_by`, named like an outbox claim) lets a fetcher that died be
+    replaced: its message is handled again from the start, because nothing it did survived
+    its transaction.  What the message proposes is kept here until staff decide.
+    """
+
+    __tablename__ = "inbox_message"
+    __table_args__ = (
+        UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_inbox_place"),
+        Index("ix_inbox_state", "state", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mailbox: str = Field(sa_column=Column(String(400), nullable=False))
+    """The account and folder it was read from: `user@host/INBOX`."""
+    uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    uid: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: str = Field(sa_column=Column(String(998), nullable=False))
+    """Its Message-ID without the angle brackets ('' when it had none)."""
+    message_key: str | None = Field(default=None, sa_column=Column(String(998), unique=True,
+                                                                   nullable=True))
+    """The Message-ID (or, without one, a digest of the message) of the first copy recorded;
+    None for a later copy of the same mail."""
+    state: str = Field(sa_column=Column(String(16), nullable=False))
+    """`claimed` (being handled), `held` (for staff), `accepted`, `rejected`, `done` (nothing
+    for staff to decide: a bounce recorded, an automatic reply, a duplicate)."""
+    kind: str = Field(default="", sa_column=Column(String(16), nullable=False, default=""))
+    """`reply`, `bounce`, `auto_reply`, `other`, `duplicate`, `unreadable` ('' while claimed)."""
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    claimed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    received_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    """When the tracker first recorded it (its clock)."""
+    handled_at: datetime | None = Field(default=None,
+                                        sa_column=Column(UTCDateTime, nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    """Its Date header, when it had a readable one."""
+    sender: str = Field(default="", sa_column=Column(String(320), nullable=False, default=""))
+    """The From address, lower-cased."""
+    sender_name: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    unit_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    """The region the sender reports for, when the message belongs to a recipient."""
+    recipient: str | None = Field(default=None, sa_column=Column(String(320), nullable=True))
+    """The contact address it belongs to (the reminder's recipient, or the matched sender)."""
+    body_keys: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """The recipient's bodies in that region, comma-separated."""
+    outbox_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("outbox.id"), nullable=True))
+    """The mail it answers (a reply) or reports undelivered (a bounce)."""
+    matched_by: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    """How it was tied to a recipient: `message-id` (In-Reply-To/References) or `sender`."""
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """What the sender wrote, without the quoted reminder."""
+    items: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    """The item numbers it reports done, a JSON list."""
+    form: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """An attached results form, as JSON (tracker.inbox): its upload, region and figures, or
+    the importer's refusal; '' when none came."""
+    attachments: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    """Every attachment, a JSON list: name, type, size, upload digest, what it was taken for."""
+    problem: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    """Why it is held rather than applied, for staff ('' when nothing is wrong)."""
+    decided_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    decided_at: datetime | None = Field(default=None,
+                                        sa_column=Column(UTCDateTime, nullable=True))
+    decision_note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    """The message as it came (mail is never deleted, and staff may want the original)."""
+
+
 def _table(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined,no-any-return]
 
@@ -351,3 +437,4 @@ REGION_REPORT_VALUE = _table(RegionReportValue)
 MEDIA_COVERAGE = _table(MediaCoverage)
 LINK = _table(Link)
 UPLOAD = _table(Upload)
+INBOX_MESSAGE = _table(InboxMessage)

@@ -14,7 +14,7 @@ from tracker.errors import Phrase, RuntimeFailure
 from tracker.resources import migrations_dir
 from tracker.store.database import Database, describe, known_failure, not_a_database
 
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0009"
 
 
 def upgrade(db: Database, revision: str = "head") -> None:

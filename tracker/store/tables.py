@@ -8,7 +8,7 @@ column explicitly.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Date, Integer, LargeBinary, String, Text, column, table
+from sqlalchemy import BigInteger, Boolean, Date, Integer, LargeBinary, String, Text, column, table
 from sqlalchemy.sql.expression import TableClause
 
 from tracker.store.database import UTCDateTime
@@ -57,7 +57,7 @@ EVENT = table(
 CONTACT = table(
     "contact", column("id", Integer), column("role", String), column("unit_key", String),
     column("body_key", String), column("email", String), column("name", Text),
-    column("lang", String),
+    column("lang", String), column("trusted", Boolean),
 )
 
 
@@ -76,6 +76,7 @@ OUTBOX = table(
     column("claimed_by", String), column("claimed_at", UTCDateTime()),
     column("finished_at", UTCDateTime()), column("last_error", Text), column("message_id", String),
     column("subject", Text), column("message", LargeBinary), column("body_digest", String),
+    column("bounced_at", UTCDateTime()),
 )
 
 
@@ -128,8 +129,23 @@ UPLOAD = table(
 )
 
 
+INBOX_MESSAGE = table(
+    "inbox_message", column("id", Integer), column("mailbox", String),
+    column("uidvalidity", BigInteger), column("uid", BigInteger), column("message_id", String),
+    column("message_key", String), column("state", String), column("kind", String),
+    column("claimed_by", String), column("claimed_at", UTCDateTime()),
+    column("received_at", UTCDateTime()), column("handled_at", UTCDateTime()),
+    column("sent_at", UTCDateTime()), column("sender", String), column("sender_name", Text),
+    column("subject", Text), column("unit_key", String), column("recipient", String),
+    column("body_keys", Text), column("outbox_id", Integer), column("matched_by", String),
+    column("text", Text), column("items", Text), column("form", Text), column("attachments", Text),
+    column("problem", Text), column("decided_by", String), column("decided_at", UTCDateTime()),
+    column("decision_note", Text), column("raw", LargeBinary),
+)
+
+
 TABLES: tuple[TableClause, ...] = (
     CAMPAIGN, UNIT, BODY, ITEM, ASSIGNMENT, EVENT, CONTACT, SETTING, OUTBOX, OUTBOX_BODY, RELAY,
-    RELAY_SLOT, REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE, LINK, UPLOAD,
+    RELAY_SLOT, REGION_REPORT, REGION_REPORT_VALUE, MEDIA_COVERAGE, LINK, UPLOAD, INBOX_MESSAGE,
 )
 """Every table of the schema, in the order the models define them."""
