@@ -29,7 +29,8 @@ def test_the_json_is_what_the_file_says(tracker: Tracker) -> None:
     assert listed["coordinator"] == source["coordinator"]
     assert listed["contacts"] == [
         {"unit": c["unit"], "body": c["body"], "email": c["email"], "name": c["name"],
-         "lang": c.get("lang", "both")} for c in source["contacts"]]
+         "lang": c.get("lang", "both"), "trusted": c.get("trusted", False)}
+        for c in source["contacts"]]
     assert listed["managers"] == [
         {"email": c["email"], "name": c["name"], "lang": c.get("lang", "both")}
         for c in source["managers"]]
@@ -109,4 +110,27 @@ def test_a_coordinator_the_mails_could_not_show_is_refused_at_the_door(
     before = dump_database(tracker.url)
     for command in ("check", "load"):
         assert_refused(tracker("contacts", command, str(path), lang="en"), *words)
+    assert dump_database(tracker.url) == before
+
+
+def test_a_trusted_contact_is_loaded_listed_and_a_wrong_value_refused(
+        tracker: Tracker, tmp_path: Path) -> None:
+    """`trusted: true` lets an address's replies apply at once (the inbox), so it is checked
+    at the door and shown where staff look: a non-boolean is refused naming the line."""
+    text = CONTACTS.replace("    email: policy@akmola.example\n",
+                            "    email: policy@akmola.example\n    trusted: true\n", 1)
+    good = tmp_path / "contacts.yaml"
+    good.write_text(text, encoding="utf-8")
+    tracker.ok("contacts", "load", str(good))
+    listed = tracker.json("contacts", "list")
+    assert [c["email"] for c in listed["contacts"] if c["trusted"]] == ["policy@akmola.example"]
+    assert "доверенные адреса (ответные письма принимаются сразу): policy@akmola.example" in \
+        tracker.ok("contacts", "list", lang="ru").stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("trusted: true", "trusted: иә"), encoding="utf-8")
+    before = dump_database(tracker.url)
+    result = tracker("contacts", "load", str(bad), lang="en")
+    assert result.exit_code == 2
+    line = text.splitlines().index("    trusted: true") + 1
+    assert f"{bad}:{line}" in result.output and "trusted" in result.output, result.output
     assert dump_database(tracker.url) == before

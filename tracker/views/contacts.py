@@ -18,17 +18,20 @@ _WORDS: dict[str, dict[str, str]] = {
            "unit": "Өңір", "body": "Орындаушы", "email": "Мекенжай", "name": "Аты",
            "lang": "Тіл", "managers": "Шолу алатын басшылар", "both": "kk+ru",
            "count": "барлығы {agencies} орындаушы мекенжайы, {managers} басшы",
-           "empty": "байланыстар жүктелмеген: tracker contacts load FILE"},
+           "empty": "байланыстар жүктелмеген: tracker contacts load FILE",
+           "trusted": "сенімді мекенжайлар (жауап хаттары бірден қабылданады): {emails}"},
     "ru": {"reply_to": "Адрес для ответа", "coordinator": "Координатор", "none": "нет",
            "unit": "Регион", "body": "Исполнитель", "email": "Адрес", "name": "Имя",
            "lang": "Язык", "managers": "Руководители, получающие сводку", "both": "kk+ru",
            "count": "всего адресов исполнителей: {agencies}, руководителей: {managers}",
-           "empty": "контакты не загружены: tracker contacts load FILE"},
+           "empty": "контакты не загружены: tracker contacts load FILE",
+           "trusted": "доверенные адреса (ответные письма принимаются сразу): {emails}"},
     "en": {"reply_to": "Reply to", "coordinator": "Coordinator", "none": "none",
            "unit": "Region", "body": "Body", "email": "Email", "name": "Name",
            "lang": "Lang", "managers": "Managers (the digest)", "both": "kk+ru",
            "count": "{agencies} agency contact(s), {managers} manager(s)",
-           "empty": "no contacts loaded: tracker contacts load FILE"},
+           "empty": "no contacts loaded: tracker contacts load FILE",
+           "trusted": "trusted addresses (their replies apply at once): {emails}"},
 }
 
 
@@ -46,7 +49,7 @@ def contacts_json(book: ContactBook) -> dict[str, Any]:
         "reply_to": book.reply_to,
         "coordinator": book.coordinator.as_json() if book.coordinator else None,
         "contacts": [{"unit": c.unit, "body": c.body, "email": c.email, "name": c.name,
-                      "lang": c.lang} for c in book.agencies],
+                      "lang": c.lang, "trusted": c.trusted} for c in book.agencies],
         "managers": [{"email": c.email, "name": c.name, "lang": c.lang}
                      for c in book.managers],
     }
@@ -71,6 +74,9 @@ def contacts_text(plan: Plan, book: ContactBook, lang: str) -> list[str]:
         lines += ["", f"{w['managers']}:"]
         lines += _table([(w["email"], w["name"], w["lang"]),
                          *(_person(c, w) for c in book.managers)])
+    trusted = sorted({c.email for c in book.agencies if c.trusted})
+    if trusted:
+        lines += ["", w["trusted"].format(emails=", ".join(trusted))]
     lines += ["", w["count"].format(agencies=len(book.agencies), managers=len(book.managers))]
     return lines
 
