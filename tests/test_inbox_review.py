@@ -259,3 +259,39 @@ def test_evidence_is_stored_once_and_refused_files_are_listed_with_why(
     show = tracker.ok("inbox", "show", str(ident), lang="en").output
     assert "run.pdf" in show and "refused" in show and f"{item} орындалды" in show
     assert f"In-Reply-To: {reminder['message_id']}" in show
+
+
+def test_an_automatic_reply_is_noted_and_a_strangers_reject_answers_nobody(
+        tracker: Tracker, smtp_server: SmtpTestServer, tmp_path: Path) -> None:
+    from email import message_from_bytes, policy
+
+    _campaign(tracker, smtp_server, tmp_path)
+    reminder = reminder_to(tracker, EDU)
+    away = message_from_bytes(reply(EDU, "Жұмыста жоқпын / Нет на месте до 25.04",
+                                    reminder["message_id"]), policy=policy.default)
+    away["Auto-Submitted"] = "auto-replied"
+    ident = record(tracker.url, away.as_bytes())
+    row = shown(tracker, ident)
+    assert (row["state"], row["kind"]) == ("done", "auto_reply")
+    assert "Auto-Submitted: auto-replied" in row["problem"]
+    assert ident not in [r["id"] for r in tracker.json("inbox", lang="en")]  # not held
+    refused = tracker("inbox", "reject", str(ident), "--note", "x", lang="en",
+                      env=mail_env(smtp_server))
+    assert refused.exit_code == 2
+    stranger = record(tracker.url, reply("spam@elsewhere.example", "buy now"))
+    done = tracker.ok("inbox", "reject", str(stranger), "--note", "спам", "--by", "aliya",
+                      lang="en", env=mail_env(smtp_server))
+    assert "not a contact" in done.output
+    assert [r for r in outbox(tracker.url) if r["kind"] == "answer"] == []
+    assert shown(tracker, stranger)["decided_by"] == "aliya"
+
+
+def test_the_listing_speaks_the_readers_language(
+        tracker: Tracker, smtp_server: SmtpTestServer, tmp_path: Path) -> None:
+    _campaign(tracker, smtp_server, tmp_path)
+    reminder = reminder_to(tracker, EDU)
+    ident = record(tracker.url, reply(POLICY, "1 орындалды", reminder["message_id"]))
+    ru = tracker.ok("inbox", lang="ru").output
+    assert "ждёт решения" in ru and "ответ на письмо" in ru and "пришло от" in ru
+    kk = tracker.ok("inbox", "show", str(ident), lang="kk").output
+    assert "Тіркемелер" in kk and "мекенжайынан келген" in kk

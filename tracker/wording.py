@@ -1229,9 +1229,9 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "It answers the reminder sent to {recipient} but comes from {sender}: held, "
               "never applied."},
     "inbox.problem.not_contact": {
-        "kk": "{address} қазір байланыстар тізімінде жоқ: ештеңе енгізуге болмайды.",
-        "ru": "{address} сейчас нет в списке контактов: внести нечего.",
-        "en": "{address} is no longer among the contacts: nothing can be applied."},
+        "kk": "{address} қазір агенттік байланыстарының арасында жоқ: ештеңе енгізуге болмайды.",
+        "ru": "{address} сейчас нет среди контактов агентств: внести нечего.",
+        "en": "{address} is not among the agencies' contacts now: nothing can be applied."},
     "inbox.problem.not_owed": {
         "kk": "{numbers} іс-шаралары {recipient} тапсырмасы емес: алынбады.",
         "ru": "Мероприятия {numbers} не поручены {recipient}: не учтены.",

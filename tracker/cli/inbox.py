@@ -10,7 +10,7 @@ import click
 from tracker.cli.inboxfetch import fetch
 from tracker.cli.output import emit_json
 from tracker.cli.params import ROW_ID, BoundedText
-from tracker.fieldrules import NOTE_MAX
+from tracker.fieldrules import ACTOR_MAX, NOTE_MAX
 
 if TYPE_CHECKING:
     from tracker.cli.context import Invocation
@@ -93,14 +93,17 @@ def _items(value: str | None, inv: Invocation) -> tuple[int, ...] | None:
 
 
 _NOTE_HELP = "What staff say of it (kept with the decision)."
+_BY = click.option("--by", "by", metavar="NAME", type=BoundedText(ACTOR_MAX),
+                   help="Who decides [default: $TRACKER_USER or the login name].")
 
 
 @inbox.command("accept")
 @click.argument("ident", metavar="ID", type=ROW_ID)
 @click.option("--items", "items", metavar="N,M", help="Only these items (of the recipient's).")
 @click.option("--note", default="", type=BoundedText(NOTE_MAX, one_line=False), help=_NOTE_HELP)
+@_BY
 @click.pass_obj
-def accept(inv: Invocation, ident: int, items: str | None, note: str) -> None:
+def accept(inv: Invocation, ident: int, items: str | None, note: str, by: str | None) -> None:
     """Apply a held reply: its items marked and its form recorded, as the agency's, via mail.
 
     \b
@@ -116,7 +119,7 @@ def accept(inv: Invocation, ident: int, items: str | None, note: str) -> None:
     chosen = _items(items, inv)
     plan = inv.plan()
     with inv.database().writing() as conn:
-        done = accept_message(conn, plan, ident, chosen, note, _actor(None), inv.now, inv.lang)
+        done = accept_message(conn, plan, ident, chosen, note, _actor(by), inv.now, inv.lang)
     applied = done.applied
     if applied.form_unit:
         form = say(inv.lang, "inbox.form_recorded", unit=plan.unit_name(applied.form_unit,
@@ -133,8 +136,9 @@ def accept(inv: Invocation, ident: int, items: str | None, note: str) -> None:
 @click.argument("ident", metavar="ID", type=ROW_ID)
 @click.option("--note", required=True, type=BoundedText(NOTE_MAX, one_line=False),
               help="Why (quoted in the answer the agency receives).")
+@_BY
 @click.pass_obj
-def reject(inv: Invocation, ident: int, note: str) -> None:
+def reject(inv: Invocation, ident: int, note: str, by: str | None) -> None:
     """Reject a held message; its sender, when a contact, gets one answer saying why.
 
     \b
@@ -150,7 +154,7 @@ def reject(inv: Invocation, ident: int, note: str) -> None:
         raise UserError(say(inv.lang, "inbox.note_required"))
     plan = inv.plan()
     with inv.database().writing() as conn:
-        done = reject_message(conn, plan, ident, note, _actor(None), inv.now, inv.lang)
+        done = reject_message(conn, plan, ident, note, _actor(by), inv.now, inv.lang)
     if done.answered:
         click.echo(say(inv.lang, "inbox.rejected", id=ident, sender=done.answered))
     else:

@@ -26,7 +26,7 @@ from tracker.inbox.problems import shown
 from tracker.mail.compose import ranges
 from tracker.mail.recipients import owner_at
 from tracker.plan.model import NATIONAL, Plan
-from tracker.store.tables import INBOX_MESSAGE
+from tracker.store.tables import INBOX_MESSAGE, OUTBOX
 from tracker.wording import say
 
 LISTED = tuple(c.name for c in INBOX_MESSAGE.c if c.name != "raw")
@@ -42,13 +42,29 @@ def decoded(row: Mapping[Any, Any]) -> dict[str, Any]:
     return result
 
 
+def _with_mail(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row with the mail of ours it answers (`answers_mail`: id, kind, deadline, stage,
+    subject, sent), or None."""
+    ids = sorted({r["outbox_id"] for r in rows if r["outbox_id"] is not None})
+    mails: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 1000):
+        o = OUTBOX
+        for mail in conn.execute(select(o.c.id, o.c.kind, o.c.deadline, o.c.stage, o.c.subject,
+                                        o.c.finished_at).where(o.c.id.in_(ids[start:start + 1000]))
+                                 ).mappings():
+            mails[mail["id"]] = {**mail, "sent": mail["finished_at"]}
+    for row in rows:
+        row["answers_mail"] = mails.get(row["outbox_id"]) if row["outbox_id"] else None
+    return rows
+
+
 def listing(conn: Connection, state: str | None) -> list[dict[str, Any]]:
     """The messages in `state` (None: all), oldest first."""
     m = INBOX_MESSAGE
     query = select(*(m.c[c] for c in LISTED)).order_by(m.c.id)
     if state is not None:
         query = query.where(m.c.state == state)
-    return [decoded(r) for r in conn.execute(query).mappings()]
+    return _with_mail(conn, [decoded(r) for r in conn.execute(query).mappings()])
 
 
 def message(conn: Connection, ident: int, lang: str, raw: bool = False) -> dict[str, Any]:
@@ -58,7 +74,7 @@ def message(conn: Connection, ident: int, lang: str, raw: bool = False) -> dict[
     row = conn.execute(select(*columns).where(m.c.id == ident)).mappings().first()
     if row is None:
         raise UserError(say(lang, "inbox.no_message", id=ident))
-    return decoded(row)
+    return _with_mail(conn, [decoded(row)])[0]
 
 
 def _held(row: Mapping[str, Any], lang: str) -> None:
@@ -117,7 +133,7 @@ def accept(conn: Connection, plan: Plan, ident: int, items: Sequence[int] | None
     evidence = next((a["digest"] for a in row["attachments"]
                      if a.get("taken") == "evidence" and a.get("digest")), None)
     applied = apply_reply(conn, plan, recipient, row["sender"], chosen,
-                          None if problem else form, event_note(note or row["text"]),
+                          None if problem else form, event_note(row["text"] or note),
                           evidence, now)
     return Accepted(applied, problem)
 

@@ -46,6 +46,19 @@ def context(plan: Plan, lang: str, addressee: Mapping[str, str], items: Sequence
     }
 
 
+def _threaded(theirs: str) -> tuple[tuple[str, str], ...]:
+    """The headers that put the answer in the agency's thread (none when its Message-ID is
+    not one a header can carry)."""
+    from notifications.errors import MessageError
+    from notifications.headers import validate_message_id
+
+    try:
+        quoted = validate_message_id(f"<{theirs}>")
+    except MessageError:
+        return ()
+    return (("In-Reply-To", quoted), ("References", quoted))
+
+
 def compose(plan: Plan, message: Mapping[str, Any], to: str, name: str, lang: str, unit: str,
             bodies: Sequence[str], items: Sequence[int], form_name: str | None, note: str,
             now: datetime, sender: str, reply_to: str | None) -> outbox.NewRow:
@@ -59,9 +72,7 @@ def compose(plan: Plan, message: Mapping[str, Any], to: str, name: str, lang: st
     rendered = MailRenderer(bundled("templates")).render(
         KIND, context(plan, lang, where, items, form_name, str(message["subject"]), note,
                       reply_to))
-    theirs = str(message["message_id"] or "")
-    threaded = ((("In-Reply-To", f"<{theirs}>"), ("References", f"<{theirs}>"))
-                if theirs and "@" in theirs and " " not in theirs else ())
+    threaded = _threaded(str(message["message_id"] or ""))
     prepared = prepare(OutgoingMail(
         message_id=message_id(key, sender), sender=sender, recipients=(to,),
         subject=rendered.subject, text=rendered.text, html=rendered.html, reply_to=reply_to,

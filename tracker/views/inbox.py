@@ -24,12 +24,13 @@ def _unit_name(plan: Plan, unit: str | None, lang: str) -> str:
 
 def form_summary(plan: Plan, form: Mapping[str, Any] | None, lang: str,
                  figures: int | None = FIGURES_SHOWN) -> str:
-    """`form: akmola.xlsx (Ақмола облысы; class_hours 120, …)`, or its refusal; '' for none."""
+    """`form: akmola.xlsx (Ақмола облысы; class_hours 120, …)` (the figures entered), or its
+    refusal; '' for none."""
     if not form:
         return ""
     if form.get("problem"):
         return say(lang, "inbox.form_bad", name=form.get("name", ""))
-    counts = list(form.get("counts", {}).items())
+    counts = [(k, v) for k, v in form.get("counts", {}).items() if v]
     shown_counts = counts if figures is None else counts[:figures]
     text = ", ".join(f"{k} {v}" for k, v in shown_counts)
     if len(shown_counts) < len(counts):
@@ -50,6 +51,13 @@ def _numbers(items: Sequence[int]) -> str:
 def _belongs(plan: Plan, row: Mapping[str, Any], lang: str) -> str:
     if row["outbox_id"] is not None:
         how = say(lang, "inbox.answers", id=row["outbox_id"])
+        mail = row.get("answers_mail")
+        if mail and mail["kind"] == "reminder":
+            from tracker.views.outbox import slot_words
+
+            how += f": {slot_words(plan, mail['deadline'], mail['stage'], lang)}"
+        elif mail:
+            how += f": {mail['kind']}"
     elif row["matched_by"]:
         how = say(lang, "inbox.by_sender")
     else:
@@ -97,12 +105,20 @@ def message_json(plan: Plan, row: Mapping[str, Any], lang: str) -> dict[str, Any
         "message_id": row["message_id"], "recipient": row["recipient"],
         "unit": row["unit_key"], "region": _unit_name(plan, row["unit_key"], lang) or None,
         "bodies": [b for b in (row["body_keys"] or "").split(",") if b],
-        "answers": row["outbox_id"], "matched_by": row["matched_by"], "items": row["items"],
+        "answers": row["outbox_id"], "answers_mail": _mail_json(row.get("answers_mail")),
+        "matched_by": row["matched_by"], "items": row["items"],
         "form": form, "attachments": [_attachment(a, lang) for a in row["attachments"]],
         "problem": shown(row["problem"], lang), "text": row["text"],
         "decided_by": row["decided_by"], "decided_at": iso_utc(row["decided_at"]),
         "decision_note": row["decision_note"],
     }
+
+
+def _mail_json(mail: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not mail:
+        return None
+    return {"id": mail["id"], "kind": mail["kind"], "deadline": mail["deadline"],
+            "stage": mail["stage"], "subject": mail["subject"], "sent": iso_utc(mail["sent"])}
 
 
 _HEADERS = ("from", "to", "cc", "subject", "date", "message-id", "in-reply-to")
