@@ -162,6 +162,10 @@ def test_accept_with_items_applies_only_those(
     assert dump_database(tracker.url) == before
     tracker.ok("inbox", "accept", str(ident), "--items", f"{owed[1]}", "--note", "п. 1: нет")
     assert [e["item_number"] for e in events(tracker.url, "akmola")] == [owed[1]]
+    decided = dump_database(tracker.url)
+    again = tracker("inbox", "accept", str(ident), lang="en")
+    assert again.exit_code == 2 and "not held" in again.output
+    assert dump_database(tracker.url) == decided
 
 
 def test_reject_records_one_answer_mail_and_a_second_reject_is_refused(
