@@ -1201,6 +1201,154 @@ WORDS: dict[str, dict[str, str]] = {
         "ru": "Письмо агентству «не принято» поставлено в очередь: {n} (отправит следующий "
               "remind send)",
         "en": "'Not accepted' mail queued for the agency: {n} (the next remind send sends it)"},
+    # -- issue 15, the inbox's review (helper review): what staff read of replies --
+    "report.via.mail": {"kk": "хатпен жауап", "ru": "ответ письмом", "en": "mail reply"},
+    "inbox.state.claimed": {"kk": "өңделуде", "ru": "обрабатывается", "en": "claimed"},
+    "inbox.state.held": {"kk": "шешім күтуде", "ru": "ждёт решения", "en": "held"},
+    "inbox.state.accepted": {"kk": "қабылданды", "ru": "принято", "en": "accepted"},
+    "inbox.state.rejected": {"kk": "қабылданбады", "ru": "отклонено", "en": "rejected"},
+    "inbox.state.done": {"kk": "аяқталды", "ru": "обработано", "en": "done"},
+    "inbox.kind.reply": {"kk": "жауап", "ru": "ответ", "en": "reply"},
+    "inbox.kind.bounce": {"kk": "жеткізілмеді", "ru": "недоставка", "en": "bounce"},
+    "inbox.kind.auto_reply": {"kk": "автожауап", "ru": "автоответ", "en": "auto-reply"},
+    "inbox.kind.other": {"kk": "басқа", "ru": "другое", "en": "other"},
+    "inbox.kind.duplicate": {"kk": "көшірме", "ru": "дубликат", "en": "duplicate"},
+    "inbox.kind.unreadable": {"kk": "оқылмады", "ru": "не прочитано", "en": "unreadable"},
+    "inbox.taken.form": {"kk": "нәтижелер нысаны", "ru": "форма результатов",
+                         "en": "results form"},
+    "inbox.taken.evidence": {"kk": "растайтын құжат, сақталды", "ru": "подтверждение, сохранено",
+                             "en": "evidence, stored"},
+    "inbox.taken.refused": {"kk": "қабылданбады", "ru": "не принято", "en": "refused"},
+    "inbox.taken.kept": {"kk": "хатта ғана сақталды", "ru": "хранится только в письме",
+                         "en": "kept in the message only"},
+    "inbox.problem.forged": {
+        "kk": "Хат {recipient} мекенжайына жіберілген еске салуға жауап береді, бірақ {sender} "
+              "мекенжайынан келген: тексеруге қалдырылды, ештеңе енгізілмейді.",
+        "ru": "Письмо отвечает на напоминание, отправленное {recipient}, но пришло от {sender}: "
+              "оставлено на проверку, ничего не вносится.",
+        "en": "It answers the reminder sent to {recipient} but comes from {sender}: held, "
+              "never applied."},
+    "inbox.problem.not_contact": {
+        "kk": "{address} қазір агенттік байланыстарының арасында жоқ: ештеңе енгізуге болмайды.",
+        "ru": "{address} сейчас нет среди контактов агентств: внести нечего.",
+        "en": "{address} is not among the agencies' contacts now: nothing can be applied."},
+    "inbox.problem.not_owed": {
+        "kk": "{numbers} іс-шаралары {recipient} тапсырмасы емес: алынбады.",
+        "ru": "Мероприятия {numbers} не поручены {recipient}: не учтены.",
+        "en": "Items {numbers} are not {recipient}'s: left out."},
+    "inbox.problem.form_sender": {
+        "kk": "«{name}» — нәтижелер нысаны, бірақ {sender} ешбір өңірдің есебін жібермейді.",
+        "ru": "«{name}» — форма результатов, но {sender} не сдаёт отчёт ни одного региона.",
+        "en": "«{name}» is a results form, but {sender} sends no region's report."},
+    "inbox.problem.other_region": {
+        "kk": "«{name}» файлында басқа өңірдің жолы бар: {other}. Бұл мекенжайдан тек {own} "
+              "есебі қабылданады.",
+        "ru": "В файле «{name}» есть строка другого региона: {other}. С этого адреса "
+              "принимается только отчёт: {own}.",
+        "en": "«{name}» holds a row of another region: {other}. Only {own}'s report is taken "
+              "from this address."},
+    "inbox.problem.no_row": {"kk": "«{name}» файлында {own} көрсеткіштері жоқ.",
+                             "ru": "В файле «{name}» нет показателей: {own}.",
+                             "en": "«{name}» has no figures for {own}."},
+    "inbox.problem.second_form": {
+        "kk": "«{name}»: екінші нәтижелер нысаны, оқылмады (біріншісі ғана оқылады).",
+        "ru": "«{name}»: вторая форма результатов не прочитана (читается только первая).",
+        "en": "«{name}»: a second results form, not read (only the first is)."},
+    "inbox.problem.automatic": {
+        "kk": "Автоматты жауап ({why}): тіркелді, жауап берілмейді.",
+        "ru": "Автоматический ответ ({why}): отмечен, без ответа.",
+        "en": "An automatic reply ({why}): noted, never answered."},
+    "inbox.refused.kind": {
+        "kk": "ішіндегісі бойынша PDF, PNG, JPEG, DOC, XLS, DOCX немесе XLSX емес",
+        "ru": "по содержимому не PDF, PNG, JPEG, DOC, XLS, DOCX или XLSX",
+        "en": "not a PDF, PNG, JPEG, DOC, XLS, DOCX or XLSX by its content"},
+    "inbox.refused.size": {"kk": "{limit} байттан үлкен", "ru": "больше {limit} байт",
+                           "en": "larger than {limit} bytes"},
+    "inbox.trusted": {"kk": "сенімді байланыс: бірден енгізілді",
+                      "ru": "доверенный контакт: внесено сразу",
+                      "en": "trusted contact: applied at once"},
+    "inbox.empty": {"kk": "Хат жоқ.", "ru": "Писем нет.", "en": "No messages."},
+    "inbox.count": {"kk": "{state}: {n}", "ru": "{state}: {n}", "en": "{state}: {n}"},
+    "inbox.answers": {"kk": "жауап: хат № {id}", "ru": "ответ на письмо № {id}",
+                      "en": "answers mail {id}"},
+    "inbox.by_sender": {"kk": "жіберуші бойынша", "ru": "по отправителю", "en": "by sender"},
+    "inbox.items": {"kk": "іс-шаралар: {items}", "ru": "мероприятия: {items}",
+                    "en": "items: {items}"},
+    "inbox.no_items": {"kk": "іс-шара аталмаған", "ru": "мероприятия не названы",
+                       "en": "no items named"},
+    "inbox.form": {"kk": "нысан: {name} ({unit}; {figures})",
+                   "ru": "форма: {name} ({unit}; {figures})",
+                   "en": "form: {name} ({unit}; {figures})"},
+    "inbox.form_bad": {"kk": "нысан: {name} — қате", "ru": "форма: {name} — ошибка",
+                       "en": "form: {name} — refused"},
+    "inbox.label.from": {"kk": "Кімнен", "ru": "От", "en": "From"},
+    "inbox.label.subject": {"kk": "Тақырып", "ru": "Тема", "en": "Subject"},
+    "inbox.label.date": {"kk": "Күні", "ru": "Дата", "en": "Date"},
+    "inbox.label.received": {"kk": "Алынды", "ru": "Получено", "en": "Received"},
+    "inbox.label.state": {"kk": "Күйі", "ru": "Состояние", "en": "State"},
+    "inbox.label.belongs": {"kk": "Кімдікі", "ru": "Чьё", "en": "Belongs to"},
+    "inbox.label.text": {"kk": "Жаңа мәтін", "ru": "Новый текст", "en": "New text"},
+    "inbox.label.attachments": {"kk": "Тіркемелер", "ru": "Вложения", "en": "Attachments"},
+    "inbox.label.problem": {"kk": "Мәселе", "ru": "Проблема", "en": "Problem"},
+    "inbox.label.decided": {"kk": "Шешім", "ru": "Решение", "en": "Decided"},
+    "inbox.label.none": {"kk": "жоқ", "ru": "нет", "en": "none"},
+    "inbox.no_message": {"kk": "{id}: кіріс хаттарда мұндай хат жоқ",
+                         "ru": "{id}: такого письма во входящих нет",
+                         "en": "{id}: no such message in the inbox"},
+    "inbox.not_held": {
+        "kk": "{id}-хат: күйі «{state}», шешім күтпейді (қайта шешілмейді)",
+        "ru": "Письмо {id}: состояние «{state}», решения не ждёт (повторно не решается)",
+        "en": "Message {id} is {state}, not held: it is decided once"},
+    "inbox.forged_refused": {
+        "kk": "{id}-хат {sender} мекенжайынан, бірақ {recipient} еске салуына жауап: "
+              "қабылдауға болмайды (агенттікпен тексеріп, tracker mark қолданыңыз)",
+        "ru": "Письмо {id} от {sender}, но отвечает на напоминание {recipient}: принять нельзя "
+              "(проверьте с агентством и используйте tracker mark)",
+        "en": "Message {id} comes from {sender} but answers {recipient}'s reminder: it cannot "
+              "be accepted (check with the agency, then use tracker mark)"},
+    "inbox.no_recipient": {
+        "kk": "{id}-хат ешбір агенттік байланысына тиесілі емес: қабылдайтын ештеңе жоқ "
+              "(--note арқылы reject жасаңыз немесе tracker mark қолданыңыз)",
+        "ru": "Письмо {id} не относится ни к одному контакту агентства: принимать нечего "
+              "(отклоните с --note или используйте tracker mark)",
+        "en": "Message {id} belongs to no agency contact: nothing to accept (reject it with "
+              "--note, or use tracker mark)"},
+    "inbox.items_not_owed": {
+        "kk": "--items {items}: {recipient} тапсырмасы емес (оның іс-шаралары: {owed})",
+        "ru": "--items {items}: не поручено {recipient} (его мероприятия: {owed})",
+        "en": "--items {items}: not {recipient}'s (its items: {owed})"},
+    "inbox.bad_items": {
+        "kk": "--items {value}: іс-шара нөмірлері керек (5,6 немесе 5-7)",
+        "ru": "--items {value}: нужны номера мероприятий (5,6 или 5-7)",
+        "en": "--items {value}: give item numbers (5,6 or 5-7)"},
+    "inbox.accepted": {
+        "kk": "{id}-хат қабылданды: белгіленді {marked} (өзгерген {n}), {form}",
+        "ru": "Письмо {id} принято: отмечено {marked} (изменено {n}), {form}",
+        "en": "Message {id} accepted: marked {marked} ({n} changed), {form}"},
+    "inbox.form_recorded": {"kk": "нысан жазылды: {unit}", "ru": "форма записана: {unit}",
+                            "en": "form recorded: {unit}"},
+    "inbox.form_none": {"kk": "нысан жоқ", "ru": "формы нет", "en": "no form"},
+    "inbox.form_skipped": {"kk": "нысан жазылмады: {problem}",
+                           "ru": "форма не записана: {problem}",
+                           "en": "form not recorded: {problem}"},
+    "inbox.rejected": {
+        "kk": "{id}-хат қабылданбады; {sender} мекенжайына жауап кезекке қойылды (келесі "
+              "remind send жібереді)",
+        "ru": "Письмо {id} отклонено; ответ для {sender} поставлен в очередь (отправит "
+              "следующий remind send)",
+        "en": "Message {id} rejected; the answer to {sender} is queued (the next remind send "
+              "sends it)"},
+    "inbox.rejected_silent": {
+        "kk": "{id}-хат қабылданбады; {sender} байланыстар тізімінде жоқ: жауап жіберілмейді",
+        "ru": "Письмо {id} отклонено; {sender} нет среди контактов: ответ не отправляется",
+        "en": "Message {id} rejected; {sender} is not a contact: no answer is sent"},
+    "inbox.note_required": {"kk": "--note бос болмауы керек: агенттік себебін оқиды",
+                            "ru": "--note не может быть пустым: агентство прочтёт причину",
+                            "en": "--note must not be empty: the agency reads why"},
+    "inbox.no_mail_settings": {
+        "kk": "Жауап хатын жазу мүмкін емес ({reason}): ештеңе өзгертілмеді",
+        "ru": "Ответное письмо записать нельзя ({reason}): ничего не изменено",
+        "en": "The answer mail cannot be recorded ({reason}): nothing changed"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

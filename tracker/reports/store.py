@@ -149,7 +149,7 @@ def set_fields(conn: Connection, plan: Plan, unit: str, values: Mapping[str, int
                  .values(updated_at=now))
 
 
-VIAS = ("cli", "import", "link")
+VIAS = ("cli", "import", "link", "mail")
 """How a report can come: `report submit`, `report import`, the region's results page."""
 
 
