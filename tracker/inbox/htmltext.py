@@ -34,16 +34,22 @@ class _Reducer(HTMLParser):
         self.skipping = 0
         self.quoting = 0
 
-    def _break(self) -> None:
-        text = _SPACES.sub(" ", "".join(self.line)).strip()
+    def _break(self, blank: bool = False) -> None:
+        """End the line being read.  An empty one becomes a blank line only when the markup
+        asked for one: a <br> on its own, or a block holding nothing but a no-break space
+        (Outlook's <p>&nbsp;</p>); a block boundary alone is a line break."""
+        raw = "".join(self.line)
+        text = _SPACES.sub(" ", raw).strip()
         self.line = []
         prefix = "> " * self.quoting
-        if text or (self.lines and self.lines[-1] != prefix.rstrip()):
+        if text or blank or "\u00a0" in raw:
             self.lines.append((prefix + text).rstrip())
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID:
-            if tag in ("br", "hr"):
+            if tag == "br":
+                self._break(blank=not "".join(self.line).strip())
+            elif tag == "hr":
                 self._break()
             return
         if tag == "body":

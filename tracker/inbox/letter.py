@@ -171,10 +171,12 @@ def _decode(data: bytes, declared: str | None) -> str:
             if codec == "utf-8" or score >= 0.9:
                 return text
             candidates.append((score + DECLARED_MARGIN, 9, text))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    for cut in range(4):  # UTF-8, perhaps cut mid-letter (broken base64, a truncated part)
+        with contextlib.suppress(UnicodeDecodeError):
+            return data[:len(data) - cut].decode("utf-8")
+    utf8 = data.decode("utf-8", "replace")
+    if utf8.count("\ufffd") <= len(utf8) // 500:
+        return utf8  # UTF-8 with a few broken bytes
     for rank, page in enumerate(_CYRILLIC_PAGES):
         text = data.decode(page, "replace")
         candidates.append((_cyrillic_score(text[:20_000]), -rank, text))

@@ -17,10 +17,13 @@ import re
 
 _QUOTED = re.compile(r"^\s*>")
 _WROTE = re.compile(
-    r"(wrote|writes|написал\(а\)|написала?|пишет|писал\(а\)|жазды|жазған|жазады|"
+    r"(wrote|writes|написал\(а\)|написала?|пишет|писали|писал\(а\)|жазды|жазған|жазады|"
     r"schrieb|a écrit)\s*:\s*$", re.IGNORECASE)
 """The end of an attribution line in English, Russian and Kazakh (and what Outlook's
 German/French installs write)."""
+_WROTE_FIRST = re.compile(r"^\s*(вы писали|you wrote|сіз жаздыңыз|сіз жазған)\b.*:\s*$",
+                          re.IGNORECASE)
+"""The Bat!'s «Вы писали 18 апреля 2017 г., 10:30:»."""
 _ADDRESSED = re.compile(r"(@[\w.-]+\.\w+>?|\d{1,2}:\d{2}\b.*>)\s*:\s*$")
 """An attribution with no verb: Gmail's Russian and Yandex's «..., Имя <адрес>:»; it must also
 name a date or a time (`_DATED`)."""
@@ -60,7 +63,8 @@ def _attribution(lines: list[str], at: int) -> int:
     line = lines[at].strip()
     if not line or _QUOTED.match(line) or len(line) > 400:
         return 0
-    if _WROTE.search(line) or (_ADDRESSED.search(line) and _DATED.search(line)):
+    if _WROTE.search(line) or _WROTE_FIRST.match(line) or (
+            _ADDRESSED.search(line) and _DATED.search(line)):
         return 1
     if at + 1 < len(lines) and len(line) < 200:
         both = _joined(lines, at)
