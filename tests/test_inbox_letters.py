@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.imap_server import ImapTestServer
 from tests.inbox_samples import (
     REMINDER_ID,
     XLSX,
@@ -308,3 +309,33 @@ def test_mangled_copies_of_every_sample_never_raise() -> None:
             proposed_items(letter.text, PLAN)
     assert read_letter(b"").sender == ""
     assert read_letter(b"\x00\xff" * 100).answers == ()
+
+
+def test_a_delivery_report_s_status_parts_are_neither_text_nor_files() -> None:
+    original = reply("5 орындалды", client="gmail", files=[File("form.xlsx", XLSX, xlsx_bytes(),
+                                                                 "plain")])
+    report = (b"--R\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+              b"Delivery to edu@akmola.example failed.\r\n--R\r\n"
+              b"Content-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n"
+              b"\r\nFinal-Recipient: rfc822; edu@akmola.example\r\nAction: failed\r\n"
+              b"Status: 5.1.1\r\n\r\n--R\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+              b"Subject: x\r\n\r\n--R\r\nContent-Type: message/rfc822\r\n\r\n" + original
+              + b"\r\n--R--\r\n")
+    letter = read_letter(_plain(report, 'multipart/report; report-type=delivery-status; '
+                                        'boundary="R"', "7bit"))
+    assert letter.text.strip() == "Delivery to edu@akmola.example failed."
+    assert [a.name for a in letter.attachments] == ["form.xlsx"]  # the returned original's
+    assert letter.message is not None and letter.message.get_content_type() == "multipart/report"
+
+
+def test_every_sample_reads_the_same_after_a_round_trip_through_dovecot(
+        imap_server: ImapTestServer) -> None:
+    user = next(iter(imap_server.users))
+    imap_server.append_many(user, "INBOX", [s.raw for s in samples()])
+    stored = imap_server.messages(user)
+    assert len(stored) == len(samples())
+    for sample, message in zip(samples(), stored, strict=True):
+        letter = read_letter(message.data)
+        assert (letter.sender, new_text(letter.text), proposed_items(new_text(letter.text), PLAN),
+                tuple(a.name for a in letter.attachments)) == (
+            sample.sender.lower(), sample.new_text, sample.items, sample.files), sample.name

@@ -149,6 +149,8 @@ def _cyrillic_score(text: str) -> float:
     return plausible / total if total else 0.0
 
 
+SCORED = 5_000
+"""Characters a charset is judged by: a reply's own text comes first, and is shorter."""
 DECLARED_MARGIN = 0.2
 """How much better another table must read than the declared charset to overrule it."""
 
@@ -167,8 +169,10 @@ def _decode(data: bytes, declared: str | None) -> str:
         except (UnicodeDecodeError, LookupError):
             pass
         else:
-            score = _cyrillic_score(text[:20_000])
-            if codec == "utf-8" or score >= 0.9:
+            if codec == "utf-8":
+                return text
+            score = _cyrillic_score(text[:SCORED])
+            if score >= 0.9:
                 return text
             candidates.append((score + DECLARED_MARGIN, 9, text))
     for cut in range(4):  # UTF-8, perhaps cut mid-letter (broken base64, a truncated part)
@@ -179,7 +183,7 @@ def _decode(data: bytes, declared: str | None) -> str:
         return utf8  # UTF-8 with a few broken bytes
     for rank, page in enumerate(_CYRILLIC_PAGES):
         text = data.decode(page, "replace")
-        candidates.append((_cyrillic_score(text[:20_000]), -rank, text))
+        candidates.append((_cyrillic_score(text[:SCORED]), -rank, text))
     return max(candidates)[2]
 
 
@@ -227,8 +231,14 @@ def _address(raw: str) -> tuple[str, str]:
 
 
 def _parse(raw: bytes) -> EmailMessage:
-    """The parsed message; headers only when its structure is too deep to parse safely."""
-    parser = BytesParser(policy=email.policy.default)
+    """The parsed message, its parts still under the compat32 policy (see `_modern`); headers
+    only when its structure is too deep to parse safely.
+
+    The modern policy parses a header into an object on every access, the parser's own
+    included, which made reading a reply several times slower than parsing it; compat32 hands
+    out the stored string.  Both store a header as the same raw string, so switching a parsed
+    tree's policy afterwards gives the message the modern parser would have."""
+    parser = BytesParser(EmailMessage, policy=email.policy.compat32)
     if len(_BOUNDARY.findall(raw)) <= MAX_CONTAINERS:
         with contextlib.suppress(RecursionError, Exception):
             message = parser.parsebytes(raw)
@@ -237,31 +247,42 @@ def _parse(raw: bytes) -> EmailMessage:
     try:
         message = parser.parsebytes(raw, headersonly=True)
     except Exception:
-        message = EmailMessage()
+        message = EmailMessage(policy=email.policy.compat32)
     if not isinstance(message, EmailMessage):
-        message = EmailMessage()
+        message = EmailMessage(policy=email.policy.compat32)
     message.set_payload("")
     return message
 
 
-def _parts(message: Message) -> Iterator[tuple[Message, bool]]:
-    """Every leaf part, depth first in order, with whether it sits inside a forwarded message;
-    iterative and bounded by MAX_PARTS."""
+def _modern(message: Message) -> None:
+    """Every part of `message` under the modern policy (get_content, decoded headers), as
+    `Letter.message` is promised to readers of structured parts."""
+    stack = [message]
+    while stack:
+        part = stack.pop()
+        part.policy = email.policy.default
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend(inner for inner in payload if isinstance(inner, Message))
+
+
+def _parts(message: Message) -> Iterator[tuple[Message, str, bool]]:
+    """Every leaf part, depth first in order, with its content type and whether it sits
+    inside a forwarded message; iterative and bounded by MAX_PARTS."""
     stack: list[tuple[Message, bool]] = [(message, False)]
     seen = 0
     while stack and seen < MAX_PARTS:
         part, forwarded = stack.pop()
         seen += 1
+        content_type = _content_type(part)
         payload = part.get_payload()
-        if part.get_content_maintype() == "message" and isinstance(payload, list):
-            # message/rfc822: its payload is the one inner message
-            stack.extend((inner, True) for inner in reversed(payload)
-                         if isinstance(inner, Message))
-        elif part.is_multipart() and isinstance(payload, list):
-            stack.extend((inner, forwarded) for inner in reversed(payload)
-                         if isinstance(inner, Message))
+        if content_type in _REPORT_PARTS or not isinstance(payload, list):
+            yield part, content_type, forwarded
         else:
-            yield part, forwarded
+            # a multipart's parts, or message/rfc822's one inner message (forwarded)
+            inside = forwarded or content_type.startswith("message/")
+            stack.extend((inner, inside) for inner in reversed(payload)
+                         if isinstance(inner, Message))
 
 
 def _payload(part: Message) -> bytes:
@@ -297,13 +318,13 @@ def _filename(part: Message) -> str:
     return _header_text(name)
 
 
-def _is_attachment(part: Message, name: str) -> bool:
+def _is_attachment(part: Message, content_type: str, name: str) -> bool:
     disposition = ""
     with contextlib.suppress(Exception):
         disposition = (part.get_content_disposition() or "").lower()
     if disposition == "attachment":
         return True
-    if part.get_content_maintype() == "text" and part.get_content_subtype() in ("plain", "html"):
+    if content_type in ("text/plain", "text/html"):
         return bool(name) and disposition != "inline"
     return True
 
@@ -314,28 +335,34 @@ def _content_type(part: Message) -> str:
     return "application/octet-stream"
 
 
+_REPORT_PARTS = frozenset({"message/delivery-status", "message/disposition-notification",
+                           "message/feedback-report", "text/rfc822-headers"})
+"""The machine-readable parts of delivery and read reports: neither text nor files (the
+bounce reader takes them from `Letter.message`)."""
+
+
 def _body_and_files(message: Message) -> tuple[str, tuple[Attachment, ...]]:
     plain: list[str] = []
-    html: list[str] = []
+    html: list[tuple[bytes, str | None]] = []
     files: list[Attachment] = []
-    for part, forwarded in _parts(message):
+    for part, content_type, forwarded in _parts(message):
+        if content_type in _REPORT_PARTS:
+            continue
         name = _filename(part)
-        if _is_attachment(part, name):
+        if _is_attachment(part, content_type, name):
             if len(files) < MAX_ATTACHMENTS:
                 data = _payload(part)
-                files.append(Attachment(name, _content_type(part),
+                files.append(Attachment(name, content_type,
                                         data if len(data) <= MAX_ATTACHMENT_BYTES else b""))
-            continue
-        if forwarded:
-            continue  # a forwarded message's text is not the sender's own; its files are
-        data = _payload(part)
-        if part.get_content_subtype() == "html":
-            html.append(html_text(_decode(data, _charset(part))[:HTML_LIMIT]))
-        else:
-            plain.append(_decode(data, _charset(part)))
+        elif not forwarded:  # a forwarded message's text is not the sender's; its files are
+            if content_type == "text/html":
+                html.append((_payload(part), _charset(part)))
+            else:
+                plain.append(_decode(_payload(part), _charset(part)))
     text = "\n".join(t for t in plain if t.strip())
-    if not text.strip():
-        text = "\n".join(t for t in html if t.strip())
+    if not text.strip():  # HTML only (or an empty plain twin): reduce the HTML
+        text = "\n".join(t for t in (html_text(_decode(data, charset)[:HTML_LIMIT])
+                                     for data, charset in html) if t.strip())
     return clean(text)[:TEXT_LIMIT], tuple(files)
 
 
@@ -367,6 +394,7 @@ def read_letter(raw: bytes) -> Letter:
         text, attachments = _body_and_files(message)
     except Exception:
         text, attachments = "", ()
+    _modern(message)
     return Letter(message_id=ids[0] if ids else "", sender=sender, sender_name=sender_name,
                   subject=headers.get("subject", ""), sent_at=sent_at,
                   answers=tuple(dict.fromkeys(answers)), headers=MappingProxyType(headers),
