@@ -34,7 +34,7 @@ _TOKEN = re.compile(
     r"|(?P<stop>[;:()!?.\"«»“”/\\*•])",
     re.IGNORECASE)
 
-_ITEM = re.compile(r"^(п|пп|пункт\w*|тармақ\w*|т|тт|іс-шара\w*|ісшара\w*|шара\w*|"
+_ITEM = re.compile(r"^(п|пп|пункт\w*|тармақ\w*|тармағ\w*|т|тт|іс-шара\w*|ісшара\w*|шара\w*|"
                    r"мероприяти\w*|меропр|нөмір\w*|номер\w*|позици\w*)\.?$")
 _JOIN = re.compile(r"^(и|и\.|және|мен|пен|бен|та|те|да|де|а также|также|сондай-ақ|тағы|или|"
                    r"не|нет|жоқ|емес|был|была|было|были|полностью|толық|толығымен|уже|тоже|"
@@ -87,7 +87,7 @@ def _polarity(word: str) -> int:
     word = word.lower().rstrip(".")
     if _RU_NOT.match(word) or _KK_NEGATORS.match(word):
         return -1
-    if _RU_DONE.match(word) or word == "дайын":
+    if (_RU_DONE.match(word) and not word.startswith(("готовит", "готовя"))) or word == "дайын":
         return 1
     for stem in _KK_STEMS:
         if word.startswith(stem):
@@ -144,17 +144,9 @@ def _joins_numbers(tokens: list[_Token], at: int) -> bool:
 
 def _is_item_number(tokens: list[_Token], at: int) -> bool:
     """Whether the number at `at` may be an item's: not a letter's, a quantity or a date."""
-    before = tokens[at - 1] if at > 0 else None
-    if before is not None and before.kind == "no":
-        back = at - 1
-        while back > 0 and tokens[back - 1].kind == "no":
-            back -= 1  # «№№ 5, 6»
-        ahead = tokens[back - 1] if back > 0 else None
-        if ahead is None or not (ahead.kind == "word" and _ITEM.match(ahead.text)):
-            return False
-    near = [t for t in tokens[max(0, at - 3):at] + tokens[at + 1:at + 3] if t.kind == "word"]
+    near = [t for t in tokens[max(0, at - 3):at] + tokens[at + 1:at + 4] if t.kind == "word"]
     if any(_LETTER.match(t.text) for t in near):
-        return False
+        return False  # «№ 12 хат», «исх. № 45», «приказ 15 от ...»
     after = tokens[at + 1] if at + 1 < len(tokens) else None
     if after is not None and after.kind == "word":
         if _MONTH.match(after.text):
