@@ -66,6 +66,29 @@ def test_exims_text_report_names_the_failed_recipient_without_the_mail() -> None
                            "rejected: User unknown", "5.1.1", None)
 
 
+def test_exim_giving_up_on_a_temporary_refusal_is_a_failure() -> None:
+    raw = (b"From: Mail Delivery System <Mailer-Daemon@mail.bkk.edu.example>\r\n"
+           b"To: noreply@bkk.edu.example\r\nX-Failed-Recipients: edu@astana.example\r\n"
+           b"Subject: Mail delivery failed: returning message to sender\r\n\r\n"
+           b"A message that you sent could not be delivered to one or more of its\r\n"
+           b"recipients. This is a permanent error. The following address(es) failed:\r\n"
+           b"\r\n  edu@astana.example\r\n    retry timeout exceeded\r\n"
+           b"    host mx.astana.example [192.0.2.26]: 451 4.4.1 No answer from host\r\n")
+    found = bounce_of(read_letter(raw))
+    assert found is not None and found.recipient == RECIPIENT and found.status == "4.4.1"
+    assert found.diagnostic == ("retry timeout exceeded host mx.astana.example [192.0.2.26]: "
+                                "451 4.4.1 No answer from host")
+
+
+def test_a_report_on_two_recipients_names_the_one_that_failed() -> None:
+    raw = samples.postfix_dsn("edu@aktobe.example", MESSAGE_ID).replace(
+        b"Final-Recipient: rfc822; edu@aktobe.example",
+        b"Final-Recipient: rfc822; akimat@aktobe.example\r\nAction: delivered\r\n"
+        b"Status: 2.0.0\r\n\r\nFinal-Recipient: rfc822; edu@aktobe.example")
+    found = bounce_of(read_letter(raw))
+    assert found is not None and found.recipient == "edu@aktobe.example"
+
+
 def _delay_in_text() -> bytes:
     return (b"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\n"
             b"To: noreply@bkk.edu.example\r\nReturn-Path: <>\r\n"

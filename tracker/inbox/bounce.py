@@ -188,6 +188,11 @@ _FAILED = re.compile(
     r"не существует|жеткізілмеді",
     re.IGNORECASE)
 
+_GAVE_UP = re.compile(
+    r"permanent|retry timeout exceeded|gave up|giving up|expired|failed permanently|"
+    r"too long|окончательн|истек|истёк", re.IGNORECASE)
+"""Words of a server that stopped retrying a temporary refusal: a failure after all."""
+
 # Each pattern names the failed address in its first group (in the order they are tried).
 _NAMED = [re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in (
     # Postfix: "<edu@astana.example>: host mx...[1.2.3.4] said: 550 5.1.1 ..."
@@ -257,7 +262,7 @@ def _from_text(letter: Letter) -> Bounce | None:
     diagnostic = _diagnostic(text, recipient)
     status = _STATUS_RE.search(diagnostic)
     code = status.group(1) if status else ""
-    if code.startswith("4"):
+    if code.startswith("4") and not _GAVE_UP.search(text):
         return None  # a temporary refusal: the server will try again
     message_id = None
     if letter.message is not None:
