@@ -366,9 +366,9 @@ recipients. This is a permanent error. The following address(es) failed:
 """)
 
 
-def exchange_plain_ru(recipient: str, message_id: str) -> bytes:
-    """An Exchange 2010 server's NDR in Russian, as text with the returned mail attached."""
-    text = f"""Не удалось доставить сообщение следующим получателям или группам:
+_EXCHANGE_TEXT = {
+    "ru": ("Не доставлено: Ескерту",
+           """Не удалось доставить сообщение следующим получателям или группам:
 
 Иванов А. ({recipient})
 Адрес электронной почты, указанный вами, не найден. Проверьте адрес электронной почты
@@ -376,22 +376,47 @@ def exchange_plain_ru(recipient: str, message_id: str) -> bytes:
 
 Диагностические сведения для администраторов:
 
-Создающий сервер: EXCH01.{recipient.split("@", 1)[1]}
+Создающий сервер: EXCH01.{domain}
 
 {recipient}
 Удаленный сервер вернул "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"
-"""
-    body64 = base64.encodebytes(text.encode("utf-8")).decode("ascii")
-    system = f"MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@{recipient.split('@', 1)[1]}"
+"""),
+    "en": ("Undeliverable: Ескерту",
+           """Delivery has failed to these recipients or groups:
+
+Ivanov A. ({recipient})
+The e-mail address you entered couldn't be found. Please check the recipient's e-mail
+address and try to resend the message.
+
+Diagnostic information for administrators:
+
+Generating server: EXCH01.{domain}
+
+{recipient}
+#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##
+"""),
+}
+
+
+def exchange_plain(recipient: str, message_id: str, lang: str = "ru",
+                   charset: str = "utf-8") -> bytes:
+    """An Exchange 2010 server's NDR as text (no report part) with the returned mail
+    attached, in Russian or English, its text in `charset` as base64."""
+    domain = recipient.split("@", 1)[1]
+    subject, template = _EXCHANGE_TEXT[lang]
+    text = template.format(recipient=recipient, domain=domain)
+    body64 = base64.encodebytes(text.encode(charset)).decode("ascii")
+    subject64 = base64.b64encode(subject.encode(charset)).decode("ascii")
+    system = f"MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@{domain}"
     return _crlf(f"""From: Microsoft Outlook <{system}>
 To: {SENDER}
 Date: {DATE}
-Subject: =?utf-8?b?0J3QtSDQtNC+0YHRgtCw0LLQu9C10L3Qvjog0JXRgdC60LXRgNGC0YM=?=
+Subject: =?{charset}?b?{subject64}?=
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="ndr"
 
 --ndr
-Content-Type: text/plain; charset="utf-8"
+Content-Type: text/plain; charset="{charset}"
 Content-Transfer-Encoding: base64
 
 {body64}

@@ -55,6 +55,32 @@ def test_an_automatic_header(headers: str, why: str) -> None:
     assert automatic(letter) == why
 
 
+def _read_receipt() -> bytes:
+    """Outlook's read receipt (RFC 8098), in Russian."""
+    return (b"From: <edu@astana.example>\r\nTo: safe-internet@bkk.edu.example\r\n"
+            b"Subject: =?utf-8?b?0J/RgNC+0YfQuNGC0LDQvdC+OiDQldGB0LrQtdGA0YLRgw==?=\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/report; "
+            b"report-type=disposition-notification; boundary=\"r\"\r\n\r\n"
+            b"--r\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+            b"\xd0\x9f\xd1\x80\xd0\xbe\xd1\x87\xd0\xb8\xd1\x82\xd0\xb0\xd0\xbd\xd0\xbe\r\n"
+            b"--r\r\nContent-Type: message/disposition-notification\r\n\r\n"
+            b"Final-Recipient: rfc822;edu@astana.example\r\n"
+            b"Disposition: automatic-action/MDN-sent-automatically; displayed\r\n\r\n"
+            b"--r--\r\n")
+
+
+def test_reports_are_a_machines() -> None:
+    """A read receipt, and a delivery report that is no failure (the bounce reader, asked
+    first, says None of a delay warning): noted, never answered."""
+    from tests.bounce_samples import postfix_dsn
+
+    receipt = read_letter(_read_receipt())
+    assert automatic(receipt) == "multipart/report; report-type=disposition-notification"
+    delayed = postfix_dsn("edu@astana.example", "<a@b.example>", "delayed", "4.4.1")
+    assert automatic(read_letter(delayed.replace(b"Auto-Submitted: auto-replied\r\n", b""))
+                     ) == "multipart/report; report-type=delivery-status"
+
+
 PEOPLE = [
     (f"Re: {REMINDER}", "Auto-Submitted: no\n"),
     (f"RE: {REMINDER}", "X-Auto-Response-Suppress: All\n"),  # Outlook sets it on every mail

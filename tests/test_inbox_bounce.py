@@ -44,8 +44,13 @@ REPORTS: dict[str, tuple[Callable[[str, str], bytes], str, str]] = {
     "postfix as text": (samples.postfix_plain, "5.1.1",
                         "550 5.1.1 <edu@astana.example>: Recipient address rejected: User "
                         "unknown in local recipient table (in reply to RCPT TO command)"),
-    "exchange as text, Russian": (samples.exchange_plain_ru, "5.1.1",
+    "exchange as text, Russian": (samples.exchange_plain, "5.1.1",
                                   "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"),
+    "exchange as text, Russian in Windows-1251": (
+        lambda r, m: samples.exchange_plain(r, m, "ru", "windows-1251"), "5.1.1",
+        "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"),
+    "exchange as text, English": (lambda r, m: samples.exchange_plain(r, m, "en"), "5.1.1",
+                                  "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"),
 }
 
 

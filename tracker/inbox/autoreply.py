@@ -5,7 +5,9 @@ An agency's official on leave answers every reminder with «Демалыстам
 start a loop of two machines writing to each other.  `automatic` recognises them by what
 mail programs put in the header (RFC 3834's Auto-Submitted, the X-Autoreply family,
 Precedence) and, for programs that set none, by the subjects Outlook, Gmail, Yandex and
-Mail.ru write in English, Russian and Kazakh.
+Mail.ru write in English, Russian and Kazakh.  Reports (RFC 6522 multipart/report) are a
+machine's too: read receipts, and delivery reports that are no failure (a delay warning, a
+delivery confirmation; failures are tracker.inbox.bounce's, asked first).
 
 X-Auto-Response-Suppress alone is no sign: Outlook sets it on ordinary mail too (it asks
 *others* not to answer automatically).
@@ -58,7 +60,19 @@ def automatic(letter: Letter) -> str | None:
     precedence = headers.get("precedence", "").strip().lower()
     if precedence in _BULK:
         return f"Precedence: {precedence}"
+    report = _report_type(letter)
+    if report:
+        return f"multipart/report; report-type={report}"
     return _by_subject(letter.subject)
+
+
+def _report_type(letter: Letter) -> str:
+    """A machine's report (RFC 6522): a read receipt (disposition-notification), or a
+    delivery report that is no failure (a delay warning, a delivery confirmation)."""
+    message = letter.message
+    if message is None or message.get_content_type() != "multipart/report":
+        return ""
+    return str(message.get_param("report-type", "") or "").lower() or "unknown"
 
 
 def _by_subject(subject: str) -> str | None:
