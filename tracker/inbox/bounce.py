@@ -367,5 +367,6 @@ def _latest_to(conn: Connection, recipient: str) -> int | None:
         (OUTBOX.c.state == OutboxState.FAILED.value) & OUTBOX.c.bounced_at.is_not(None))
     found = conn.execute(select(OUTBOX.c.id).where(
         func.lower(OUTBOX.c.recipient) == recipient.lower(), went)
-        .order_by(OUTBOX.c.finished_at.desc(), OUTBOX.c.id.desc())).scalars().first()
+        .order_by(func.coalesce(OUTBOX.c.finished_at, OUTBOX.c.send_at).desc(),
+                  OUTBOX.c.id.desc())).scalars().first()
     return found
