@@ -45,6 +45,8 @@ class OutboxState(StrEnum):
     """The SMTP transaction has begun: the server may have the mail from here on."""
     SENT = "sent"
     FAILED = "failed"
+    """Refused by the server, given up after retries, or bounced: a delivery failure report
+    was read for it after it was sent (`bounced_at` is then set; see Event.BOUNCE)."""
     UNCERTAIN = "uncertain"
     """The body went out and no answer came: only a person can tell whether it arrived."""
     SKIPPED = "skipped"
