@@ -57,6 +57,8 @@ def reference_digest_json(digest: Digest) -> dict[str, Any]:
                    if column.kind != "text"},
         "changes": [{**c, "at": iso_utc(c["at"])} for c in digest.changes],
         "problems": digest.problems,
+        "bounced": [{"id": b.id, "recipient": b.recipient, "unit": b.unit, "at": iso_utc(b.at),
+                     "diagnostic": b.diagnostic} for b in digest.bounced],
     }
 
 

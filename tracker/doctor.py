@@ -312,12 +312,18 @@ def _check_outbox(report: Report, db: Database, now: datetime, policy: RetryPoli
         counts = backlog.counts(conn)
         claims = outbox.open_claims(conn, now, policy)
         overdue = backlog.count_overdue(conn, now - OVERDUE_AFTER)
+        bounced = backlog.bounced(conn)
     total = sum(counts.values())
     found = False
     failed, uncertain = counts.get("failed", 0), counts.get("uncertain", 0)
     if failed:
         found = True
         report.add("outbox", "problem", "doctor.failed", n=failed)
+    if bounced:
+        addresses = backlog.bounced_addresses(bounced)
+        more = Phrase("doctor.more", n=len(addresses) - 5) if len(addresses) > 5 else ""
+        report.add("outbox", "problem", "bounce.doctor", n=len(bounced),
+                   addresses=", ".join(addresses[:5]), more=more)
     if uncertain:
         found = True
         report.add("outbox", "problem", "doctor.uncertain", n=uncertain)

@@ -1349,6 +1349,25 @@ WORDS: dict[str, dict[str, str]] = {
         "kk": "Жауап хатын жазу мүмкін емес ({reason}): ештеңе өзгертілмеді",
         "ru": "Ответное письмо записать нельзя ({reason}): ничего не изменено",
         "en": "The answer mail cannot be recorded ({reason}): nothing changed"},
+    # -- issue 15, bounces read from the inbox (helper bounces): outbox, doctor, digest --
+    "bounce.state": {"kk": "қайтарылды", "ru": "возвращено", "en": "bounced"},
+    "bounce.doctor": {
+        "kk": "алушының сервері қайтарған хаттар: {n} ({addresses}{more}): мекенжайларды "
+              "contacts.yaml ішінде түзетіп, `tracker contacts load` іске қосыңыз (себебі: "
+              "`tracker outbox --state failed`)",
+        "ru": "писем, возвращённых сервером получателя: {n} ({addresses}{more}): исправьте "
+              "адреса в contacts.yaml и выполните `tracker contacts load` (причина: "
+              "`tracker outbox --state failed`)",
+        "en": "{n} mail(s) bounced by the recipient's server ({addresses}{more}): fix the "
+              "addresses in contacts.yaml and run `tracker contacts load` (why: "
+              "`tracker outbox --state failed`)"},
+    "bounce.digest": {
+        "kk": "алушының сервері қайтарған хаттар: {n} — {addresses}; contacts.yaml ішінде "
+              "мекенжайларды тексеріңіз",
+        "ru": "возвращено сервером получателя: {n} — {addresses}; проверьте адреса в "
+              "contacts.yaml",
+        "en": "bounced by the recipient's server: {n} — {addresses}; check the addresses in "
+              "contacts.yaml"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

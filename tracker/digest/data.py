@@ -38,6 +38,8 @@ class Digest:
     changes: list[dict[str, Any]]
     problems: dict[str, int]
     problem_rows: list[dict[str, Any]] = field(default_factory=list)
+    bounced: list[backlog.Bounced] = field(default_factory=list)
+    """Failed mail a delivery failure report was read for: contacts to fix."""
 
     @cached_property
     def overall(self) -> float:
@@ -85,6 +87,7 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
     changes.sort(key=lambda c: c["at"])
     problem_rows = backlog.list_rows(conn, "failed") + backlog.list_rows(conn, "uncertain")
     return Digest(plan, now, since, grid, find_overdue(plan, grid), reports,
-                  totals(reports), changes, backlog.problems(conn), problem_rows)
+                  totals(reports), changes, backlog.problems(conn), problem_rows,
+                  backlog.bounced(conn))
 
 

@@ -23,6 +23,7 @@ from tracker.digest.summary import (
     last_of,
     overdue_by_body,
 )
+from tracker.mail import backlog
 from tracker.mail.compose import languages, offset_label, short_title
 from tracker.plan.model import Plan, Text
 from tracker.progress.cellstate import SYMBOLS, stretches
@@ -107,7 +108,10 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
         "more_changes": more_changes,
         "problems": digest.problems,
         "problem_rows": [{"recipient": r["recipient"], "state": r["state"],
-                          "last_error": r["last_error"]} for r in problem_rows],
+                          "last_error": r["last_error"], "bounced": r["bounced"] is not None}
+                         for r in problem_rows],
+        "bounced": {"n": len(digest.bounced),
+                    "addresses": backlog.bounced_addresses(digest.bounced)},
         "more_problems": more_problems,
         "mail_units_shown": MAIL_UNITS_SHOWN,
     }

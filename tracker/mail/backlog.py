@@ -6,6 +6,7 @@ Reading only: every change of a row is a transition in tracker.mail.outbox.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +48,8 @@ def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]
                    OUTBOX.c.recipient, OUTBOX.c.unit_key, OUTBOX.c.body_keys, OUTBOX.c["items"],
                    OUTBOX.c.send_at, OUTBOX.c.recorded_at, OUTBOX.c.late, OUTBOX.c.state,
                    OUTBOX.c.attempts, OUTBOX.c.next_attempt_at, OUTBOX.c.finished_at,
-                   OUTBOX.c.last_error, OUTBOX.c.message_id, OUTBOX.c.subject)
+                   OUTBOX.c.last_error, OUTBOX.c.message_id, OUTBOX.c.subject,
+                   OUTBOX.c.bounced_at)
     if state:
         query = query.where(OUTBOX.c.state == OutboxState(state).value)
     result = []
@@ -56,5 +58,37 @@ def list_rows(conn: Connection, state: str | None = None) -> list[dict[str, Any]
         entry["items"] = json.loads(entry["items"])
         entry["bodies"] = [b for b in entry.pop("body_keys").split(",") if b]
         entry["unit"] = entry.pop("unit_key")
+        bounced_at = entry.pop("bounced_at")
+        entry["bounced"] = ({"at": bounced_at, "diagnostic": entry["last_error"]}
+                            if bounced_at is not None and entry["state"] == OutboxState.FAILED
+                            else None)
         result.append(entry)
     return result
+
+
+@dataclass(frozen=True)
+class Bounced:
+    """A mail a delivery failure report was read for (tracker.inbox.bounce), still failed."""
+
+    id: int
+    recipient: str
+    unit: str
+    at: datetime
+    diagnostic: str
+
+
+def bounced(conn: Connection) -> list[Bounced]:
+    """Failed rows that bounced, the latest first: the contacts staff should check.  A row
+    sent again by staff since (`outbox retry`) is no longer failed and no longer listed."""
+    rows = conn.execute(select(OUTBOX.c.id, OUTBOX.c.recipient, OUTBOX.c.unit_key,
+                               OUTBOX.c.bounced_at, OUTBOX.c.last_error)
+                        .where(OUTBOX.c.state == OutboxState.FAILED.value,
+                               OUTBOX.c.bounced_at.is_not(None))
+                        .order_by(OUTBOX.c.bounced_at.desc(), OUTBOX.c.id.desc())).all()
+    return [Bounced(row_id, recipient, unit, at, error)
+            for row_id, recipient, unit, at, error in rows]
+
+
+def bounced_addresses(found: list[Bounced]) -> list[str]:
+    """The distinct addresses of `found`, in its order."""
+    return list(dict.fromkeys(b.recipient.lower() for b in found))

@@ -45,6 +45,8 @@ class OutboxState(StrEnum):
     """The SMTP transaction has begun: the server may have the mail from here on."""
     SENT = "sent"
     FAILED = "failed"
+    """Refused by the server, given up after retries, or bounced: a delivery failure report
+    was read for it after it was sent (`bounced_at` is then set; see Event.BOUNCE)."""
     UNCERTAIN = "uncertain"
     """The body went out and no answer came: only a person can tell whether it arrived."""
     SKIPPED = "skipped"
@@ -71,6 +73,7 @@ class Event(StrEnum):
     RESOLVE_SENT = "resolve as sent by staff"
     RESOLVE_FAILED = "resolve as failed by staff"
     RETRY = "retry by staff"
+    BOUNCE = "bounce read from the inbox"
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ TRANSITIONS: Mapping[Event, Transition] = MappingProxyType({
     Event.RESOLVE_SENT:             Transition((_S.UNCERTAIN, _S.FAILED),     _S.SENT),
     Event.RESOLVE_FAILED:           Transition((_S.UNCERTAIN, _S.FAILED),     _S.FAILED),
     Event.RETRY:                    Transition((_S.UNCERTAIN, _S.FAILED),     _S.PENDING),
+    Event.BOUNCE:                   Transition((_S.SENT, _S.UNCERTAIN),       _S.FAILED),
 })
 """Every way a row's state may change, and the only ones."""
 
@@ -535,6 +539,21 @@ def retry(conn: Connection, row_ids: Sequence[int], now: datetime) -> int:
     if changed != len(row_ids):  # another process moved one meanwhile: undo all
         raise UserError.said("outbox.raced", n=len(row_ids) - changed)
     return changed
+
+
+# -- what the inbox learns of a mail ---------------------------------------------------------
+
+
+def bounce(conn: Connection, row_id: int, diagnostic: str, now: datetime) -> bool:
+    """A delivery failure report was read for this row (tracker.inbox.bounce): the server
+    took the mail, yet it never reached the recipient.  A sent or uncertain row becomes failed,
+    with the receiving server's words as its error and `bounced_at` set; False when the row is
+    in no state a bounce leaves (already bounced, or never sent), and then nothing changed."""
+    changed = conn.execute(
+        TRANSITIONS[Event.BOUNCE].update(OUTBOX.c.id == row_id)
+        .values(bounced_at=now, last_error=diagnostic[:1000])
+        .returning(OUTBOX.c.id)).first()
+    return changed is not None
 
 
 def _refused(conn: Connection, row_id: int, transition: Transition) -> UserError:

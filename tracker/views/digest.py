@@ -55,6 +55,12 @@ def render_text(digest: Digest, lang: str, width: int = 110, color: bool = False
     failed, unsure = ("не доставлено", "неизвестно") if ru else ("жіберілмеді", "белгісіз")
     console.print(f"\n[bold]{'Письма' if ru else 'Хаттар'}:[/bold] {failed} {problems['failed']}, "
                   f"{unsure} {problems['uncertain']}")
+    if ctx["bounced"]["n"]:
+        from tracker.wording import say
+
+        console.print("  " + say(view_lang, "bounce.digest", n=ctx["bounced"]["n"],
+                                 addresses=", ".join(ctx["bounced"]["addresses"])),
+                      markup=False)
     return out.getvalue()
 
 
@@ -77,6 +83,8 @@ def _json_fields(digest: Digest) -> dict[str, Any]:
         "totals": {c.key: digest.totals.figure(c) for c in digest.plan.results_form.totalled},
         "changes": [{**c, "at": moments[c["at"]]} for c in digest.changes],
         "problems": digest.problems,
+        "bounced": [{"id": b.id, "recipient": b.recipient, "unit": b.unit,
+                     "at": iso_utc(b.at), "diagnostic": b.diagnostic} for b in digest.bounced],
     }
 
 

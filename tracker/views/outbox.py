@@ -38,11 +38,13 @@ def render_outbox(plan: Plan, rows: Sequence[dict[str, Any]], lang: str) -> Iter
 
     states = {row["state"]: say(lang, f"outbox.{row['state']}")
               if f"outbox.{row['state']}" in WORDS else row["state"] for row in rows}
-    width = max(12, *(len(s) + 1 for s in states.values())) if rows else 12
+    bounced = say(lang, "bounce.state")
+    width = max(12, *(len(s) + 1 for s in [*states.values(), bounced])) if rows else 12
     for row in rows:
         problem = f"  — {row['last_error']}" if row["last_error"] else ""
         late = say(lang, "outbox.late") if row["late"] else ""
-        yield (f"{row['id']:>6} {states[row['state']]:<{width}} "
+        shown = bounced if row.get("bounced") else states[row["state"]]
+        yield (f"{row['id']:>6} {shown:<{width}} "
                f"{row['send_at']:%Y-%m-%d %H:%M}Z {row['recipient']:<34} "
                f"{slot_words(plan, row['deadline'], row['stage'], lang)}{late}  "
                f"{say(lang, 'outbox.tries', n=row['attempts'])}{problem}")
