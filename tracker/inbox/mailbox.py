@@ -62,8 +62,10 @@ def _said(data: object) -> str:
     parts = data if isinstance(data, list | tuple) else [data]
     text = " ".join(p.decode(errors="replace") if isinstance(p, bytes) else str(p)
                     for p in parts if p is not None)
+    # imaplib's errors: "AUTHENTICATE command error: NO [b'...']", or the str() of bytes
+    text = re.sub(r"^\w+ command error: \w+ \[(.*)\]$", r"\1", text.strip())
     wrapped = re.fullmatch(r"""b(['"])(.*)\1""", text.strip(), re.DOTALL)
-    if wrapped:  # imaplib's errors are the str() of the server's bytes
+    if wrapped:
         text = wrapped[2]
     return " ".join(text.split())[:300]
 
@@ -101,7 +103,7 @@ class Mailbox:
                 if "STARTTLS" not in imap.capabilities:
                     raise Refused.said("inbox.no_starttls", where=where)
                 imap.starttls(settings.tls_context())
-            imap.login(settings.username, settings.password)
+            _log_in(imap, settings.username, settings.password)
         except ssl.SSLError as exc:
             _drop(imap)
             raise Refused.said("inbox.tls", where=where, reason=_said(exc.reason or exc)) \
@@ -219,6 +221,16 @@ class Mailbox:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _log_in(imap: imaplib.IMAP4, username: str, password: str) -> None:
+    """AUTHENTICATE PLAIN where offered (UTF-8, so a password in Kazakh works), else LOGIN
+    (which imaplib sends as ASCII only)."""
+    if "AUTH=PLAIN" in imap.capabilities:
+        credentials = f"\0{username}\0{password}".encode()
+        imap.authenticate("PLAIN", lambda _challenge: credentials)
+    else:
+        imap.login(username, password)
 
 
 def _set(uids: Sequence[int]) -> str:
