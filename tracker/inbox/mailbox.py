@@ -104,6 +104,11 @@ class Mailbox:
                     raise Refused.said("inbox.no_starttls", where=where)
                 imap.starttls(settings.tls_context())
             _log_in(imap, settings.username, settings.password)
+            # What the server offers once logged in (MOVE, UIDPLUS): the greeting's list is
+            # the one before login, which imaplib keeps.
+            status, listed = imap.capability()
+            if status == "OK" and listed and isinstance(listed[-1], bytes):
+                imap.capabilities = tuple(listed[-1].decode("ascii", "replace").upper().split())
         except ssl.SSLError as exc:
             _drop(imap)
             raise Refused.said("inbox.tls", where=where, reason=_said(exc.reason or exc)) \
@@ -172,7 +177,8 @@ class Mailbox:
         """The UIDs in the folder, oldest first (those marked deleted left out: they were
         copied away by the fallback of `move` already)."""
         data = self._run("UID SEARCH", self.imap.uid, "SEARCH", "UNDELETED")
-        return sorted(int(n) for n in _said(data).split() if n.isdigit())
+        found = b" ".join(part for part in data if isinstance(part, bytes))
+        return sorted(int(n) for n in found.split() if n.isdigit())
 
     def fetch(self, uids: Sequence[int]) -> dict[int, bytes]:
         """Each message's bytes by UID, without setting \\Seen (BODY.PEEK[]); a UID gone
@@ -203,7 +209,15 @@ class Mailbox:
             return
         which = _set(uids)
         if self.can_move:
-            self._run("UID MOVE", self.imap.uid, "MOVE", which, quoted(folder))
+            try:
+                self._run("UID MOVE", self.imap.uid, "MOVE", which, quoted(folder))
+            except Refused:
+                if len(uids) == 1:
+                    raise
+                # One of them gone meanwhile (another fetcher moved it): each on its own.
+                for uid in uids:
+                    with contextlib.suppress(Refused):
+                        self._run("UID MOVE", self.imap.uid, "MOVE", str(uid), quoted(folder))
             return
         self._run("UID COPY", self.imap.uid, "COPY", which, quoted(folder))
         self._run("UID STORE", self.imap.uid, "STORE", which, "+FLAGS.SILENT", r"(\Deleted)")
