@@ -28,6 +28,7 @@ from tracker.inbox import handling
 from tracker.inbox.letter import Letter
 from tracker.mail.senders import RetryPolicy, claim_is_dead
 from tracker.store.database import UTCDateTime, upsert_insert
+from tracker.store.statements import DriverStatement
 from tracker.store.tables import INBOX_MESSAGE as M
 
 _CLAIMED = handling.CLAIMED
@@ -85,6 +86,14 @@ _EMPTY = {"body_keys": "", "text": "", "items": "[]", "form": "", "attachments":
           "problem": "", "decision_note": ""}
 """What a row holds before it is handled (the columns have no server-side defaults)."""
 _PLACE = ("mailbox", "uidvalidity", "uid")
+_INSERTED = ("mailbox", "uidvalidity", "uid", "message_id", "sender", "sender_name", "subject",
+             "sent_at", "message_key", "state", "kind", "claimed_by", "claimed_at",
+             "received_at", "handled_at", "raw", *_EMPTY)
+# Run on the driver's cursor (tracker.store.statements): a fetch repeats them per message.
+_INSERT = DriverStatement(
+    lambda conn: upsert_insert(conn, M).on_conflict_do_nothing().returning(M.c.id), _INSERTED)
+_AT_PLACE = DriverStatement(select(M.c.id).where(*(M.c[name] == bindparam(name)
+                                                   for name in _PLACE)))
 
 
 def claim(conn: Connection, mailbox: str, uidvalidity: int, uid: int, raw: bytes,
@@ -96,21 +105,17 @@ def claim(conn: Connection, mailbox: str, uidvalidity: int, uid: int, raw: bytes
     values = {"mailbox": mailbox, "uidvalidity": uidvalidity, "uid": uid, **columns,
               "message_key": message_key(columns["message_id"], raw), "state": _CLAIMED,
               "kind": "", "claimed_by": worker, "claimed_at": now, "received_at": now,
-              "raw": raw, **_EMPTY}
-    inserted = conn.execute(upsert_insert(conn, M).values(values).on_conflict_do_nothing()
-                            .returning(M.c.id)).scalar()
-    if inserted is not None:
-        return "claimed", int(inserted)
-    here = conn.execute(select(M.c.id).where(*(M.c[name] == values[name] for name in _PLACE))
-                        ).scalar()
-    if here is not None:
+              "handled_at": None, "raw": raw, **_EMPTY}
+    inserted = _INSERT.execute(conn, values)
+    if inserted:
+        return "claimed", int(inserted[0][0])
+    if _AT_PLACE.execute(conn, values):
         return "taken", None
     copy = {**values, "message_key": None, "state": handling.DONE, "kind": "duplicate",
             "handled_at": now,
             "problem": "a copy of a message recorded already (the same Message-ID)"}
-    inserted = conn.execute(upsert_insert(conn, M).values(copy).on_conflict_do_nothing()
-                            .returning(M.c.id)).scalar()
-    return ("duplicate", int(inserted)) if inserted is not None else ("taken", None)
+    inserted = _INSERT.execute(conn, copy)
+    return ("duplicate", int(inserted[0][0])) if inserted else ("taken", None)
 
 
 def abandoned(conn: Connection, mailbox: str, worker: str, now: datetime,
@@ -148,11 +153,19 @@ _OURS = (M.c.id == bindparam("row_id"), M.c.state == _CLAIMED,
          M.c.claimed_by == bindparam("worker"))
 
 
+_LOCK = DriverStatement(update(M).where(*_OURS).values(claimed_at=M.c.claimed_at)
+                        .returning(M.c.id))
+_OUTCOME = tuple(handling.Outcome(handling.HELD, "other").values())
+_TIMES = ("decided_at", "handled_at")
+_FINISH = DriverStatement(update(M).where(*_OURS).values(
+    {name: bindparam(f"new_{name}", type_=UTCDateTime if name in _TIMES else None)
+     for name in (*_OUTCOME, "handled_at")}).returning(M.c.id))
+
+
 def lock(conn: Connection, row_id: int, worker: str) -> bool:
     """Whether the row is still ours to handle; on PostgreSQL it stays locked (by this no-op
     update) until the transaction ends, so no takeover can slip in between."""
-    return bool(conn.execute(update(M).where(*_OURS).values(claimed_at=M.c.claimed_at),
-                             {"row_id": row_id, "worker": worker}).rowcount)
+    return bool(_LOCK.execute(conn, {"row_id": row_id, "worker": worker}))
 
 
 def finish(conn: Connection, row_id: int, worker: str, outcome: handling.Outcome,
@@ -160,9 +173,9 @@ def finish(conn: Connection, row_id: int, worker: str, outcome: handling.Outcome
     """The row leaves `claimed` for the outcome's state (guarded: still ours)."""
     if outcome.state == _CLAIMED or outcome.state not in handling.STATES:
         raise ValueError(f"handling gave the state {outcome.state!r}")
-    values = {**outcome.values(), "handled_at": now}
-    return bool(conn.execute(update(M).where(*_OURS).values(values),
-                             {"row_id": row_id, "worker": worker}).rowcount)
+    values = {f"new_{name}": value for name, value in outcome.values().items()}
+    return bool(_FINISH.execute(conn, {**values, "new_handled_at": now, "row_id": row_id,
+                                       "worker": worker}))
 
 
 def unreadable(conn: Connection, row_id: int, worker: str, problem: str,
