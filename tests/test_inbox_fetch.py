@@ -159,6 +159,22 @@ def test_a_message_whose_handling_raises_is_held_unreadable_and_moved(
     assert len(imap_server.messages(USER, DONE)) == 3
 
 
+def test_without_move_the_messages_are_copied_then_expunged(
+        sqlite_tracker: Tracker, imap_server: ImapTestServer, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server without UID MOVE: UID COPY, \\Deleted and UID EXPUNGE of just those."""
+    from tracker.inbox.mailbox import Mailbox
+
+    monkeypatch.setattr(Mailbox, "can_move", property(lambda self: False))
+    kept = imap_server.append(USER, "INBOX", reply(9), flags=["\\Deleted"])  # not ours
+    imap_server.append_many(USER, "INBOX", [reply(1), reply(2)])
+    assert fetch(sqlite_tracker, imap_env(imap_server, tmp_path))["moved"] == 2
+    assert [m.uid for m in imap_server.messages(USER, "INBOX")] == [kept]
+    moved = imap_server.messages(USER, DONE)
+    assert [m.data for m in moved] == [reply(1), reply(2)]
+    assert all("\\Deleted" not in m.flags for m in moved)
+
+
 def test_a_stopped_fetchers_claim_is_finished_from_the_row(
         sqlite_tracker: Tracker, imap_server: ImapTestServer, tmp_path: Path) -> None:
     """A fetcher killed after recording a message and before handling it: the next fetch

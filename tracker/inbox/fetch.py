@@ -2,9 +2,10 @@
 
 A fetch first finishes what stopped fetchers left claimed (from the bytes their rows keep),
 then walks the folder's UIDs in chunks: a message recorded and finished already (its fetcher
-stopped before moving it) is only moved; one another live fetcher holds is left to it; the
-rest are fetched (BODY.PEEK[], so nothing is marked read before it is recorded), claimed, each
-handled in the transaction that finishes its row, and the chunk moved to the done folder.
+stopped before moving it) is only moved; one another live fetcher holds or has just finished
+is left to it (it moves what it handled); the rest are fetched (BODY.PEEK[], so nothing is
+marked read before it is recorded), claimed, each handled in the transaction that finishes its
+row, and the chunk moved to the done folder.
 Mail is never deleted.  A message whose reading or handling raised is recorded `unreadable`,
 held for staff with the reason, and moved like any other: never lost, never retried forever.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from collections import Counter
 from collections.abc import Mapping
@@ -25,7 +27,7 @@ from tracker.inbox import handling, ledger
 from tracker.inbox.letter import Letter, read_letter
 from tracker.inbox.mailbox import Mailbox
 from tracker.inbox.settings import ImapSettings
-from tracker.mail.senders import RetryPolicy, worker_identity
+from tracker.mail.senders import RetryPolicy, claim_is_dead, worker_identity
 from tracker.plan.model import Plan
 from tracker.store.database import Database
 
@@ -84,7 +86,7 @@ def fetch_inbox(db: Database, settings: ImapSettings, now: datetime, *,
             if stop is not None and stop.is_set():
                 break
             chunk = uids[start:start + CHUNK]
-            done = _chunk(db, plan, box, settings, chunk, worker, now, summary, stop)
+            done = _chunk(db, plan, box, settings, chunk, worker, now, policy, summary, stop)
             box.move(done, settings.done_folder)
             summary.moved += len(done)
     return summary
@@ -105,13 +107,19 @@ def _resume(db: Database, plan: Plan, settings: ImapSettings, worker: str, now: 
 
 
 def _chunk(db: Database, plan: Plan, box: Mailbox, settings: ImapSettings,
-           chunk: list[int], worker: str, now: datetime, summary: FetchSummary,
-           stop: threading.Event | None) -> list[int]:
+           chunk: list[int], worker: str, now: datetime, policy: RetryPolicy,
+           summary: FetchSummary, stop: threading.Event | None) -> list[int]:
     """Record and handle one chunk's new messages; the UIDs to move."""
     with db.reading() as conn:
         seen = ledger.known(conn, settings.mailbox, box.uidvalidity, chunk)
-    to_move = [uid for uid in chunk if uid in seen and seen[uid].finished]
-    summary.others += sum(1 for uid in chunk if uid in seen and not seen[uid].finished)
+    # A finished message still here is moved by whoever handled it, unless that process is
+    # gone: two sessions moving one message at once may both copy it before either expunges.
+    host = socket.gethostname()
+    mine = [uid for uid in chunk if uid in seen and seen[uid].finished
+            and (seen[uid].owner == worker
+                 or claim_is_dead(seen[uid].owner, seen[uid].at, host, now, policy))]
+    to_move = list(mine)
+    summary.others += sum(1 for uid in chunk if uid in seen and uid not in mine)
     new = [uid for uid in chunk if uid not in seen]
     bodies = box.fetch(new)
     for uid in new:

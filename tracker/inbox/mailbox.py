@@ -78,8 +78,16 @@ class Mailbox:
         self.imap = imap
         self.uidvalidity = 0
         self.exists = 0
-        self.can_move = "MOVE" in imap.capabilities
-        self.uidplus = "UIDPLUS" in imap.capabilities
+
+    @property
+    def can_move(self) -> bool:
+        """UID MOVE (RFC 6851) is offered."""
+        return "MOVE" in self.imap.capabilities
+
+    @property
+    def uidplus(self) -> bool:
+        """UID EXPUNGE (RFC 4315) is offered: only the moved messages are expunged."""
+        return "UIDPLUS" in self.imap.capabilities
 
     @classmethod
     def connect(cls, settings: ImapSettings) -> Mailbox:
