@@ -273,6 +273,19 @@ def test_an_unreachable_server_is_exit_1_in_one_line(sqlite_tracker: Tracker,
     assert line.startswith(f"error: IMAP 127.0.0.1:{imap_server.tls_port} unreachable: ")
 
 
+def test_a_done_folder_the_server_refuses_is_exit_1_and_nothing_recorded(
+        sqlite_tracker: Tracker, imap_server: ImapTestServer, tmp_path: Path) -> None:
+    imap_server.append(USER, "INBOX", reply(1))
+    before = dump_database(sqlite_tracker.url)
+    env = imap_env(imap_server, tmp_path, TRACKER_IMAP_DONE_FOLDER="~Done")
+    result = sqlite_tracker("inbox", "fetch", env=env, lang="en")
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"error: IMAP 127.0.0.1:{imap_server.tls_port} refused CREATE: ")
+    assert dump_database(sqlite_tracker.url) == before
+    assert len(imap_server.messages(USER)) == 1
+
+
 # -- settings ----------------------------------------------------------------------------------
 
 

@@ -208,7 +208,14 @@ class Mailbox:
         with contextlib.suppress(Refused):
             self._run("STATUS", self.imap.status, quoted(folder), "(MESSAGES)")
             return
-        self._run("CREATE", self.imap.create, quoted(folder))
+        try:
+            self._run("CREATE", self.imap.create, quoted(folder))
+        except Refused as refused:
+            # another fetcher made it a moment ago ([ALREADYEXISTS]); else the refusal stands
+            try:
+                self._run("STATUS", self.imap.status, quoted(folder), "(MESSAGES)")
+            except Refused:
+                raise refused from None
 
     def move(self, uids: Sequence[int], folder: str) -> None:
         """Move the messages to `folder`: UID MOVE, or where the server lacks it UID COPY,
