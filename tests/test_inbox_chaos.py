@@ -50,11 +50,11 @@ fetch.CHUNK = int(os.environ["CHAOS_CHUNK"])
 real = handling.handle
 
 def handle(conn, plan, letter, message_row, now):
-    time.sleep(random.uniform(0, 0.015))
+    time.sleep(random.uniform(0, 0.02))
     conn.execute(text("INSERT INTO chaos_effect (message_row, message_id, pid) "
                       "VALUES (:row, :mid, :pid)"),
                  {"row": message_row, "mid": letter.message_id, "pid": os.getpid()})
-    time.sleep(random.uniform(0, 0.015))
+    time.sleep(random.uniform(0, 0.02))
     return real(conn, plan, letter, message_row, now)
 
 handling.handle = handle
@@ -114,7 +114,7 @@ def test_three_fetchers_with_kills_and_a_restarted_server_count_every_message_on
     # Each process is killed at a random moment of its life (started again at once): late
     # enough that it has begun work (the interpreter takes a while to start), never later
     # than a few seconds in.
-    deadlines = [time.monotonic() + rng.uniform(1.5, 6.0) for _ in range(PROCESSES)]
+    deadlines = [time.monotonic() + rng.uniform(1.0, 5.0) for _ in range(PROCESSES)]
     kills = outages = 0
     exits: Counter[int] = Counter()
     outputs: list[str] = []
@@ -147,7 +147,7 @@ def test_three_fetchers_with_kills_and_a_restarted_server_count_every_message_on
                 if proc.stdout:
                     proc.stdout.close()
                 running[index] = start()
-                deadlines[index] = time.monotonic() + rng.uniform(1.5, 6.0)
+                deadlines[index] = time.monotonic() + rng.uniform(1.0, 5.0)
     finally:
         for proc in running:
             if proc.poll() is None:
