@@ -21,7 +21,8 @@ from typing import Literal
 from notifications.errors import MessageError, SmtpConfigError
 from notifications.headers import parse_mailbox
 
-__all__ = ["DEFAULT_PORTS", "SECURITY_MODES", "Rate", "RelayPace", "Security", "SmtpSettings"]
+__all__ = ["DEFAULT_PORTS", "SECURITY_MODES", "Rate", "RelayPace", "Security", "SmtpSettings",
+           "read_password"]
 
 Security = Literal["starttls", "tls", "none"]
 SECURITY_MODES: tuple[Security, ...] = ("starttls", "tls", "none")
@@ -92,7 +93,7 @@ class SmtpSettings:
             timeout = _parse_timeout(env["TRACKER_SMTP_TIMEOUT"])
 
         username = env.get("TRACKER_SMTP_USERNAME")
-        password = _read_password(environ)
+        password = read_password(environ)
         if username is None and password is not None:
             raise SmtpConfigError(
                 "a TRACKER_SMTP_PASSWORD(_FILE) is set but TRACKER_SMTP_USERNAME is not"
@@ -251,17 +252,18 @@ def _parse_timeout(text: str) -> float:
     return timeout
 
 
-def _read_password(environ: Mapping[str, str]) -> str | None:
-    """Return the password from TRACKER_SMTP_PASSWORD or ..._FILE, or None.
+def read_password(environ: Mapping[str, str], prefix: str = "TRACKER_SMTP") -> str | None:
+    """Return the password from `prefix`_PASSWORD or ..._FILE, or None (the IMAP side of an
+    application reads its own with prefix TRACKER_IMAP, under the same rules).
 
     The password value itself is not stripped of spaces (they may be part of
     it); only the file's trailing newline is removed.
     """
-    direct = environ.get("TRACKER_SMTP_PASSWORD") or None
-    path = (environ.get("TRACKER_SMTP_PASSWORD_FILE") or "").strip() or None
+    direct = environ.get(f"{prefix}_PASSWORD") or None
+    path = (environ.get(f"{prefix}_PASSWORD_FILE") or "").strip() or None
     if direct is not None and path is not None:
         raise SmtpConfigError(
-            "TRACKER_SMTP_PASSWORD and TRACKER_SMTP_PASSWORD_FILE are both set; use only one"
+            f"{prefix}_PASSWORD and {prefix}_PASSWORD_FILE are both set; use only one"
         )
     if path is None:
         return direct
@@ -271,23 +273,23 @@ def _read_password(environ: Mapping[str, str]) -> str | None:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise SmtpConfigError(f"TRACKER_SMTP_PASSWORD_FILE: {path} is not a regular file")
+                raise SmtpConfigError(f"{prefix}_PASSWORD_FILE: {path} is not a regular file")
             if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
                 raise SmtpConfigError(
-                    f"TRACKER_SMTP_PASSWORD_FILE: {path} is readable by group or others "
+                    f"{prefix}_PASSWORD_FILE: {path} is readable by group or others "
                     f"(mode {stat.S_IMODE(info.st_mode):04o}); run chmod 600 on it"
                 )
             raw = handle.read()
     except OSError as exc:
         raise SmtpConfigError(
-            f"TRACKER_SMTP_PASSWORD_FILE: cannot read {path}: {exc.strerror}"
+            f"{prefix}_PASSWORD_FILE: cannot read {path}: {exc.strerror}"
         ) from None
     try:
         password = raw.decode("utf-8")
     except UnicodeDecodeError:
         # "from None": the decode error's text would quote the secret's bytes.
-        raise SmtpConfigError(f"TRACKER_SMTP_PASSWORD_FILE: {path} is not valid UTF-8") from None
+        raise SmtpConfigError(f"{prefix}_PASSWORD_FILE: {path} is not valid UTF-8") from None
     password = password.removesuffix("\n").removesuffix("\r")
     if not password:
-        raise SmtpConfigError(f"TRACKER_SMTP_PASSWORD_FILE: {path} is empty")
+        raise SmtpConfigError(f"{prefix}_PASSWORD_FILE: {path} is empty")
     return password

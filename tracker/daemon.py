@@ -1,8 +1,10 @@
 """`tracker run`: the daemon.  APScheduler only wakes it; the outbox decides what is sent.
 
-A periodic tick records what is due and delivers it.  Several daemons may run on one
-PostgreSQL database (or one SQLite file): the outbox's unique keys and claims keep each mail
-to one delivery.  SIGTERM lets the message in flight finish, then the daemon exits cleanly.
+A periodic tick reads the inbox (when TRACKER_IMAP_HOST is set), records what is due and
+delivers it; an inbox that cannot be read is one line in the log, and the tick goes on
+sending.  Several daemons may run on one PostgreSQL database (or one SQLite file): the outbox's
+unique keys and claims keep each mail to one delivery, the inbox's ledger each message to one
+handling.  SIGTERM lets the message in flight finish, then the daemon exits cleanly.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from tracker.errors import RuntimeFailure
+from tracker.errors import RuntimeFailure, UserError
 from tracker.store.database import Database
 
 if TYPE_CHECKING:
     from types import FrameType
 
     from notifications.settings import SmtpSettings
+    from tracker.inbox.settings import ImapSettings
     from tracker.mail.sender import DeliverySummary
 
 log = logging.getLogger("tracker.daemon")
@@ -50,12 +53,16 @@ def configure_logging() -> None:
 
 
 def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
-             settings: SmtpSettings, workers: int) -> str | None:
-    """One tick: record what is due, deliver; a database hiccup waits for the next tick.
-    Returns the tick's trouble (see `DeliverySummary.trouble`), if any."""
+             settings: SmtpSettings, workers: int,
+             imap: ImapSettings | None = None) -> str | None:
+    """One tick: read the inbox (with `imap`), record what is due, deliver; a database
+    hiccup waits for the next tick.  Returns the tick's trouble (see
+    `DeliverySummary.trouble`), if any."""
     from tracker.mail.tick import send_now
 
     db.forget_plan()  # staff may have re-loaded the plan
+    if imap is not None:
+        read_inbox(db, imap, clock(), stop)
     record_due_digest(db, clock(), settings.mail_from)
     tick, summary = send_now(db, clock, workers=workers, stop=stop, settings=settings)
     if tick.closed:
@@ -74,6 +81,26 @@ def run_tick(db: Database, clock: Callable[[], datetime], stop: threading.Event,
     if summary.paused:  # the relay's pause: a later tick sends the rest
         log.warning("%s", summary.paused)
     return trouble
+
+
+def read_inbox(db: Database, imap: ImapSettings, now: datetime,
+               stop: threading.Event) -> None:
+    """Read new mail into the inbox; any failure is one line in the log, never the tick's end
+    (bounces and replies wait in the mailbox for the next tick)."""
+    from tracker.inbox.fetch import fetch_inbox
+
+    try:
+        summary = fetch_inbox(db, imap, now, stop=stop)
+    except (RuntimeFailure, UserError) as exc:  # never holds the password
+        log.warning("inbox: %s", exc)
+        return
+    except Exception as exc:  # keep sending; the next tick reads the inbox again
+        log.error("inbox: reading failed: %s", " ".join(f"{type(exc).__name__}: {exc}".split()))
+        return
+    if summary.new or summary.moved or summary.resumed:
+        log.info("inbox: %d new message(s) %s, %d finished for stopped fetches, %d moved to %s",
+                 summary.new, dict(summary.kinds), summary.resumed, summary.moved,
+                 summary.done_folder)
 
 
 def tick_log_level(summary: DeliverySummary, not_composed: int) -> int:
@@ -103,6 +130,13 @@ def record_due_digest(db: Database, now: datetime, sender: str) -> int:
     return recorded
 
 
+def inbox_settings() -> ImapSettings | None:
+    """The inbox's settings when TRACKER_IMAP_HOST is set (a mistake: UserError), else None."""
+    from tracker.inbox.settings import ImapSettings, configured
+
+    return ImapSettings.from_env() if configured() else None
+
+
 def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
                clock: CampaignClock) -> int:
     """Run until SIGTERM/SIGINT (or one tick with `once`); returns the exit status."""
@@ -112,13 +146,14 @@ def run_daemon(db: Database, *, tick_seconds: float, once: bool, workers: int,
     configure_logging()
     settings = smtp_settings()
     relay_pace()  # a mistake in the pace stops the daemon now, not at every tick
+    imap = inbox_settings()  # so does a mistake in the inbox's settings
     stop = threading.Event()
     fatal: list[str] = []
     troubles: list[str] = []
 
     def job() -> None:
         try:
-            trouble = run_tick(db, clock, stop, settings, workers)
+            trouble = run_tick(db, clock, stop, settings, workers, imap)
             if trouble:
                 troubles.append(trouble)
         except RuntimeFailure as exc:

@@ -100,6 +100,7 @@ def examine(db_url: str, now: datetime, environ: Mapping[str, str] = os.environ,
         report.add("mail server", "skipped", "doctor.no_settings")
     else:
         _check_mail_server(report, settings)
+    _check_inbox(report, environ, contact=smtp)
     return report
 
 
@@ -379,3 +380,32 @@ def _check_mail_server(report: Report, settings: SmtpSettings) -> None:
              "none": Phrase("doctor.no_tls")}[settings.security]
     login = Phrase("doctor.login_ok" if settings.username else "doctor.login_none")
     report.add("mail server", "ok", "doctor.server_ok", where=where, steps=steps, login=login)
+
+
+def _check_inbox(report: Report, environ: Mapping[str, str], contact: bool) -> None:
+    """The inbox's mailbox: its settings as `inbox fetch` reads them, then a login and a
+    read-only look at the folder (EXAMINE: nothing is marked, moved or fetched)."""
+    from tracker.inbox.mailbox import Mailbox
+    from tracker.inbox.settings import ImapSettings, configured
+
+    if not configured(environ):
+        report.add("inbox", "skipped", "doctor.inbox_off")
+        return
+    try:
+        settings = ImapSettings.from_env(environ)
+    except UserError as exc:  # names the variable, never the password
+        report.refused("inbox", exc)
+        return
+    if not contact:
+        report.add("inbox", "skipped", "doctor.no_smtp")
+        return
+    probe = dataclasses.replace(settings, timeout=min(settings.timeout, PROBE_TIMEOUT))
+    try:
+        with Mailbox.opened(probe, readonly=True) as box:
+            waiting = box.exists
+    except RuntimeFailure as exc:
+        report.refused("inbox", exc)
+        return
+    report.add("inbox", "ok", "doctor.inbox_ok", where=settings.where,
+               security=settings.security, user=settings.username, folder=settings.folder,
+               n=waiting, done=settings.done_folder)

@@ -1368,6 +1368,83 @@ WORDS: dict[str, dict[str, str]] = {
               "contacts.yaml",
         "en": "bounced by the recipient's server: {n} — {addresses}; check the addresses in "
               "contacts.yaml"},
+    # transport: the inbox's mailbox (TRACKER_IMAP_*), `inbox fetch`, doctor's inbox line
+    "inbox.what_host": {"kk": "IMAP серверінің атауы", "ru": "имя IMAP-сервера",
+                        "en": "the IMAP server host name"},
+    "inbox.what_username": {"kk": "пошта жәшігінің логині", "ru": "логин почтового ящика",
+                            "en": "the mailbox's login name"},
+    "inbox.what_password": {"kk": "немесе TRACKER_IMAP_PASSWORD_FILE, пошта жәшігінің құпиясөзі",
+                            "ru": "или TRACKER_IMAP_PASSWORD_FILE, пароль почтового ящика",
+                            "en": "or TRACKER_IMAP_PASSWORD_FILE, the mailbox's password"},
+    "inbox.config": {"kk": "пошта жәшігінің баптауы: {detail}",
+                     "ru": "настройка почтового ящика: {detail}",
+                     "en": "mailbox configuration: {detail}"},
+    "inbox.same_folder": {
+        "kk": "пошта баптауы: TRACKER_IMAP_DONE_FOLDER мен TRACKER_IMAP_FOLDER бір бума "
+              "({folder}): өңделген хаттар басқа бумаға көшірілуі керек",
+        "ru": "настройка почты: TRACKER_IMAP_DONE_FOLDER и TRACKER_IMAP_FOLDER — одна папка "
+              "({folder}): обработанные письма должны уходить в другую",
+        "en": "mail configuration: TRACKER_IMAP_DONE_FOLDER is TRACKER_IMAP_FOLDER ({folder}): "
+              "handled mail must go to another folder"},
+    "inbox.bad_folder": {
+        "kk": "пошта баптауы: {variable} — бума атауы емес: {value}",
+        "ru": "настройка почты: {variable} — не имя папки: {value}",
+        "en": "mail configuration: {variable} is not a folder name: {value}"},
+    "inbox.not_set": {
+        "kk": "кіріс пошта бапталмаған: TRACKER_IMAP_HOST (және TRACKER_IMAP_USERNAME, "
+              "TRACKER_IMAP_PASSWORD) көрсетіңіз",
+        "ru": "входящая почта не настроена: задайте TRACKER_IMAP_HOST (и TRACKER_IMAP_USERNAME, "
+              "TRACKER_IMAP_PASSWORD)",
+        "en": "the inbox is not set up: set TRACKER_IMAP_HOST (and TRACKER_IMAP_USERNAME, "
+              "TRACKER_IMAP_PASSWORD)"},
+    "inbox.unreachable": {"kk": "IMAP {where}: қолжетімсіз: {reason}",
+                          "ru": "IMAP {where}: недоступен: {reason}",
+                          "en": "IMAP {where} unreachable: {reason}"},
+    "inbox.tls": {"kk": "IMAP {where}: TLS орнатылмады: {reason}",
+                  "ru": "IMAP {where}: TLS не установлен: {reason}",
+                  "en": "IMAP {where}: TLS failed: {reason}"},
+    "inbox.no_starttls": {"kk": "IMAP {where}: сервер STARTTLS ұсынбайды (ашық мәтінге "
+                                "көшпейміз)",
+                          "ru": "IMAP {where}: сервер не предлагает STARTTLS (открытым текстом "
+                                "не работаем)",
+                          "en": "IMAP {where} does not offer STARTTLS (we never fall back to "
+                                "clear text)"},
+    "inbox.login": {"kk": "IMAP {where}: {user} логині қабылданбады: {reason}",
+                    "ru": "IMAP {where}: вход {user} отклонён: {reason}",
+                    "en": "IMAP {where} refused the login of {user}: {reason}"},
+    "inbox.command": {"kk": "IMAP {where}: {command} қабылданбады: {reason}",
+                      "ru": "IMAP {where}: {command} отклонена: {reason}",
+                      "en": "IMAP {where} refused {command}: {reason}"},
+    "inbox.fetched": {
+        "kk": "{folder}: жаңа хаттар: {new} (жауаптар: {reply}, қайтарылғандар: {bounce}, "
+              "автожауаптар: {auto_reply}, басқалары: {other}, көшірмелер: {duplicate}, "
+              "оқылмағандар: {unreadable}); {done} бумасына көшірілді: {moved}{resumed}{others}",
+        "ru": "{folder}: новых писем: {new} (ответов: {reply}, возвратов: {bounce}, "
+              "автоответов: {auto_reply}, прочих: {other}, копий: {duplicate}, "
+              "нечитаемых: {unreadable}); перемещено в {done}: {moved}{resumed}{others}",
+        "en": "{folder}: {new} new message(s) ({reply} repl(ies), {bounce} bounce(s), "
+              "{auto_reply} automatic, {other} other, {duplicate} cop(ies), {unreadable} "
+              "unreadable); {moved} moved to {done}{resumed}{others}"},
+    "inbox.resumed": {"kk": "; тоқтаған оқудан қалғаны аяқталды: {n}",
+                      "ru": "; дочитано за остановившимся процессом: {n}",
+                      "en": "; {n} finished for a fetch that stopped"},
+    "inbox.others": {"kk": "; басқа процесс оқып жатыр: {n}",
+                     "ru": "; читает другой процесс: {n}",
+                     "en": "; {n} being read by another fetch"},
+    "inbox.daemon_failed": {"kk": "кіріс поштаны оқу сәтсіз: {reason}",
+                            "ru": "чтение входящей почты не удалось: {reason}",
+                            "en": "reading the inbox failed: {reason}"},
+    "doctor.inbox": {"kk": "кіріс пошта", "ru": "входящая почта", "en": "inbox"},
+    "doctor.inbox_off": {"kk": "бапталмаған (TRACKER_IMAP_HOST жоқ): жауаптар оқылмайды",
+                         "ru": "не настроена (нет TRACKER_IMAP_HOST): ответы не читаются",
+                         "en": "not set (no TRACKER_IMAP_HOST): replies are not read"},
+    "doctor.inbox_ok": {
+        "kk": "IMAP {where} ({security}), пайдаланушы {user}: логин қабылданды; {folder} "
+              "бумасында хаттар: {n}; өңделгендері {done} бумасына көшіріледі",
+        "ru": "IMAP {where} ({security}), пользователь {user}: вход выполнен; в папке {folder} "
+              "писем: {n}; обработанные уходят в {done}",
+        "en": "IMAP {where} ({security}), user {user}: logged in; {n} message(s) waiting in "
+              "{folder}; handled mail goes to {done}"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

@@ -8,15 +8,17 @@ import click
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--no-smtp", "no_smtp", is_flag=True,
-              help="Do not contact the mail server (e.g. on a machine without access to it).")
+              help="Do not contact the mail servers, SMTP and IMAP (e.g. on a machine without "
+                   "access to them).")
 @click.pass_obj
 def doctor(inv: object, as_json: bool, no_smtp: bool) -> None:
     """Check that reminders can go out and list what needs attention, one line per finding.
 
     Checks the SMTP settings in the environment (the password is never shown), the database
     and its schema, the mail server (connects, STARTTLS, logs in, QUIT: nothing is sent), the
-    contacts (gaps, managers) and the outbox (failed, uncertain or stuck mail).  Exit status 0
-    when all is well, 1 when something needs attention.
+    contacts (gaps, managers), the outbox (failed, uncertain or stuck mail) and, when
+    TRACKER_IMAP_HOST is set, the inbox (logs in and looks at the folder: nothing is read).
+    Exit status 0 when all is well, 1 when something needs attention.
 
     \b
     Example:
