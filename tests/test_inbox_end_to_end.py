@@ -1,0 +1,118 @@
+"""The issue's "done when", end to end with every real part: reminders sent through the SMTP
+test server, agencies' replies written as their mail programs write them and delivered into a
+real Dovecot, `tracker inbox fetch` over TLS, staff reading `tracker inbox` and accepting.
+
+A reply shows up with the right region, items and form; `accept` marks them (via mail, the
+sender as actor) and records the form; a bounce marks its outbox row; an automatic reply is
+set aside; a forged From is held and cannot be accepted; the mail itself is moved to the done
+folder, never deleted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.bounce_samples import auto_reply, postfix_dsn
+from tests.conftest import Tracker
+from tests.imap_server import ImapTestServer
+from tests.inbox_rows import (
+    LATER,
+    contacts_file,
+    events,
+    outbox,
+    region_report,
+    region_xlsx,
+    reminder_to,
+    send_reminders,
+)
+from tests.inbox_samples import XLSX, File, reply
+from tests.smtp_server import SmtpTestServer
+
+pytestmark = pytest.mark.timeout(300)
+
+USER = "inbox@tracker.test"
+
+
+def imap_env(server: ImapTestServer, tmp_path: Path) -> dict[str, str]:
+    cafile = tmp_path / "imap-ca.pem"
+    server.ca.cert_pem.write_to_path(str(cafile))
+    return {**server.environ(USER, security="tls"), "SSL_CERT_FILE": str(cafile)}
+
+
+def listed(tracker: Tracker, state: str = "all") -> dict[str, dict[str, Any]]:
+    """`tracker inbox --json`, by sender."""
+    rows = json.loads(tracker.ok("inbox", "--state", state, "--json").stdout)
+    return {row["sender"]: row for row in rows}
+
+
+def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the_work(
+        tracker: Tracker, smtp_server: SmtpTestServer, imap_server: ImapTestServer,
+        tmp_path: Path) -> None:
+    tracker.ok("contacts", "load", str(contacts_file(tmp_path / "contacts.yaml")))
+    send_reminders(tracker, smtp_server)
+    akmola = reminder_to(tracker, "edu@akmola.example")
+    aktobe = reminder_to(tracker, "edu@aktobe.example")
+    gone = reminder_to(tracker, "policy@akmola.example")
+    owed = json.loads(akmola["items"])
+    first, second = owed[0], owed[1]
+    form = region_xlsx(tracker.url, "akmola", {"school_assemblies": 120, "class_hours": 340})
+    outlook = reply(f"Сәлеметсіз бе!\n\n{first}, {second} орындалды. Нысан тіркелді.",
+                    client="outlook", lang="kk", sender="edu@akmola.example",
+                    answers=akmola["message_id"].strip("<>"),
+                    message_id="outlook-kk@akmola.example",
+                    files=[File("Ақмола.xlsx", XLSX, form)])
+    forged = reply(f"Выполнено п. {first}.", client="gmail", lang="ru",
+                   sender="someone@mail.example", name="Someone",
+                   answers=aktobe["message_id"].strip("<>"),
+                   message_id="forged@mail.example")
+    bounce = postfix_dsn("policy@akmola.example", gone["message_id"])
+    away = auto_reply("Автоматический ответ: Нет на месте", sender="edu@almaty.example")
+    imap_server.append_many(USER, "INBOX", [outlook, forged, bounce, away])
+
+    result = tracker("inbox", "fetch", now=LATER, env=imap_env(imap_server, tmp_path))
+    assert result.exit_code == 0, result.output
+
+    shown = listed(tracker)
+    reply_row = shown["edu@akmola.example"]
+    assert reply_row["unit"] == "akmola" and reply_row["region"], reply_row
+    assert reply_row["items"] == [first, second]
+    assert reply_row["state"] == "held" and reply_row["kind"] == "reply"
+    assert reply_row["answers"] == akmola["id"], reply_row
+    assert "120" in json.dumps(reply_row["form"], ensure_ascii=False), reply_row["form"]
+    assert shown["someone@mail.example"]["state"] == "held"
+    assert shown["someone@mail.example"]["problem"], shown["someone@mail.example"]
+    assert shown["edu@almaty.example"]["kind"] == "auto_reply"
+    assert shown["edu@almaty.example"]["state"] == "done"
+    bounced = next(r for r in outbox(tracker.url) if r["id"] == gone["id"])
+    assert bounced["state"] == "failed"
+    assert "bounced" in tracker.ok("outbox", lang="en").stdout
+
+    # the mail is moved, never deleted
+    assert imap_server.messages(USER, "INBOX") == []
+    done_folders = [f for f in imap_server.folders(USER) if f != "INBOX"]
+    assert sum(len(imap_server.messages(USER, f)) for f in done_folders) == 4
+
+    # staff accept the reply: the items are marked via mail, the form recorded
+    assert region_report(tracker.url, "akmola") is None
+    ident = str(reply_row["id"])
+    tracker.ok("inbox", "accept", ident)
+    marked = [e for e in events(tracker.url, "akmola") if e["action"] == "mark"]
+    assert {e["item_number"] for e in marked} == {first, second}
+    assert {(e["via"], e["actor"]) for e in marked} == {("mail", "edu@akmola.example")}
+    report = region_report(tracker.url, "akmola")
+    assert report is not None and report["received_via"] == "mail"
+    assert report["values"]["school_assemblies"] == 120
+    assert listed(tracker)["edu@akmola.example"]["state"] == "accepted"
+
+    # the forged one can never be accepted, and nothing changes when it is tried
+    refused = tracker("inbox", "accept", str(shown["someone@mail.example"]["id"]))
+    assert refused.exit_code == 2, refused.output
+    assert not [e for e in events(tracker.url, "aktobe") if e["via"] == "mail"]
+
+    # a second fetch finds nothing new
+    again = tracker("inbox", "fetch", "--json", now=LATER, env=imap_env(imap_server, tmp_path))
+    assert again.exit_code == 0 and json.loads(again.stdout)["new"] == 0, again.output
