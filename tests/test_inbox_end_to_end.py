@@ -99,6 +99,9 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     # staff accept the reply: the items are marked via mail, the form recorded
     assert region_report(tracker.url, "akmola") is None
     ident = str(reply_row["id"])
+    # staff read the form's figures under the form's own headings, in their language
+    assert "Линейки 120, Кл. часы 340" in tracker.ok("inbox", "show", ident, lang="ru").stdout
+    assert "Линейкалар 120" in tracker.ok("inbox", lang="kk").stdout
     tracker.ok("inbox", "accept", ident)
     marked = [e for e in events(tracker.url, "akmola") if e["action"] == "mark"]
     assert {e["item_number"] for e in marked} == {first, second}

@@ -24,15 +24,17 @@ def _unit_name(plan: Plan, unit: str | None, lang: str) -> str:
 
 def form_summary(plan: Plan, form: Mapping[str, Any] | None, lang: str,
                  figures: int | None = FIGURES_SHOWN) -> str:
-    """`form: akmola.xlsx (Ақмола облысы; class_hours 120, …)` (the figures entered), or its
-    refusal; '' for none."""
+    """`form: akmola.xlsx (Ақмола облысы; Сынып сағ. 120, …)` (the figures entered, under the
+    columns' short headings in `lang`), or its refusal; '' for none."""
     if not form:
         return ""
     if form.get("problem"):
         return say(lang, "inbox.form_bad", name=form.get("name", ""))
     counts = [(k, v) for k, v in form.get("counts", {}).items() if v]
     shown_counts = counts if figures is None else counts[:figures]
-    text = ", ".join(f"{k} {v}" for k, v in shown_counts)
+    columns = plan.results_form.by_key
+    text = ", ".join(f"{columns[k].short.get(lang) if k in columns else k} {v}"
+                     for k, v in shown_counts)
     if len(shown_counts) < len(counts):
         text += ", …"
     media = len(form.get("media", []))
