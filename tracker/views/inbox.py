@@ -68,8 +68,21 @@ def _belongs(plan: Plan, row: Mapping[str, Any], lang: str) -> str:
     return f"{row['recipient'] or ''} {region} ({how})".replace("  ", " ").strip()
 
 
+TEXT_SHOWN = 100
+"""Characters of a message's new text the list shows (`inbox show` has all of it)."""
+
+
+def _start(text: str) -> str:
+    """The first TEXT_SHOWN characters of `text`, cut at a word, «…» when there is more."""
+    if len(text) <= TEXT_SHOWN:
+        return text
+    cut = text[:TEXT_SHOWN].rsplit(" ", 1)[0] or text[:TEXT_SHOWN]
+    return cut.rstrip(" ,;:") + "…"
+
+
 def render_list(plan: Plan, rows: Sequence[Mapping[str, Any]], lang: str) -> Iterator[str]:
-    """One line a message, its problem under it, then how many are in each state."""
+    """One line a message, the start of what the sender wrote and its problem under it, then
+    how many are in each state."""
     for row in rows:
         state = say(lang, f"inbox.state.{row['state']}")
         kind = say(lang, f"inbox.kind.{row['kind']}") if row["kind"] else ""
@@ -78,6 +91,9 @@ def render_list(plan: Plan, rows: Sequence[Mapping[str, Any]], lang: str) -> Ite
                  f"{row['sender'] or '—':<30}", kind, _belongs(plan, row, lang), items,
                  form_summary(plan, row["form"], lang)]
         yield "  ".join(p for p in parts if p)
+        said = " ".join(row["text"].split())
+        if said and row["kind"] != "bounce":
+            yield f"{'':>7}«{_start(said)}»"
         problem = shown(row["problem"], lang)
         for line in problem.splitlines():
             yield f"{'':>7}— {line}"
