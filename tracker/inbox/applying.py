@@ -5,7 +5,7 @@ The same services as the command line and the reporting pages: the marking servi
 (region, body) the recipient answers for, recorded as by the sender's address, via mail, with
 the first evidence file's digest; the results form through the report store's
 `replace_reports`, as an imported file is.  Only what the recipient owes can change: its
-assignments as its reminder lists them (tracker.progress.worklist), checked in the caller's
+assignments (those its reminder lists, tracker.progress.worklist), checked in the caller's
 transaction.
 """
 
@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from tracker.fieldrules import NOTE_MAX
 from tracker.mail.recipients import Recipient
 from tracker.plan.model import Plan
-from tracker.progress.worklist import Assignment, work_list
+from tracker.progress.worklist import Assignment
+from tracker.store.tables import ASSIGNMENT
 
 
 @dataclass
@@ -34,11 +35,16 @@ class Applied:
     """The region whose report was recorded, when a form was."""
 
 
-def owed(conn: Connection, plan: Plan, recipient: Recipient,
-         now: datetime) -> frozenset[Assignment]:
-    """Every assignment the recipient answers for, open or done."""
-    work = work_list(conn, plan, recipient, now)
-    return work.open | {a for a, _ in work.done}
+def owed(conn: Connection, recipient: Recipient) -> frozenset[Assignment]:
+    """Every assignment the recipient answers for, open or done: the assignment rows of its
+    (unit, body) pairs whatever their state, which are the ones its work list
+    (tracker.progress.worklist) shows as outstanding or done."""
+    a = ASSIGNMENT
+    pairs = set(recipient.pairs)
+    rows = conn.execute(select(a.c.item_number, a.c.unit_key, a.c.body_key)
+                        .where(a.c.unit_key.in_(sorted({unit for unit, _ in pairs}))))
+    return frozenset((number, unit, body) for number, unit, body in rows
+                     if (unit, body) in pairs)
 
 
 def owed_items(assignments: frozenset[Assignment]) -> list[int]:
@@ -61,7 +67,7 @@ def apply_reply(conn: Connection, plan: Plan, recipient: Recipient, sender: str,
     from tracker.progress.selection import Selection
     from tracker.reports import store
 
-    mine = owed(conn, plan, recipient, now)
+    mine = owed(conn, recipient)
     wanted = set(items)
     by_pair: dict[tuple[str, str], list[int]] = {}
     for number, unit, body in sorted(mine):

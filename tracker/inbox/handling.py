@@ -152,7 +152,7 @@ def _reply(conn: Connection, plan: Plan, letter: Letter, text: str, recipient: R
     fake = forged(letter.sender, address, matched_by)
     problems = [worded("inbox.problem.forged", recipient=address, sender=letter.sender)] \
         if fake else []
-    mine = owed_items(owed(conn, plan, recipient, now))
+    mine = owed_items(owed(conn, recipient))
     proposed = proposed_items(text, plan)
     items = [n for n in proposed if n in mine]
     taken = take(conn, plan, letter.attachments, recipient, letter.sender, now, keep=not fake)

@@ -72,6 +72,8 @@ _ALIASES = {"win-1251": "cp1251", "windows1251": "cp1251", "x-cp1251": "cp1251",
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _BOUNDARY = re.compile(rb"boundary\s*\*?\d*\*?\s*=", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""Raw 8-bit header bytes, as the parser keeps them (surrogate escapes)."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ def _header_text(value: str) -> str:
     """A raw header value decoded: RFC 2047 words, or raw 8-bit bytes (which the parser keeps
     as surrogate escapes), folded lines joined."""
     value = value.replace("\r", "").replace("\n", "")
-    if any("\udc80" <= c <= "\udcff" for c in value):
+    if not value.isascii() and _ESCAPED.search(value):
         value = _decode(value.encode("ascii", "surrogateescape"), None)
     if "=?" in value:
         with contextlib.suppress(Exception):
@@ -239,7 +241,9 @@ def _parse(raw: bytes) -> EmailMessage:
     out the stored string.  Both store a header as the same raw string, so switching a parsed
     tree's policy afterwards gives the message the modern parser would have."""
     parser = BytesParser(EmailMessage, policy=email.policy.compat32)
-    if len(_BOUNDARY.findall(raw)) <= MAX_CONTAINERS:
+    # every boundary parameter spells the word, so counting the word rules most mail in
+    if raw.lower().count(b"boundary") <= MAX_CONTAINERS \
+            or len(_BOUNDARY.findall(raw)) <= MAX_CONTAINERS:
         with contextlib.suppress(RecursionError, Exception):
             message = parser.parsebytes(raw)
             if isinstance(message, EmailMessage):

@@ -118,7 +118,7 @@ def accept(conn: Connection, plan: Plan, ident: int, items: Sequence[int] | None
     recipient = owner.recipient if owner is not None else None
     if row["kind"] != "reply" or recipient is None:
         raise UserError(say(lang, "inbox.no_recipient", id=ident))
-    mine = owed_items(owed(conn, plan, recipient, now))
+    mine = owed_items(owed(conn, recipient))
     if items is not None:
         strays = sorted(set(items) - set(mine))
         if strays:

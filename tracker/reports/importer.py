@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,12 +217,17 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
             raise UserError(f"{source}: {part.filename} unpacks to more than the limit of "
                             f"{MAX_XLSX_PART_BYTES:,} bytes for a part of a workbook")
     # Read twice: the formulas say which cells are computed, the saved results what they hold.
+    # A workbook without any formula reads the same both ways, so it is read once.
     formulas = values = None
     try:
-        formulas = load_workbook(path, read_only=True, data_only=False)
         values = load_workbook(path, read_only=True, data_only=True)
         sheet = _sheet(values)
-        rows, problem = _bounded(_cells(_sheet(formulas), sheet), source, max_rows)
+        if _has_formulas(sheet):
+            formulas = load_workbook(path, read_only=True, data_only=False)
+            cells = _cells(_sheet(formulas), sheet)
+        else:
+            cells = (list(row) for row in sheet.iter_rows(values_only=True))
+        rows, problem = _bounded(cells, source, max_rows)
         rows = _with_empty_text_results(sheet, rows)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
             SyntaxError, TypeError, AttributeError, EOFError):
@@ -235,6 +241,21 @@ def _read_xlsx(path: Path, source: str, max_rows: int) -> list[Row]:
     if problem is not None:
         raise problem
     return rows
+
+
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+"""The start of a formula element (`<f>`, `<x:f t="shared"/>`) in a sheet's XML."""
+
+
+def _has_formulas(sheet: Any) -> bool:
+    """Whether the sheet's part of the archive may hold a formula; True when that cannot be
+    told (the formulas' own reading then finds what is wrong)."""
+    try:
+        with sheet._get_source() as source:
+            data = source.read(MAX_XLSX_PART_BYTES + 1)
+    except Exception:
+        return True
+    return len(data) > MAX_XLSX_PART_BYTES or _FORMULA.search(data) is not None
 
 
 def _sheet(workbook: Any) -> Any:
