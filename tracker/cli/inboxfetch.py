@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from tracker.cli.context import Invocation
+if TYPE_CHECKING:
+    from tracker.cli.context import Invocation
 
 
 @click.command()
