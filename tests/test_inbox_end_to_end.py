@@ -99,6 +99,13 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     # staff accept the reply: the items are marked via mail, the form recorded
     assert region_report(tracker.url, "akmola") is None
     ident = str(reply_row["id"])
+    # the managers' digest says replies wait (the reply and the forged one), in every form
+    assert tracker.json("digest", now=LATER)["inbox_held"] == 2
+    assert "ответные письма, ждущие решения: 2 (tracker inbox)" in \
+        tracker.ok("digest", now=LATER, lang="ru").stdout
+    page = tmp_path / "digest.html"
+    tracker.ok("digest", "--format", "html", "--output", str(page), now=LATER)
+    assert 'id="inbox-held"' in page.read_text(encoding="utf-8")
     # staff read the form's figures under the form's own headings, in their language
     assert "Линейки 120, Кл. часы 340" in tracker.ok("inbox", "show", ident, lang="ru").stdout
     held = tracker.ok("inbox", lang="kk").stdout
@@ -111,6 +118,7 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     assert report is not None and report["received_via"] == "mail"
     assert report["values"]["school_assemblies"] == 120
     assert listed(tracker)["edu@akmola.example"]["state"] == "accepted"
+    assert tracker.json("digest", now=LATER)["inbox_held"] == 1
 
     # the forged one can never be accepted, and nothing changes when it is tried
     refused = tracker("inbox", "accept", str(shown["someone@mail.example"]["id"]))

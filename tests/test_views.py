@@ -59,6 +59,7 @@ def reference_digest_json(digest: Digest) -> dict[str, Any]:
         "problems": digest.problems,
         "bounced": [{"id": b.id, "recipient": b.recipient, "unit": b.unit, "at": iso_utc(b.at),
                      "diagnostic": b.diagnostic} for b in digest.bounced],
+        "inbox_held": digest.inbox_held,
     }
 
 

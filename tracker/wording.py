@@ -1445,6 +1445,9 @@ WORDS: dict[str, dict[str, str]] = {
               "писем: {n}; обработанные уходят в {done}",
         "en": "IMAP {where} ({security}), user {user}: logged in; {n} message(s) waiting in "
               "{folder}; handled mail goes to {done}"},
+    "inbox.digest_held": {"kk": "шешім күтіп тұрған жауап хаттары: {n} (tracker inbox)",
+                          "ru": "ответные письма, ждущие решения: {n} (tracker inbox)",
+                          "en": "replies waiting for a decision: {n} (tracker inbox)"},
 }
 """Each phrase, by key, in each language; `{name}` marks what `say` fills in."""
 

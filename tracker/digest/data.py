@@ -40,6 +40,8 @@ class Digest:
     problem_rows: list[dict[str, Any]] = field(default_factory=list)
     bounced: list[backlog.Bounced] = field(default_factory=list)
     """Failed mail a delivery failure report was read for: contacts to fix."""
+    inbox_held: int = 0
+    """Agencies' messages read from the inbox and waiting for staff (`tracker inbox`)."""
 
     @cached_property
     def overall(self) -> float:
@@ -86,8 +88,10 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
     problem_rows = backlog.list_rows(conn, "failed") + backlog.list_rows(conn, "uncertain")
+    from tracker.inbox.review import held_count
+
     return Digest(plan, now, since, grid, find_overdue(plan, grid), reports,
                   totals(reports), changes, backlog.problems(conn), problem_rows,
-                  backlog.bounced(conn))
+                  backlog.bounced(conn), held_count(conn, now))
 
 

@@ -112,6 +112,7 @@ def context(digest: Digest, lang: str = "both", first: str = "kk",
                          for r in problem_rows],
         "bounced": {"n": len(digest.bounced),
                     "addresses": backlog.bounced_addresses(digest.bounced)},
+        "inbox_held": digest.inbox_held,
         "more_problems": more_problems,
         "mail_units_shown": MAIL_UNITS_SHOWN,
     }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from tracker.errors import UserError
 from tracker.inbox.applying import Applied, apply_reply, event_note, owed, owed_items
@@ -56,6 +56,16 @@ def _with_mail(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, A
     for row in rows:
         row["answers_mail"] = mails.get(row["outbox_id"]) if row["outbox_id"] else None
     return rows
+
+
+def held_count(conn: Connection, as_of: datetime | None = None) -> int:
+    """How many messages wait for staff (received by `as_of`, when given): the digest and
+    `doctor` say so, so that nobody has to remember to look."""
+    m = INBOX_MESSAGE
+    query = select(func.count()).where(m.c.state == "held")
+    if as_of is not None:
+        query = query.where(m.c.received_at <= as_of)
+    return int(conn.execute(query).scalar_one())
 
 
 def listing(conn: Connection, state: str | None) -> list[dict[str, Any]]:

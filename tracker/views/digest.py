@@ -61,6 +61,11 @@ def render_text(digest: Digest, lang: str, width: int = 110, color: bool = False
         console.print("  " + say(view_lang, "bounce.digest", n=ctx["bounced"]["n"],
                                  addresses=", ".join(ctx["bounced"]["addresses"])),
                       markup=False)
+    if ctx["inbox_held"]:
+        from tracker.wording import say
+
+        console.print("  " + say(view_lang, "inbox.digest_held", n=ctx["inbox_held"]),
+                      markup=False)
     return out.getvalue()
 
 
@@ -85,6 +90,7 @@ def _json_fields(digest: Digest) -> dict[str, Any]:
         "problems": digest.problems,
         "bounced": [{"id": b.id, "recipient": b.recipient, "unit": b.unit,
                      "at": iso_utc(b.at), "diagnostic": b.diagnostic} for b in digest.bounced],
+        "inbox_held": digest.inbox_held,
     }
 
 
