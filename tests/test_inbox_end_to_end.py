@@ -128,3 +128,40 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     # a second fetch finds nothing new
     again = tracker("inbox", "fetch", "--json", now=LATER, env=imap_env(imap_server, tmp_path))
     assert again.exit_code == 0 and json.loads(again.stdout)["new"] == 0, again.output
+
+
+def test_every_mail_programs_reply_arrives_whole_through_dovecot(
+        tracker: Tracker, smtp_server: SmtpTestServer, imap_server: ImapTestServer,
+        tmp_path: Path) -> None:
+    """Outlook, Gmail, Thunderbird, iPhone and Samsung replies, in Kazakh and Russian, in
+    UTF-8, Windows-1251 and KOI8-R, base64, quoted-printable and HTML-only, each with what it
+    must read as (tests.inbox_samples), all answering one real reminder: after APPEND and
+    `inbox fetch`, each is listed with its sender, the text typed above the quote, the items it
+    reports done that the reminder's recipient owes, and
+    its files; a reply from an address the answered reminder was not sent to is held with
+    that problem and cannot be accepted."""
+    from tests.inbox_samples import samples
+
+    tracker.ok("contacts", "load", str(contacts_file(tmp_path / "contacts.yaml")))
+    send_reminders(tracker, smtp_server)
+    owed = set(json.loads(reminder_to(tracker, "edu@akmola.example")["items"]))
+    replies = samples()
+    imap_server.append_many(USER, "INBOX", [sample.raw for sample in replies])
+    result = tracker("inbox", "fetch", now=LATER, env=imap_env(imap_server, tmp_path))
+    assert result.exit_code == 0, result.output
+    rows = {row["message_id"]: row for row in
+            json.loads(tracker.ok("inbox", "--state", "all", "--json").stdout)}
+    assert len(rows) == len(replies)
+    for sample in replies:
+        row = rows[f"{sample.name}@agency.example"]
+        assert row["sender"] == sample.sender.lower(), sample.name
+        assert row["text"] == sample.new_text, sample.name
+        assert [a["name"] for a in row["attachments"]] == list(sample.files), sample.name
+        if sample.sender == "edu@akmola.example":
+            assert (row["kind"], row["unit"]) == ("reply", "akmola"), sample.name
+            assert row["items"] == [n for n in sample.items if n in owed], sample.name
+        else:  # a colleague answering from her own address: the reminder went to another
+            assert (row["kind"], row["state"]) == ("reply", "held"), sample.name
+            assert "edu@akmola.example" in row["problem"], row["problem"]
+            refused = tracker("inbox", "accept", str(row["id"]))
+            assert refused.exit_code == 2, refused.output
