@@ -137,9 +137,8 @@ def test_every_mail_programs_reply_arrives_whole_through_dovecot(
     UTF-8, Windows-1251 and KOI8-R, base64, quoted-printable and HTML-only, each with what it
     must read as (tests.inbox_samples), all answering one real reminder: after APPEND and
     `inbox fetch`, each is listed with its sender, the text typed above the quote, the items it
-    reports done that the reminder's recipient owes, and
-    its files; a reply from an address the answered reminder was not sent to is held with
-    that problem and cannot be accepted."""
+    reports done that the reminder's recipient owes, and its files; a reply from an address
+    the answered reminder was not sent to is held with that problem and cannot be accepted."""
     from tests.inbox_samples import samples
 
     tracker.ok("contacts", "load", str(contacts_file(tmp_path / "contacts.yaml")))
