@@ -110,7 +110,7 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     assert "Линейки 120, Кл. часы 340" in tracker.ok("inbox", "show", ident, lang="ru").stdout
     held = tracker.ok("inbox", lang="kk").stdout
     assert "Линейкалар 120" in held and f"«Сәлеметсіз бе! {first}, {second} орындалды." in held
-    tracker.ok("inbox", "accept", ident)
+    tracker.ok("inbox", "accept", ident, now=LATER)
     marked = [e for e in events(tracker.url, "akmola") if e["action"] == "mark"]
     assert {e["item_number"] for e in marked} == {first, second}
     assert {(e["via"], e["actor"]) for e in marked} == {("mail", "edu@akmola.example")}
@@ -119,6 +119,9 @@ def test_replies_from_mail_programs_reach_the_inbox_and_accepting_them_marks_the
     assert report["values"]["school_assemblies"] == 120
     assert listed(tracker)["edu@akmola.example"]["state"] == "accepted"
     assert tracker.json("digest", now=LATER)["inbox_held"] == 1
+    # the managers read who sent the report and how
+    assert "Акмолинская область: поступил отчёт (edu@akmola.example, по почте)" in \
+        tracker.ok("digest", lang="ru", now=LATER).stdout
 
     # the forged one can never be accepted, and nothing changes when it is tried
     refused = tracker("inbox", "accept", str(shown["someone@mail.example"]["id"]))

@@ -84,7 +84,8 @@ def build_digest(conn: Connection, plan: Plan, now: datetime,
         {"at": e.at, "kind": e.action, "item": e.item, "unit": e.unit, "body": e.body,
          "by": e.by, "note": e.note, **evidence_fields(e)}
         for e in load_history(conn, since=since, until=now)]
-    changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late}
+    changes += [{"at": r.received_at, "kind": "report", "unit": r.unit, "late": r.late,
+                 "by": r.received_by, "via": r.received_via}
                 for r in reports if r.received_at and since < r.received_at <= now]
     changes.sort(key=lambda c: c["at"])
     problem_rows = backlog.list_rows(conn, "failed") + backlog.list_rows(conn, "uncertain")

@@ -154,21 +154,29 @@ def _change(plan: Plan, change: dict[str, Any], tz: str) -> dict[str, Any]:
     unit = _unit(plan, change["unit"])
     if change["kind"] == "report":
         late = (" (кешігіп)", " (с опозданием)") if change.get("late") else ("", "")
-        text = {"kk": f"{unit['kk']}: есеп келіп түсті{late[0]}",
-                "ru": f"{unit['ru']}: поступил отчёт{late[1]}"}
+        who = {lang: _how(change, lang) for lang in ("kk", "ru")}
+        text = {"kk": f"{unit['kk']}: есеп келіп түсті{late[0]}{who['kk']}",
+                "ru": f"{unit['ru']}: поступил отчёт{late[1]}{who['ru']}"}
     else:
         body = plan.bodies.get(change["body"])
         body_name = _pair(body.name) if body else {"kk": change["body"], "ru": change["body"]}
         verb = {"mark": ("орындалды деп белгіленді", "отмечено выполненным"),
                 "unmark": ("белгі алынды", "отметка снята")}[change["kind"]]
         note = f" — {change['note']}" if change.get("note") else ""
-        via = change.get("via") or "cli"
-        how = {lang: say(lang, f"via.{via}") if f"via.{via}" in WORDS else via
-               for lang in ("kk", "ru")}
-        text = {lang: f"{unit[lang]}, {body_name[lang]}: {change['item']} {verb[i]} "
-                      f"({change['by']}, {how[lang]}){note}{_backing(change, lang)}"
+        text = {lang: f"{unit[lang]}, {body_name[lang]}: {change['item']} {verb[i]}"
+                      f"{_how(change, lang)}{note}{_backing(change, lang)}"
                 for i, lang in enumerate(("kk", "ru"))}
     return {"when": when, "text": text}
+
+
+def _how(change: dict[str, Any], lang: str) -> str:
+    """` (edu@akmola.example, хат арқылы)`: who made a change and how it came (a report
+    entered before either was recorded says nothing)."""
+    if not change.get("by"):
+        return ""
+    via = change.get("via") or "cli"
+    how = say(lang, f"via.{via}") if f"via.{via}" in WORDS else via
+    return f" ({change['by']}, {how})"
 
 
 def _backing(change: dict[str, Any], lang: str) -> str:
